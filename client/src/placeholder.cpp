@@ -1,0 +1,2 @@
+// Removed once the protocol sources land.
+namespace tongket::sync {}

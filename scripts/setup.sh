@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages tongket needs, when they are missing. Idempotent.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libsqlite3-dev sqlite3          # client and server stores
+  libcurl4-openssl-dev            # client HTTP
+  libcpprest-dev                  # server HTTP
+  libssl-dev openssl              # TLS, Ed25519, hashes; openssl CLI for certs/
+  catch2                          # tests
+  nlohmann-json3-dev              # JSON and CBOR (template, change sets)
+  zlib1g-dev                      # compressed request and response bodies
+  libcsv-dev                      # CSV import
+  libgit2-dev                     # three-way text merge (git_merge_file)
+)
+if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then
+  packages+=(libxlsxwriter-dev libzip-dev libreoffice-writer-nogui libreoffice-calc-nogui)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} Debian packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

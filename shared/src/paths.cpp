@@ -1,0 +1,17 @@
+#include "tongket/paths.hpp"
+
+#include <cstdlib>
+
+namespace tongket {
+
+std::string_view version() { return TONGKET_VERSION; }
+
+std::filesystem::path data_dir() {
+  if (const char* env = std::getenv("TONGKET_DATA"); env && *env) return env;
+  return TONGKET_DATA_DIR;
+}
+
+std::filesystem::path template_file() { return data_dir() / "template" / "cchc-2011-2020.json"; }
+std::filesystem::path units_dir() { return data_dir() / "units"; }
+
+}  // namespace tongket
