@@ -12,6 +12,8 @@ packages=(
   zlib1g-dev                      # compressed request and response bodies
   libcsv-dev                      # CSV import
   libgit2-dev                     # three-way text merge (git_merge_file)
+  libxlsxwriter-dev               # .xlsx export of the appendices
+  libzip-dev                      # zip container of the .docx export (never hand-rolled)
 )
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then
   packages+=(libxlsxwriter-dev libzip-dev libreoffice-writer-nogui libreoffice-calc-nogui)

@@ -1,10 +1,7 @@
 #include <iostream>
 
-#include "tongket/paths.hpp"
+#include "tongket/server/cli.hpp"
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::cout << "tongket-server " << tongket::version() << "\n";
-  return 0;
+  return tongket::server::run_cli(argc, argv, std::cout, std::cerr);
 }

@@ -1,0 +1,124 @@
+// The client's local store: one SQLite file per installation holding the unit's report
+// fields, the outbox of local edits waiting to be sent, and the sync state. Readable with the
+// sqlite3 tool (values are JSON text). The store checks nothing about the values: callers
+// validate (tongket::check_field) first.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tongket/field.hpp"
+
+namespace tongket {
+
+namespace store {
+class Database;
+}
+
+// "TKCL" in PRAGMA application_id marks a tongket client store.
+inline constexpr std::int32_t kClientStoreApplicationId = 0x544B434C;
+// The schema version this build writes (PRAGMA user_version).
+int client_store_schema_version();
+
+struct StoredField {
+  std::string unit;
+  FieldKey key;
+  nlohmann::json value;       // null when cleared
+  std::uint64_t version = 0;  // server version the value is based on; 0 = never synced
+  bool dirty = false;         // has local edits not yet acknowledged by the server
+  std::uint64_t hlc = 0;      // clock of the last write
+  std::string author;         // of the last write
+};
+
+struct FieldWrite {
+  std::string unit;
+  FieldKey key;
+  nlohmann::json value;  // null clears
+};
+
+enum class OpState { pending, packed, acked, refused };
+std::string_view op_state_name(OpState state);
+
+struct OutboxOp {
+  std::uint64_t id = 0;  // the protocol's operation id
+  std::string unit;
+  FieldKey key;
+  nlohmann::json value;    // null clears
+  std::uint64_t base = 0;  // server version the edit was based on
+  std::uint64_t hlc = 0;
+  std::string author;
+  std::string local_time;  // ISO 8601 UTC, for display
+  OpState state = OpState::pending;
+  std::optional<std::uint64_t> change_set;  // seq it was packed into
+  std::string refusal;                      // why the server refused it
+};
+
+class ClientStore {
+ public:
+  // Makes a new store at `file`. Refuses (Error io_error) if anything exists there.
+  static ClientStore create(const std::filesystem::path& file, const std::string& unit,
+                            const std::string& template_id, int template_version);
+  // Opens an existing store, migrating an older schema. Refuses a file that is not a tongket
+  // client store (store_foreign), is damaged (store_corrupt) or is from a newer tongket
+  // (store_newer), without changing it.
+  static ClientStore open(const std::filesystem::path& file);
+
+  ClientStore(ClientStore&&) noexcept;
+  ClientStore& operator=(ClientStore&&) noexcept;
+  ~ClientStore();
+
+  const std::filesystem::path& file() const;
+  const std::string& unit() const;  // the unit this installation reports for
+
+  // Key/value settings: "unit", "template_id", "template_version", "device_id",
+  // "server_url", "author", "created_at", ...
+  std::optional<std::string> meta(std::string_view key) const;
+  void set_meta(std::string_view key, std::string_view value);
+
+  // Writes the field and appends its outbox operation (base = the field's current server
+  // version) in ONE transaction. Returns the operation id.
+  std::uint64_t set_field(const std::string& unit, const FieldKey& key, const nlohmann::json& value,
+                          const std::string& author, std::uint64_t hlc);
+  // Many writes in one transaction (all or nothing), each with its own outbox operation and
+  // a fresh HLC taken from the store's clock in the same transaction.
+  std::vector<std::uint64_t> set_fields(const std::vector<FieldWrite>& writes,
+                                        const std::string& author, std::uint64_t physical_ms);
+
+  // The current value; nullopt when never set or cleared.
+  std::optional<nlohmann::json> get_field(const std::string& unit, const FieldKey& key) const;
+  std::optional<StoredField> field(const std::string& unit, const FieldKey& key) const;
+  // A unit's fields of one kind whose item starts with `item_prefix` ("PL3." for appendix 3),
+  // ordered by key. Cleared fields are included (value null).
+  std::vector<StoredField> fields(const std::string& unit, FieldKind kind,
+                                  std::string_view item_prefix = {}) const;
+
+  // Outbox, oldest first.
+  std::vector<OutboxOp> pending_ops(std::size_t limit = SIZE_MAX) const;
+  std::size_t outbox_count(std::optional<OpState> state = std::nullopt) const;
+
+  // The next hybrid-logical-clock value, persisted before it is returned.
+  std::uint64_t next_hlc(std::uint64_t physical_ms);
+  // Moves the persisted clock past a value seen from the server.
+  void observe_hlc(std::uint64_t remote);
+
+  // The connection, for the sync layer's tables (client/src/store/sqlite.hpp).
+  store::Database& database();
+
+ private:
+  struct Impl;
+  explicit ClientStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Milliseconds since 1970 from the system clock (the physical time for next_hlc).
+std::uint64_t system_time_ms();
+
+}  // namespace tongket

@@ -1,0 +1,35 @@
+// Command-line parsing: long options (--name VALUE, --name=VALUE, --flag) anywhere on the line,
+// everything else positional. "-3" and "-" are positional (a negative number, stdin), and "--"
+// ends the options.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tongket::cli {
+
+struct OptionSpec {
+  std::string name;  // without the dashes
+  bool takes_value = false;
+  std::string value_name;  // for help: "PATH"
+  std::string help;
+};
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> values;  // options given with a value
+  std::set<std::string> flags;                // options given without one
+  std::vector<std::string> given;             // every option name, in order
+
+  bool has(std::string_view name) const;
+  std::optional<std::string> value(std::string_view name) const;
+};
+
+// Throws Error(invalid_argument) for an unknown option or a missing value.
+ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
+
+}  // namespace tongket::cli

@@ -1,0 +1,211 @@
+#include "cli/commands.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+#include "tongket/error.hpp"
+#include "tongket/paths.hpp"
+
+namespace tongket::cli {
+
+namespace {
+
+const std::vector<std::string> kGlobalOptions = {"store", "author", "help", "version"};
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// The command whose words start `positional`, the longest such; nullptr if none.
+const Command* find_command(const std::vector<std::string>& positional) {
+  const Command* best = nullptr;
+  for (const auto& cmd : commands()) {
+    if (cmd.words.size() > positional.size()) continue;
+    if (!std::equal(cmd.words.begin(), cmd.words.end(), positional.begin())) continue;
+    if (!best || cmd.words.size() > best->words.size()) best = &cmd;
+  }
+  return best;
+}
+
+std::string usage_of(const Command& cmd) {
+  return "tongket " + joined(cmd.words) + (cmd.usage.empty() ? "" : " " + cmd.usage);
+}
+
+int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+             std::istream& in) {
+  ParsedArgs parsed = parse_args(args, option_specs());
+  if (parsed.has("version")) {
+    out << "tongket " << version() << "\n";
+    return 0;
+  }
+  if (parsed.positional.empty()) {
+    if (parsed.has("help")) {
+      out << help_text();
+      return 0;
+    }
+    err << "tongket: no command given\n\n" << help_text();
+    return exit_code(Errc::invalid_argument);
+  }
+  const Command* cmd = find_command(parsed.positional);
+  if (!cmd) {
+    std::string similar;
+    for (const auto& c : commands())
+      if (c.words.front() == parsed.positional.front())
+        similar += (similar.empty() ? "" : ", ") + joined(c.words);
+    throw Error(Errc::invalid_argument,
+                "unknown command '" + parsed.positional.front() + "'" +
+                    (similar.empty() ? "" : " (did you mean: " + similar + "?)") +
+                    "; see tongket --help");
+  }
+  if (parsed.has("help")) {
+    out << "usage: " << usage_of(*cmd) << "\n  " << cmd->summary << "\n";
+    return 0;
+  }
+  for (const auto& name : parsed.given) {
+    bool global =
+        std::find(kGlobalOptions.begin(), kGlobalOptions.end(), name) != kGlobalOptions.end();
+    bool own = std::find(cmd->options.begin(), cmd->options.end(), name) != cmd->options.end();
+    if (!global && !own) {
+      throw Error(Errc::invalid_argument, "tongket " + joined(cmd->words) + " takes no --" + name +
+                                              " (usage: " + usage_of(*cmd) + ")");
+    }
+  }
+  std::vector<std::string> operands(
+      parsed.positional.begin() + static_cast<std::ptrdiff_t>(cmd->words.size()),
+      parsed.positional.end());
+  if (operands.size() < cmd->min_operands || operands.size() > cmd->max_operands) {
+    throw Error(Errc::invalid_argument,
+                std::string(operands.size() < cmd->min_operands ? "missing" : "too many") +
+                    " arguments (usage: " + usage_of(*cmd) + ")");
+  }
+  Context ctx(std::move(parsed), std::move(operands), out, err, in);
+  return cmd->handler(ctx);
+}
+
+}  // namespace
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {{"init"},
+       "--unit <code | name> [--store PATH] [--author NAME]",
+       "make a new store for a unit (a name that matches several units lists them)",
+       {"unit"},
+       0,
+       0,
+       cmd_init},
+      {{"parts"}, "", "list the sections and appendices this unit fills", {}, 0, 0, cmd_parts},
+      {{"set"},
+       "<indicator> <period> <value>",
+       "store a value (an empty value clears it); e.g. set PL1.4 2016 3",
+       {},
+       3,
+       3,
+       cmd_set},
+      {{"get"}, "<indicator> [period]", "print an indicator's stored values", {}, 1, 2, cmd_get},
+      {{"text", "set"},
+       "<section> [--file F]",
+       "store a section's text from a file or stdin",
+       {"file"},
+       1,
+       1,
+       cmd_text_set},
+      {{"text", "get"}, "<section>", "print a section's text", {}, 1, 1, cmd_text_get},
+      {{"assess"},
+       "<goal> dat|khong_dat [--note TEXT]",
+       "record an appendix 8 goal as Đạt or Không đạt",
+       {"note"},
+       2,
+       2,
+       cmd_assess},
+      {{"validate"},
+       "",
+       "check every stored value against the template's rules",
+       {},
+       0,
+       0,
+       cmd_validate},
+      {{"show"}, "<appendix>", "print an appendix (PL1..PL8) as a table", {}, 1, 1, cmd_show},
+      {{"import"},
+       "<file.csv> [--dry-run]",
+       "store values from a CSV file (indicator,period,value), all or nothing",
+       {"dry-run"},
+       1,
+       1,
+       cmd_import},
+      {{"export"},
+       "<file.csv | ->",
+       "write the stored values as CSV (indicator,period,value)",
+       {},
+       1,
+       1,
+       cmd_export},
+  };
+  return table;
+}
+
+const std::vector<OptionSpec>& option_specs() {
+  static const std::vector<OptionSpec> specs = {
+      {"store", true, "PATH", "the store file (default: $TONGKET_STORE, else ./tongket.db)"},
+      {"author", true, "NAME", "who is entering the data (remembered by init)"},
+      {"help", false, "", "show help"},
+      {"version", false, "", "show the version"},
+      {"unit", true, "CODE|NAME", "the unit (init)"},
+      {"file", true, "F", "read the text from F (text set)"},
+      {"note", true, "TEXT", "a note with the assessment (assess)"},
+      {"dry-run", false, "", "report what would change and change nothing (import)"},
+  };
+  return specs;
+}
+
+std::string help_text() {
+  std::ostringstream out;
+  out << "tongket " << version()
+      << " - the CCHC 2011-2020 review report of one unit, offline\n\n"
+         "usage: tongket <command> [arguments] [--store PATH] [--author NAME]\n\n"
+         "commands:\n";
+  for (const auto& cmd : commands()) {
+    out << "  " << joined(cmd.words) << (cmd.usage.empty() ? "" : " " + cmd.usage) << "\n      "
+        << cmd.summary << "\n";
+  }
+  out << "\noptions:\n";
+  for (const auto& spec : option_specs()) {
+    std::string left = "--" + spec.name + (spec.takes_value ? " " + spec.value_name : "");
+    out << "  " << left << std::string(left.size() < 20 ? 20 - left.size() : 1, ' ') << spec.help
+        << "\n";
+  }
+  out << "\nenvironment:\n"
+         "  TONGKET_STORE       the store file when --store is not given\n"
+         "  TONGKET_DATA        the folder with template/ and units/ (default: "
+      << data_dir().string()
+      << ")\n"
+         "\nexit codes:\n"
+         "  0  ok\n"
+         "  2  bad input or not found (unknown unit, indicator or period, wrong value, bad CSV)\n"
+         "  3  validation failed (validate found an error-level violation)\n"
+         "  4  store, template or file problem (missing, damaged, foreign or newer store)\n"
+         "  5  network problem (retrying later may help)\n"
+         "  6  not authorised\n"
+         "  7  locked or in conflict\n"
+         "  8  internal error (please report it)\n";
+  return out.str();
+}
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        std::istream& in) {
+  try {
+    return dispatch(args, out, err, in);
+  } catch (const Error& e) {
+    out.flush();
+    err << "tongket: " << e.what() << "\n";
+    return exit_code(e.code());
+  } catch (const std::exception& e) {
+    out.flush();
+    err << "tongket: internal error: " << e.what() << "\n";
+    return exit_code(Errc::internal);
+  }
+}
+
+}  // namespace tongket::cli

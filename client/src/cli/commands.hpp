@@ -1,0 +1,44 @@
+// The command table: each command's words, usage, options and handler. New commands (enroll,
+// sync, status, conflicts) are one entry here and one handler.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "cli/context.hpp"
+#include "tongket/cli.hpp"
+
+namespace tongket::cli {
+
+using Handler = int (*)(Context&);
+
+struct Command {
+  std::vector<std::string> words;  // {"text", "set"}
+  std::string usage;               // after the words: "<section> [--file F]"
+  std::string summary;
+  std::vector<std::string> options;  // option names it accepts besides the global ones
+  std::size_t min_operands = 0;
+  std::size_t max_operands = 0;
+  Handler handler = nullptr;
+};
+
+const std::vector<Command>& commands();
+// Every option any command knows, and the global ones (--store, --author, --help, --version).
+const std::vector<OptionSpec>& option_specs();
+std::string help_text();
+
+// Handlers (one file each under client/src/cli/).
+int cmd_init(Context&);
+int cmd_parts(Context&);
+int cmd_set(Context&);
+int cmd_get(Context&);
+int cmd_text_set(Context&);
+int cmd_text_get(Context&);
+int cmd_assess(Context&);
+int cmd_validate(Context&);
+int cmd_show(Context&);
+int cmd_import(Context&);
+int cmd_export(Context&);
+
+}  // namespace tongket::cli

@@ -1,0 +1,99 @@
+#include "cli/context.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "tongket/error.hpp"
+#include "tongket/paths.hpp"
+#include "tongket/validation.hpp"
+
+namespace tongket::cli {
+
+Context::Context(ParsedArgs args, std::vector<std::string> operands, std::ostream& out_stream,
+                 std::ostream& err_stream, std::istream& in_stream)
+    : out(out_stream),
+      err(err_stream),
+      in(in_stream),
+      args_(std::move(args)),
+      operands_(std::move(operands)) {}
+
+Context::~Context() = default;
+
+std::filesystem::path Context::store_path() const {
+  if (auto p = args_.value("store")) return *p;
+  if (const char* env = std::getenv("TONGKET_STORE"); env && *env) return env;
+  return "tongket.db";
+}
+
+const ReportTemplate& Context::report_template() {
+  if (!template_)
+    template_ = std::make_unique<ReportTemplate>(ReportTemplate::load(template_file()));
+  return *template_;
+}
+
+const Hierarchy& Context::hierarchy() {
+  if (!hierarchy_) hierarchy_ = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
+  return *hierarchy_;
+}
+
+ClientStore& Context::store() {
+  if (store_) return *store_;
+  store_.emplace(ClientStore::open(store_path()));
+  const auto& tpl = report_template();
+  if (auto id = store_->meta("template_id"); id && *id != tpl.id()) {
+    throw Error(Errc::invalid_template, store_path().string() + " was made for template " + *id +
+                                            ", but " + template_file().string() + " is " +
+                                            tpl.id());
+  }
+  return *store_;
+}
+
+const std::string& Context::unit() {
+  return store().unit();
+}
+
+UnitLevel Context::level() {
+  if (auto name = store().meta("unit_level")) {
+    if (auto level = parse_level(*name)) return *level;
+  }
+  const Unit* u = hierarchy().find(unit());
+  if (!u) throw Error(Errc::not_found, "unit " + unit() + " is not in " + units_dir().string());
+  return u->level;
+}
+
+std::string Context::department_key() {
+  if (level() != UnitLevel::department) return {};
+  const auto& code = unit();
+  auto dash = code.find('-');
+  return dash == std::string::npos ? std::string() : code.substr(dash + 1);
+}
+
+std::string Context::author() {
+  if (auto a = args_.value("author"); a && !a->empty()) return *a;
+  if (auto a = store().meta("author"); a && !a->empty()) return *a;
+  throw Error(Errc::invalid_argument,
+              "who is entering this? pass --author NAME (or set it once with "
+              "`tongket init --author NAME`)");
+}
+
+void Context::check_writable(const FieldKey& key, const nlohmann::json& value) {
+  const auto& tpl = report_template();
+  check_field(tpl, level(), key, value);
+  if (auto dept = department_key(); !dept.empty() && !tpl.department_answers(dept, key.item)) {
+    std::string owners;
+    for (const auto& k : tpl.responsible_for(key.item)) owners += (owners.empty() ? "" : ", ") + k;
+    throw Error(Errc::invalid_argument,
+                key.str() + ": " + unit() + " does not answer " + key.item +
+                    (owners.empty() ? std::string(" (no department does)")
+                                    : " (the template gives it to " + owners + ")"));
+  }
+}
+
+std::uint64_t Context::write(const FieldKey& key, const nlohmann::json& value) {
+  auto who = author();
+  auto& s = store();
+  auto hlc = s.next_hlc(system_time_ms());
+  return s.set_field(s.unit(), key, value, who, hlc);
+}
+
+}  // namespace tongket::cli

@@ -1,0 +1,150 @@
+#include "net/curl_transport.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include "tongket/error.hpp"
+
+namespace tongket::net {
+
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* out = static_cast<sync::Bytes*>(user);
+  out->insert(out->end(), data, data + size * count);
+  return size * count;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  std::string line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string value = line.substr(colon + 1);
+    auto first = value.find_first_not_of(" \t");
+    auto last = value.find_last_not_of(" \t\r\n");
+    (*headers)[name] = first == std::string::npos ? "" : value.substr(first, last - first + 1);
+  }
+  return size * count;
+}
+
+bool is_tls_failure(CURLcode rc) {
+  switch (rc) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+struct CurlTransport::Impl {
+  TransportOptions options;
+  CURL* easy = nullptr;
+};
+
+CurlTransport::CurlTransport(TransportOptions options, bool allow_plain_http)
+    : impl_(std::make_unique<Impl>()) {
+  global_init();
+  const bool https = options.server_url.rfind("https://", 0) == 0;
+  const bool http = options.server_url.rfind("http://", 0) == 0;
+  if (!https && !(http && allow_plain_http)) {
+    throw Error(Errc::invalid_argument,
+                "server URL \"" + options.server_url +
+                    "\" must start with https:// (tongket never sends reports unencrypted)");
+  }
+  if (https && options.ca_file.empty()) {
+    throw Error(Errc::invalid_argument, "no CA file to verify the server with (--ca)");
+  }
+  if (https && !std::filesystem::exists(options.ca_file)) {
+    throw Error(Errc::io_error, "CA file " + options.ca_file.string() + " does not exist");
+  }
+  while (!options.server_url.empty() && options.server_url.back() == '/') {
+    options.server_url.pop_back();
+  }
+  impl_->options = std::move(options);
+  impl_->easy = curl_easy_init();
+  if (!impl_->easy) throw Error(Errc::internal, "libcurl could not make a handle");
+}
+
+CurlTransport::~CurlTransport() {
+  if (impl_ && impl_->easy) curl_easy_cleanup(impl_->easy);
+}
+
+sync::HttpReply CurlTransport::post(const std::string& path,
+                                    const std::map<std::string, std::string>& headers,
+                                    const sync::Bytes& body) {
+  CURL* easy = impl_->easy;
+  const auto& o = impl_->options;
+  curl_easy_reset(easy);  // keeps the live connection and the TLS session cache
+  const std::string url = o.server_url + path;
+  sync::HttpReply reply;
+
+  curl_slist* list = nullptr;
+  // cpprestsdk does not answer "Expect: 100-continue": never send it.
+  list = curl_slist_append(list, "Expect:");
+  list = curl_slist_append(list, "Content-Type: application/octet-stream");
+  for (const auto& [name, value] : headers) {
+    list = curl_slist_append(list, (name + ": " + value).c_str());
+  }
+
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, reinterpret_cast<const char*>(body.data()));
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &reply.headers);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, o.connect_timeout_s);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, o.low_speed_bytes);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, o.low_speed_time_s);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT, o.total_timeout_s);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  if (!o.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, o.ca_file.c_str());
+  // Verification is always on; there is deliberately no option to turn it off.
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(easy, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+
+  char message[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, message);
+  CURLcode rc = curl_easy_perform(easy);
+  curl_slist_free_all(list);
+  if (rc != CURLE_OK) {
+    std::string what = message[0] ? message : curl_easy_strerror(rc);
+    if (is_tls_failure(rc)) {
+      throw Error(Errc::tls, "cannot verify the server " + o.server_url + ": " + what +
+                                 " (is the CA file the one the server's certificate comes from?)");
+    }
+    throw Error(Errc::network, "no answer from " + o.server_url + ": " + what);
+  }
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  reply.status = static_cast<int>(status);
+  return reply;
+}
+
+}  // namespace tongket::net

@@ -1,2 +1,0 @@
-// Removed once the protocol sources land.
-namespace tongket::sync {}

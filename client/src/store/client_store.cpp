@@ -1,0 +1,466 @@
+#include "tongket/client_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <limits>
+
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+#include "tongket/error.hpp"
+#include "tongket/sync/hlc.hpp"
+
+namespace tongket {
+
+namespace fs = std::filesystem;
+using store::Database;
+using store::Statement;
+using store::Transaction;
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
+
+std::string iso_utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// A tongket store is an SQLite file; anything else is refused before SQLite touches it.
+void check_is_sqlite(const fs::path& file) {
+  std::error_code ec;
+  auto status = fs::status(file, ec);
+  if (!fs::exists(status)) {
+    throw Error(Errc::io_error, "no tongket store at " + file.string() +
+                                    ": run `tongket init --unit <code>` first, or pass "
+                                    "--store PATH");
+  }
+  if (!fs::is_regular_file(status))
+    throw Error(Errc::store_foreign, file.string() + " is not a file, so not a tongket store");
+  std::ifstream in(file, std::ios::binary);
+  char head[16] = {};
+  in.read(head, sizeof head);
+  if (!in && in.gcount() == 0 && !in.eof())
+    throw Error(Errc::io_error, "cannot read " + file.string());
+  if (std::string_view(head, static_cast<std::size_t>(in.gcount())) != kSqliteMagic) {
+    throw Error(Errc::store_foreign, file.string() +
+                                         " is not a tongket store (not an SQLite database); "
+                                         "it was left unchanged");
+  }
+}
+
+void configure(Database& db) {
+  sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA journal_mode = WAL");
+  // Every write must survive a power cut: the outbox is the only copy of unsent edits.
+  db.exec("PRAGMA synchronous = FULL");
+}
+
+std::int64_t pragma_int(Database& db, const char* pragma) {
+  Statement st(db, pragma);
+  st.step();
+  return st.int64(0);
+}
+
+// Before anything writes to the file: is it ours, and not from a newer tongket?
+void check_identity(Database& db) {
+  const auto app_id = pragma_int(db, "PRAGMA application_id");
+  if (app_id != kClientStoreApplicationId) {
+    throw Error(Errc::store_foreign,
+                db.file() + " is an SQLite database of another application (application_id " +
+                    std::to_string(app_id) +
+                    "), not a tongket client store; it was left "
+                    "unchanged");
+  }
+  const int version = store::user_version(db);
+  if (version > store::schema_version()) {
+    throw Error(Errc::store_newer, db.file() + " was written by a newer tongket (schema " +
+                                       std::to_string(version) + ", this program knows up to " +
+                                       std::to_string(store::schema_version()) +
+                                       "): install the newer tongket to use it");
+  }
+}
+
+void quick_check(Database& db) {
+  Statement st(db, "PRAGMA quick_check");
+  std::string problems;
+  while (st.step()) {
+    std::string line = st.text(0);
+    if (line == "ok") continue;
+    if (!problems.empty()) problems += "; ";
+    problems += line;
+  }
+  if (!problems.empty()) {
+    throw Error(Errc::store_corrupt,
+                db.file() + " is damaged (" + problems + "): restore it from a backup");
+  }
+}
+
+std::optional<std::string> json_text(const nlohmann::json& value, const std::string& field) {
+  if (value.is_null()) return std::nullopt;
+  try {
+    return value.dump();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(Errc::invalid_argument, "field " + field + ": the value cannot be stored (" +
+                                            e.what() + "); text must be UTF-8");
+  }
+}
+
+nlohmann::json parse_stored(const Statement& st, int column, const Database& db) {
+  if (st.is_null(column)) return nullptr;
+  auto parsed = nlohmann::json::parse(st.text(column), nullptr, false);
+  if (parsed.is_discarded())
+    throw Error(Errc::store_corrupt, db.file() + ": a stored value is not JSON");
+  return parsed;
+}
+
+FieldKey parse_key(const std::string& text, const Database& db) {
+  auto key = FieldKey::parse(text);
+  if (!key) throw Error(Errc::store_corrupt, db.file() + ": bad field key '" + text + "'");
+  return *key;
+}
+
+// The first letter of FieldKey::str() for each kind.
+char kind_letter(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::value:
+      return 'v';
+    case FieldKind::text:
+      return 't';
+    case FieldKind::assessment:
+      return 'g';
+    case FieldKind::row:
+      return 'r';
+  }
+  return '?';
+}
+
+OpState parse_op_state(const std::string& s) {
+  for (auto st : {OpState::pending, OpState::packed, OpState::acked, OpState::refused}) {
+    if (op_state_name(st) == s) return st;
+  }
+  throw Error(Errc::store_corrupt, "unknown outbox state '" + s + "'");
+}
+
+// Binds a "no limit" as SQLite's -1.
+std::int64_t sql_limit(std::size_t limit) {
+  return limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
+             ? -1
+             : static_cast<std::int64_t>(limit);
+}
+
+// The statements of one write transaction, prepared once for a whole batch.
+class FieldWriter {
+ public:
+  explicit FieldWriter(Database& db)
+      : base_(db, "SELECT version FROM field WHERE unit = ?1 AND key = ?2"),
+        upsert_(db,
+                "INSERT INTO field (unit, key, value, dirty, hlc, author) "
+                "VALUES (?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT (unit, key) DO UPDATE SET "
+                "value = excluded.value, dirty = 1, hlc = excluded.hlc, author = excluded.author"),
+        append_(db,
+                "INSERT INTO outbox (unit, key, value, base, hlc, author, local_time) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        clock_(db, "UPDATE sync_state SET hlc = max(hlc, ?1) WHERE id = 1"),
+        db_(db),
+        now_(iso_utc_now()) {}
+
+  std::uint64_t write(const std::string& unit, const FieldKey& key, const nlohmann::json& value,
+                      const std::string& author, std::uint64_t hlc) {
+    const std::string k = key.str();
+    const auto text = json_text(value, k);
+    base_.reset();
+    base_.bind(1, unit).bind(2, k);
+    const std::uint64_t base = base_.step() ? base_.uint64(0) : 0;
+    base_.reset();
+    upsert_.reset();
+    upsert_.bind(1, unit).bind(2, k).bind(3, text).bind(4, hlc).bind(5, author).run();
+    append_.reset();
+    append_.bind(1, unit).bind(2, k).bind(3, text).bind(4, base).bind(5, hlc).bind(6, author);
+    append_.bind(7, now_).run();
+    clock_.reset();
+    clock_.bind(1, hlc).run();
+    return static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_.handle()));
+  }
+
+ private:
+  Statement base_, upsert_, append_, clock_;
+  Database& db_;
+  std::string now_;
+};
+
+std::uint64_t stored_hlc(Database& db) {
+  Statement st(db, "SELECT hlc FROM sync_state WHERE id = 1");
+  if (!st.step()) throw Error(Errc::store_corrupt, db.file() + ": the sync state row is missing");
+  return st.uint64(0);
+}
+
+void save_hlc(Database& db, std::uint64_t hlc) {
+  Statement st(db, "UPDATE sync_state SET hlc = max(hlc, ?1) WHERE id = 1");
+  st.bind(1, hlc).run();
+}
+
+}  // namespace
+
+std::string_view op_state_name(OpState state) {
+  switch (state) {
+    case OpState::pending:
+      return "pending";
+    case OpState::packed:
+      return "packed";
+    case OpState::acked:
+      return "acked";
+    case OpState::refused:
+      return "refused";
+  }
+  return "pending";
+}
+
+int client_store_schema_version() {
+  return store::schema_version();
+}
+
+std::uint64_t system_time_ms() {
+  using namespace std::chrono;
+  return static_cast<std::uint64_t>(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+struct ClientStore::Impl {
+  fs::path file;
+  std::unique_ptr<Database> db;
+  std::string unit;
+};
+
+ClientStore::ClientStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ClientStore::ClientStore(ClientStore&&) noexcept = default;
+ClientStore& ClientStore::operator=(ClientStore&&) noexcept = default;
+ClientStore::~ClientStore() = default;
+
+ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
+                                const std::string& template_id, int template_version) {
+  // O_EXCL: never overwrite anything, even a file that appears between a check and the open.
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int err = errno;
+    if (err == EEXIST) {
+      throw Error(Errc::io_error, file.string() +
+                                      " already exists; tongket will not overwrite it (choose "
+                                      "another --store path)");
+    }
+    throw Error(Errc::io_error, "cannot create " + file.string() + ": " + std::strerror(err));
+  }
+  ::close(fd);
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->file = file;
+    impl->db = std::make_unique<Database>(file);
+    impl->unit = unit;
+    Database& db = *impl->db;
+    configure(db);
+    Transaction tx(db);
+    db.exec(("PRAGMA application_id = " + std::to_string(kClientStoreApplicationId)).c_str());
+    store::migrate(db);
+    Statement meta(db, "INSERT INTO meta (key, value) VALUES (?1, ?2)");
+    const std::pair<const char*, std::string> initial[] = {
+        {"unit", unit},
+        {"template_id", template_id},
+        {"template_version", std::to_string(template_version)},
+        {"created_at", iso_utc_now()},
+    };
+    for (const auto& [key, value] : initial) {
+      meta.reset();
+      meta.bind(1, key).bind(2, value).run();
+    }
+    tx.commit();
+    return ClientStore(std::move(impl));
+  } catch (...) {
+    // Only what this call made is removed.
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      fs::remove(fs::path(file.string() + suffix), ec);
+    throw;
+  }
+}
+
+ClientStore ClientStore::open(const fs::path& file) {
+  check_is_sqlite(file);
+  auto impl = std::make_unique<Impl>();
+  impl->file = file;
+  impl->db = std::make_unique<Database>(file);
+  Database& db = *impl->db;
+  sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+  check_identity(db);
+  quick_check(db);
+  configure(db);
+  if (store::user_version(db) < store::schema_version()) {
+    Transaction tx(db);
+    check_identity(db);  // another process may have migrated meanwhile
+    store::migrate(db);
+    tx.commit();
+  }
+  Statement unit(db, "SELECT value FROM meta WHERE key = 'unit'");
+  if (!unit.step() || unit.text(0).empty())
+    throw Error(Errc::store_corrupt, file.string() + " has no unit: run `tongket init` again");
+  impl->unit = unit.text(0);
+  return ClientStore(std::move(impl));
+}
+
+const fs::path& ClientStore::file() const {
+  return impl_->file;
+}
+const std::string& ClientStore::unit() const {
+  return impl_->unit;
+}
+store::Database& ClientStore::database() {
+  return *impl_->db;
+}
+
+std::optional<std::string> ClientStore::meta(std::string_view key) const {
+  Statement st(*impl_->db, "SELECT value FROM meta WHERE key = ?1");
+  st.bind(1, key);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
+void ClientStore::set_meta(std::string_view key, std::string_view value) {
+  Statement st(*impl_->db,
+               "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  st.bind(1, key).bind(2, value).run();
+  if (key == "unit") impl_->unit = std::string(value);
+}
+
+std::uint64_t ClientStore::set_field(const std::string& unit, const FieldKey& key,
+                                     const nlohmann::json& value, const std::string& author,
+                                     std::uint64_t hlc) {
+  Transaction tx(*impl_->db);
+  FieldWriter writer(*impl_->db);
+  auto op = writer.write(unit, key, value, author, hlc);
+  tx.commit();
+  return op;
+}
+
+std::vector<std::uint64_t> ClientStore::set_fields(const std::vector<FieldWrite>& writes,
+                                                   const std::string& author,
+                                                   std::uint64_t physical_ms) {
+  std::vector<std::uint64_t> ops;
+  ops.reserve(writes.size());
+  Transaction tx(*impl_->db);
+  sync::HybridClock clock(stored_hlc(*impl_->db));
+  FieldWriter writer(*impl_->db);
+  for (const auto& w : writes) {
+    ops.push_back(writer.write(w.unit, w.key, w.value, author, clock.now(physical_ms)));
+  }
+  tx.commit();
+  return ops;
+}
+
+std::optional<nlohmann::json> ClientStore::get_field(const std::string& unit,
+                                                     const FieldKey& key) const {
+  auto f = field(unit, key);
+  if (!f || f->value.is_null()) return std::nullopt;
+  return std::move(f->value);
+}
+
+namespace {
+constexpr const char* kFieldColumns = "unit, key, value, version, dirty, hlc, author";
+
+StoredField read_field(const Statement& st, const Database& db) {
+  StoredField f;
+  f.unit = st.text(0);
+  f.key = parse_key(st.text(1), db);
+  f.value = parse_stored(st, 2, db);
+  f.version = st.uint64(3);
+  f.dirty = st.int64(4) != 0;
+  f.hlc = st.uint64(5);
+  f.author = st.text(6);
+  return f;
+}
+}  // namespace
+
+std::optional<StoredField> ClientStore::field(const std::string& unit, const FieldKey& key) const {
+  Statement st(*impl_->db,
+               std::string("SELECT ") + kFieldColumns + " FROM field WHERE unit = ?1 AND key = ?2");
+  st.bind(1, unit).bind(2, key.str());
+  if (!st.step()) return std::nullopt;
+  return read_field(st, *impl_->db);
+}
+
+std::vector<StoredField> ClientStore::fields(const std::string& unit, FieldKind kind,
+                                             std::string_view item_prefix) const {
+  // Keys starting with `low` are exactly those in [low, low with its last byte + 1).
+  std::string low = std::string(1, kind_letter(kind)) + ":" + std::string(item_prefix);
+  std::string high = low;
+  high.back() = static_cast<char>(static_cast<unsigned char>(high.back()) + 1);
+  Statement st(*impl_->db, std::string("SELECT ") + kFieldColumns +
+                               " FROM field WHERE unit = ?1 AND key >= ?2 AND key < ?3 "
+                               "ORDER BY key");
+  st.bind(1, unit).bind(2, low).bind(3, high);
+  std::vector<StoredField> out;
+  while (st.step()) out.push_back(read_field(st, *impl_->db));
+  return out;
+}
+
+std::vector<OutboxOp> ClientStore::pending_ops(std::size_t limit) const {
+  Statement st(*impl_->db,
+               "SELECT op_id, unit, key, value, base, hlc, author, local_time, state, "
+               "change_set, refusal FROM outbox WHERE state = 'pending' ORDER BY op_id LIMIT ?1");
+  st.bind(1, sql_limit(limit));
+  std::vector<OutboxOp> out;
+  while (st.step()) {
+    OutboxOp op;
+    op.id = st.uint64(0);
+    op.unit = st.text(1);
+    op.key = parse_key(st.text(2), *impl_->db);
+    op.value = parse_stored(st, 3, *impl_->db);
+    op.base = st.uint64(4);
+    op.hlc = st.uint64(5);
+    op.author = st.text(6);
+    op.local_time = st.text(7);
+    op.state = parse_op_state(st.text(8));
+    if (!st.is_null(9)) op.change_set = st.uint64(9);
+    op.refusal = st.text(10);
+    out.push_back(std::move(op));
+  }
+  return out;
+}
+
+std::size_t ClientStore::outbox_count(std::optional<OpState> state) const {
+  Statement st(*impl_->db, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR state = ?1");
+  if (state) {
+    st.bind(1, op_state_name(*state));
+  } else {
+    st.bind_null(1);
+  }
+  st.step();
+  return static_cast<std::size_t>(st.int64(0));
+}
+
+std::uint64_t ClientStore::next_hlc(std::uint64_t physical_ms) {
+  Transaction tx(*impl_->db);
+  sync::HybridClock clock(stored_hlc(*impl_->db));
+  const auto value = clock.now(physical_ms);
+  save_hlc(*impl_->db, value);
+  tx.commit();
+  return value;
+}
+
+void ClientStore::observe_hlc(std::uint64_t remote) {
+  Transaction tx(*impl_->db);
+  save_hlc(*impl_->db, remote);
+  tx.commit();
+}
+
+}  // namespace tongket

@@ -1,0 +1,130 @@
+#include "store/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace tongket::store {
+
+namespace {
+
+// Never edit a migration that has shipped: append a new one.
+constexpr std::array kMigrations = {
+    // 1: report fields, outbox, sync state, sent change sets, conflicts.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per (unit, field key): the current value of every field this device knows.
+CREATE TABLE field (
+  unit         TEXT NOT NULL CHECK (length(unit) > 0),
+  key          TEXT NOT NULL CHECK (key GLOB '[vtgr]:?*'),  -- FieldKey::str()
+  value        TEXT CHECK (value IS NULL OR json_valid(value)),  -- JSON; NULL = cleared
+  version      INTEGER NOT NULL DEFAULT 0,  -- server version the value is based on; 0 = never
+  server_value TEXT CHECK (server_value IS NULL OR json_valid(server_value)),  -- at version
+  dirty        INTEGER NOT NULL DEFAULT 0 CHECK (dirty IN (0, 1)),  -- unsent local edits
+  hlc          INTEGER NOT NULL DEFAULT 0,  -- of the last write
+  author       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (unit, key)
+) WITHOUT ROWID;
+
+-- Signed change sets this device has packed, kept so that a retry sends the same bytes.
+CREATE TABLE change_set (
+  seq       INTEGER PRIMARY KEY CHECK (seq > 0),
+  bytes     BLOB NOT NULL,
+  signature BLOB NOT NULL CHECK (length(signature) = 64),
+  hash      BLOB NOT NULL CHECK (length(hash) = 32),
+  op_count  INTEGER NOT NULL,
+  state     TEXT NOT NULL DEFAULT 'sent'   -- sent = waiting for the server's result
+            CHECK (state IN ('sent', 'acked', 'refused')),
+  result    TEXT CHECK (result IS NULL OR json_valid(result)),  -- the server's PushResult
+  packed_at TEXT NOT NULL,
+  result_at TEXT
+);
+
+-- Local edits, one row per write, in order. op_id is the protocol's operation id.
+CREATE TABLE outbox (
+  op_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  unit       TEXT NOT NULL CHECK (length(unit) > 0),
+  key        TEXT NOT NULL CHECK (key GLOB '[vtgr]:?*'),
+  value      TEXT CHECK (value IS NULL OR json_valid(value)),  -- NULL = cleared
+  base       INTEGER NOT NULL,  -- server version the edit was based on
+  hlc        INTEGER NOT NULL,
+  author     TEXT NOT NULL,
+  local_time TEXT NOT NULL,     -- ISO 8601 UTC, for display
+  resolves   INTEGER,           -- conflict id this edit resolves
+  state      TEXT NOT NULL DEFAULT 'pending'
+             CHECK (state IN ('pending', 'packed', 'acked', 'refused')),
+  change_set INTEGER REFERENCES change_set (seq),
+  refusal    TEXT,
+  CHECK ((state = 'pending') = (change_set IS NULL))
+);
+CREATE INDEX outbox_by_state ON outbox (state, op_id);
+CREATE INDEX outbox_by_field ON outbox (unit, key);
+CREATE INDEX outbox_by_change_set ON outbox (change_set);
+
+-- One row: where this device stands with its server.
+CREATE TABLE sync_state (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  server_id       TEXT NOT NULL DEFAULT '',  -- empty before the first pull
+  cursor_seq      INTEGER NOT NULL DEFAULT 0,
+  cursor_hash     BLOB NOT NULL DEFAULT (zeroblob(32)),
+  chain_seq       INTEGER NOT NULL DEFAULT 0,  -- last change set this device made
+  chain_hash      BLOB NOT NULL DEFAULT (zeroblob(32)),
+  request_counter INTEGER NOT NULL DEFAULT 0,  -- last X-Tongket-Counter used
+  hlc             INTEGER NOT NULL DEFAULT 0,  -- greatest clock value issued or seen
+  last_attempt    TEXT,                        -- ISO 8601 UTC
+  last_success    TEXT,
+  last_error      TEXT                         -- what stopped the last sync, for the user
+);
+INSERT INTO sync_state (id) VALUES (1);
+
+-- Concurrent edits the server kept aside (its conflict ids), until resolved.
+CREATE TABLE conflict (
+  id             INTEGER PRIMARY KEY,  -- the server's conflict id
+  unit           TEXT NOT NULL,
+  key            TEXT NOT NULL,
+  current_value  TEXT CHECK (current_value IS NULL OR json_valid(current_value)),
+  other_value    TEXT CHECK (other_value IS NULL OR json_valid(other_value)),
+  current_author TEXT,
+  other_author   TEXT,
+  current_device TEXT,
+  other_device   TEXT,
+  current_hlc    INTEGER,
+  other_hlc      INTEGER,
+  current_time   TEXT,  -- server times
+  other_time     TEXT,
+  state          TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'resolved')),
+  resolved_by    INTEGER REFERENCES outbox (op_id)
+);
+CREATE INDEX conflict_open ON conflict (state, unit, key);
+
+-- Edits the server refused, with the reason, for `tongket status`.
+CREATE VIEW refused_op AS
+SELECT o.op_id, o.unit, o.key, o.value, o.author, o.local_time, o.change_set,
+       COALESCE(o.refusal, json_extract(c.result, '$.reason')) AS reason
+FROM outbox o LEFT JOIN change_set c ON c.seq = o.change_set
+WHERE o.state = 'refused';
+)sql",
+};
+
+}  // namespace
+
+int schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
+
+int user_version(Database& db) {
+  Statement version(db, "PRAGMA user_version");
+  version.step();
+  return static_cast<int>(version.int64(0));
+}
+
+void migrate(Database& db) {
+  for (int i = user_version(db); i < schema_version(); ++i) db.exec(kMigrations[i]);
+  // PRAGMA takes no parameters; the value is our own constant.
+  db.exec(("PRAGMA user_version = " + std::to_string(schema_version())).c_str());
+}
+
+}  // namespace tongket::store

@@ -1,0 +1,321 @@
+#include "sync/store_replica.hpp"
+
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite.hpp"
+#include "tongket/error.hpp"
+#include "tongket/sync/changeset.hpp"
+
+namespace tongket::client {
+
+namespace {
+
+using store::Statement;
+using store::Transaction;
+
+std::string now_iso() {
+  std::time_t t = static_cast<std::time_t>(system_time_ms() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+sync::Hash to_hash(const std::vector<std::uint8_t>& blob) {
+  sync::Hash h{};
+  if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
+  return h;
+}
+
+std::string dump_or_null(const nlohmann::json& v) { return v.dump(); }
+
+// Makes the field show the server's value again once nothing of ours is outstanding for it.
+void settle_field(store::Database& db, const std::string& unit, const std::string& key) {
+  Statement st(db,
+               "UPDATE field SET value = server_value, dirty = 0 WHERE unit = ?1 AND key = ?2 "
+               "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.unit = ?1 AND o.key = ?2 "
+               "AND o.state IN ('pending', 'packed'))");
+  st.bind(1, unit).bind(2, key).run();
+}
+
+}  // namespace
+
+StoreReplica::StoreReplica(ClientStore& store, sync::SigningKey& key) : store_(store), key_(key) {}
+
+std::string StoreReplica::device_id() {
+  auto id = store_.meta("device_id");
+  if (!id || id->empty()) {
+    throw Error(Errc::unauthorized, "this store is not enrolled yet: run `tongket enroll` first");
+  }
+  return *id;
+}
+
+sync::Bytes StoreReplica::sign(std::span<const std::uint8_t> message) { return key_.sign(message); }
+
+std::uint64_t StoreReplica::next_counter(std::uint64_t at_least) {
+  auto& db = store_.database();
+  Transaction tx(db);
+  Statement get(db, "SELECT request_counter FROM sync_state WHERE id = 1");
+  get.step();
+  std::uint64_t next = std::max(get.uint64(0), at_least) + 1;
+  get.reset();
+  Statement set(db, "UPDATE sync_state SET request_counter = ?1 WHERE id = 1");
+  set.bind(1, next).run();
+  tx.commit();
+  return next;
+}
+
+void StoreReplica::pack_pending() {
+  auto& db = store_.database();
+  const std::string device = device_id();
+  Transaction tx(db);
+  Statement ops(db,
+                "SELECT op_id, unit, key, value, base, hlc, author, resolves FROM outbox "
+                "WHERE state = 'pending' ORDER BY op_id");
+  Statement chain(db, "SELECT chain_seq, chain_hash FROM sync_state WHERE id = 1");
+  chain.step();
+  std::uint64_t seq = chain.uint64(0);
+  sync::Hash prev = to_hash(chain.blob(1));
+  chain.reset();
+
+  Statement insert_cs(db,
+                      "INSERT INTO change_set (seq, bytes, signature, hash, op_count, state, "
+                      "packed_at) VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6)");
+  Statement mark(db,
+                 "UPDATE outbox SET state = 'packed', change_set = ?1 "
+                 "WHERE state = 'pending' AND op_id BETWEEN ?2 AND ?3");
+  const std::string packed_at = now_iso();
+
+  sync::ChangeSet cs;
+  std::size_t value_bytes = 0;
+  auto flush = [&] {
+    if (cs.ops.empty()) return;
+    cs.device = device;
+    cs.unit = store_.unit();
+    cs.seq = ++seq;
+    cs.prev = prev;
+    for (const auto& op : cs.ops) cs.hlc = std::max(cs.hlc, op.hlc);
+    auto signed_cs = sync::sign_change_set(cs, key_);
+    prev = signed_cs.hash();
+    insert_cs.bind(1, cs.seq)
+        .bind_blob(2, signed_cs.bytes)
+        .bind_blob(3, signed_cs.signature)
+        .bind_blob(4, prev)
+        .bind(5, static_cast<std::uint64_t>(cs.ops.size()))
+        .bind(6, packed_at);
+    insert_cs.run();
+    insert_cs.reset();
+    mark.bind(1, cs.seq).bind(2, cs.ops.front().id).bind(3, cs.ops.back().id).run();
+    mark.reset();
+    cs = sync::ChangeSet{};
+    value_bytes = 0;
+  };
+
+  while (ops.step()) {
+    sync::Operation op;
+    op.id = ops.uint64(0);
+    const std::string unit = ops.text(1);
+    op.unit = unit == store_.unit() ? std::string{} : unit;
+    op.field = ops.text(2);
+    op.value = ops.is_null(3) ? nlohmann::json(nullptr) : nlohmann::json::parse(ops.text(3));
+    op.base = ops.uint64(4);
+    op.hlc = ops.uint64(5);
+    const std::string author = ops.text(6);
+    if (!ops.is_null(7)) op.resolves = ops.uint64(7);
+    const std::size_t size = ops.is_null(3) ? 4 : ops.text(3).size();
+    // One author per change set; bounded size so it stays far below the decoder's limit.
+    if (!cs.ops.empty() && (author != cs.author || cs.ops.size() >= kOpsPerChangeSet ||
+                            value_bytes + size > kValueBytesPerChangeSet)) {
+      flush();
+    }
+    cs.author = author;
+    value_bytes += size + op.field.size();
+    cs.ops.push_back(std::move(op));
+  }
+  flush();
+  Statement save(db, "UPDATE sync_state SET chain_seq = ?1, chain_hash = ?2 WHERE id = 1");
+  save.bind(1, seq).bind_blob(2, prev).run();
+  tx.commit();
+}
+
+std::vector<sync::SignedChangeSet> StoreReplica::unacknowledged(std::size_t max_count,
+                                                                std::size_t max_bytes) {
+  auto& db = store_.database();
+  Statement st(db, "SELECT bytes, signature FROM change_set WHERE state = 'sent' ORDER BY seq");
+  std::vector<sync::SignedChangeSet> out;
+  std::size_t bytes = 0;
+  while (out.size() < max_count && st.step()) {
+    sync::SignedChangeSet scs{st.blob(0), st.blob(1)};
+    const std::size_t size = scs.bytes.size() + scs.signature.size();
+    if (!out.empty() && bytes + size > max_bytes) break;
+    bytes += size;
+    out.push_back(std::move(scs));
+  }
+  return out;
+}
+
+void StoreReplica::record_result(const sync::PushResult& result) {
+  auto& db = store_.database();
+  const bool refused = result.status == sync::PushStatus::refused;
+  nlohmann::json j = {{"seq", result.seq},
+                      {"status", sync::push_status_name(result.status)},
+                      {"reason", result.reason},
+                      {"conflicts", result.conflicts},
+                      {"server_seq", result.server_seq}};
+  Transaction tx(db);
+  Statement cs(db,
+               "UPDATE change_set SET state = ?2, result = ?3, result_at = ?4 WHERE seq = ?1");
+  cs.bind(1, result.seq)
+      .bind(2, refused ? "refused" : "acked")
+      .bind(3, j.dump())
+      .bind(4, now_iso())
+      .run();
+  Statement ops(db,
+                "UPDATE outbox SET state = ?2, refusal = ?3 WHERE change_set = ?1 "
+                "AND state = 'packed'");
+  ops.bind(1, result.seq).bind(2, refused ? "refused" : "acked");
+  if (refused) {
+    ops.bind(3, result.reason);
+  } else {
+    ops.bind_null(3);
+  }
+  ops.run();
+  // A refused edit never reaches the server: the field goes back to the server's value (the
+  // edit stays in the outbox as refused, with its reason, so nothing typed is lost).
+  if (refused) {
+    Statement fields(db, "SELECT DISTINCT unit, key FROM outbox WHERE change_set = ?1");
+    fields.bind(1, result.seq);
+    std::vector<std::pair<std::string, std::string>> touched;
+    while (fields.step()) touched.emplace_back(fields.text(0), fields.text(1));
+    for (const auto& [unit, key] : touched) settle_field(db, unit, key);
+  }
+  tx.commit();
+}
+
+std::optional<std::size_t> StoreReplica::requeue_from(std::uint64_t from_seq) {
+  auto& db = store_.database();
+  Transaction tx(db);
+  Statement has(db, "SELECT 1 FROM change_set WHERE seq = ?1");
+  has.bind(1, from_seq);
+  if (!has.step()) return std::nullopt;
+  has.reset();
+  Statement cs(db,
+               "UPDATE change_set SET state = 'sent', result = NULL, result_at = NULL "
+               "WHERE seq >= ?1");
+  cs.bind(1, from_seq).run();
+  const auto count = static_cast<std::size_t>(sqlite3_changes(db.handle()));
+  Statement ops(db,
+                "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1");
+  ops.bind(1, from_seq).run();
+  tx.commit();
+  return count;
+}
+
+std::string StoreReplica::server_id() {
+  Statement st(store_.database(), "SELECT server_id FROM sync_state WHERE id = 1");
+  st.step();
+  return st.text(0);
+}
+
+sync::Cursor StoreReplica::cursor() {
+  Statement st(store_.database(), "SELECT cursor_seq, cursor_hash FROM sync_state WHERE id = 1");
+  st.step();
+  return sync::Cursor{st.uint64(0), to_hash(st.blob(1))};
+}
+
+void StoreReplica::apply_page(const sync::PullPage& page) {
+  auto& db = store_.database();
+  Transaction tx(db);
+  Statement upsert(db,
+                   "INSERT INTO field (unit, key, value, version, server_value, dirty, hlc, "
+                   "author) VALUES (?1, ?2, ?3, ?4, ?3, 0, ?5, ?6) "
+                   "ON CONFLICT (unit, key) DO UPDATE SET version = excluded.version, "
+                   "server_value = excluded.server_value, hlc = excluded.hlc, "
+                   "author = excluded.author WHERE excluded.version >= field.version");
+  Statement conflict(db,
+                     "INSERT INTO conflict (id, unit, key, current_value, other_value, "
+                     "current_author, other_author, current_device, other_device, current_hlc, "
+                     "other_hlc, current_time, other_time, state) VALUES (?1, ?2, ?3, ?4, ?5, "
+                     "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'open') ON CONFLICT (id) DO UPDATE SET "
+                     "current_value = excluded.current_value, other_value = "
+                     "excluded.other_value");
+  Statement resolved(db, "UPDATE conflict SET state = 'resolved' WHERE id = ?1");
+  std::set<std::pair<std::string, std::string>> touched;
+  std::uint64_t max_hlc = 0;
+  for (const auto& e : page.events) {
+    max_hlc = std::max(max_hlc, e.hlc);
+    if (e.kind == "value") {
+      upsert.bind(1, e.unit)
+          .bind(2, e.field)
+          .bind(3, dump_or_null(e.value))
+          .bind(4, e.version)
+          .bind(5, e.hlc)
+          .bind(6, e.author);
+      upsert.run();
+      upsert.reset();
+      touched.emplace(e.unit, e.field);
+    } else if (e.kind == "conflict") {
+      touched.emplace(e.unit, e.field);
+      const auto& x = e.extra;
+      auto str = [&](const char* k) -> std::optional<std::string> {
+        if (x.is_object() && x.contains(k) && x[k].is_string()) return x[k].get<std::string>();
+        return std::nullopt;
+      };
+      auto num = [&](const char* k) -> std::int64_t {
+        if (x.is_object() && x.contains(k) && x[k].is_number_unsigned())
+          return static_cast<std::int64_t>(x[k].get<std::uint64_t>());
+        return 0;
+      };
+      const std::uint64_t id =
+          x.is_object() && x.contains("id") && x["id"].is_number_unsigned()
+              ? x["id"].get<std::uint64_t>()
+              : e.seq;
+      conflict.bind(1, id)
+          .bind(2, e.unit)
+          .bind(3, e.field)
+          .bind(4, x.is_object() && x.contains("current_value") ? x["current_value"].dump()
+                                                               : std::string("null"))
+          .bind(5, dump_or_null(e.value))
+          .bind(6, str("current_author"))
+          .bind(7, std::optional<std::string>(e.author))
+          .bind(8, str("current_device"))
+          .bind(9, std::optional<std::string>(e.device))
+          .bind(10, num("current_hlc"))
+          .bind(11, e.hlc)
+          .bind(12, str("current_time"))
+          .bind(13, str("other_time"));
+      conflict.run();
+      conflict.reset();
+    } else if (e.kind == "resolved") {
+      if (e.extra.is_object() && e.extra.contains("conflict") &&
+          e.extra["conflict"].is_number_unsigned()) {
+        resolved.bind(1, e.extra["conflict"].get<std::uint64_t>()).run();
+        resolved.reset();
+      }
+    }
+    // Unknown kinds are skipped: a newer server may send more.
+  }
+  for (const auto& [unit, key] : touched) settle_field(db, unit, key);
+  Statement save(db,
+                 "UPDATE sync_state SET server_id = ?1, cursor_seq = ?2, cursor_hash = ?3, "
+                 "hlc = max(hlc, ?4) WHERE id = 1");
+  save.bind(1, page.server_id)
+      .bind(2, page.cursor.seq)
+      .bind_blob(3, page.cursor.hash)
+      .bind(4, max_hlc)
+      .run();
+  tx.commit();
+}
+
+void StoreReplica::reset_cursor() {
+  Statement st(store_.database(),
+               "UPDATE sync_state SET server_id = '', cursor_seq = 0, "
+               "cursor_hash = zeroblob(32) WHERE id = 1");
+  st.run();
+}
+
+}  // namespace tongket::client

@@ -1,0 +1,48 @@
+#include "tongket/report/csv.hpp"
+
+#include "tongket/report/format.hpp"
+#include "tongket/report/layout.hpp"
+
+namespace tongket::report {
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+namespace {
+
+// As a user would type it, so the client's import reads it back unchanged.
+std::string typed(ValueType type, const nlohmann::json& value) {
+  auto n = number_of(value);
+  if (!n || type == ValueType::text) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  // Without thousands grouping: "1234", "45,5".
+  std::string s = type == ValueType::percentage ? format_number(*n, 6) : format_count(*n);
+  std::erase(s, '.');
+  return s;
+}
+
+}  // namespace
+
+void write_csv(const ReportData& data, std::ostream& out) {
+  out << "indicator,period,value\r\n";
+  for (const Indicator& ind : data.tpl.indicators()) {
+    if (ind.type == ValueType::heading || ind.type == ValueType::ratio) continue;
+    if (!applies_to(ind.levels, data.level)) continue;
+    for (const std::string& period : ind.periods) {
+      auto v = data.value_of(ind.code, period);
+      if (!v) continue;
+      out << csv_field(ind.code) << ',' << csv_field(period) << ','
+          << csv_field(typed(ind.type, *v)) << "\r\n";
+    }
+  }
+}
+
+}  // namespace tongket::report

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: install missing packages, build, and run the demo round.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" --target tongket tongket-server
+exec scripts/demo.sh "$root/build"

@@ -1,0 +1,74 @@
+// The server side of the sync protocol (docs/protocol.md) as plain functions from a Request to
+// a Reply: no sockets, no HTTP library types, the clock injected. The HTTP edge
+// (http_server.hpp) only moves bytes in and out of these.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "tongket/report_template.hpp"
+#include "tongket/server/store.hpp"
+#include "tongket/sync/bytes.hpp"
+#include "tongket/sync/messages.hpp"
+
+namespace tongket::server {
+
+struct Request {
+  std::string method;                          // "POST"
+  std::string path;                            // "/v1/push" (no query string)
+  std::map<std::string, std::string> headers;  // names in any case
+  sync::Bytes body;  // as sent (possibly gzip): the request signature covers these bytes
+};
+
+struct Reply {
+  int status = 200;
+  std::map<std::string, std::string> headers;
+  sync::Bytes body;
+};
+
+struct Limits {
+  std::size_t max_body_bytes = 4 * 1024 * 1024;              // as sent (the edge checks first)
+  std::size_t max_decompressed_bytes = sync::kMaxBodyBytes;  // after gunzip
+};
+
+struct HandlerContext {
+  Store& store;
+  const ReportTemplate& report_template;
+  std::function<std::int64_t()> now_ms;  // server clock, ms since 1970
+  std::string server_id;                 // store.identity().server_id, read once
+  Limits limits;
+};
+
+// Case-insensitive header lookup; empty when absent.
+std::string header(const Request& request, std::string_view name);
+
+// POST /v1/enroll: a one-time token (bound to a unit and role) registers a device key.
+Reply handle_enroll(const Request& request, HandlerContext& ctx);
+// POST /v1/push: signed batch of signed change sets; checks and applies them in order.
+Reply handle_push(const Request& request, HandlerContext& ctx);
+// POST /v1/pull: the events of the device's scope after its cursor, one bounded page.
+Reply handle_pull(const Request& request, HandlerContext& ctx);
+// GET /v1/status (signed, empty body): server id, log head, and the device's own state
+// (its chain head and counter), as JSON.
+Reply handle_status(const Request& request, HandlerContext& ctx);
+
+// Routes by method and path to the handlers above; unknown path -> 404, wrong method -> 405.
+// Never throws: any failure becomes a JSON error reply (500 "internal" for a bug).
+Reply dispatch(const Request& request, HandlerContext& ctx);
+
+// A JSON error reply {"error": {"code", "message", ...}} with the code's HTTP status.
+Reply error_reply(const sync::WireError& error);
+Reply error_reply(std::string code, std::string message);
+
+// Which part of the pull log a device sees, and whether it may write a unit (roles in
+// docs/protocol.md). `own` is the device's unit.
+Scope scope_of(Role role, const UnitInfo& own);
+bool may_write(Role role, const UnitInfo& own, const UnitInfo& target);
+// Whether a token for `role` may be bound to a unit of this level (reviewers to their level).
+bool role_fits_unit(Role role, UnitLevel level);
+
+}  // namespace tongket::server

@@ -1,0 +1,236 @@
+// The server's storage, behind one narrow interface: one method per thing the protocol needs.
+// Protocol code (server/src/protocol) sees only this header, so another implementation
+// (PostgreSQL) can be added without touching it. The SQLite one is in sqlite_store.hpp.
+//
+// Threading: a Store is used by one thread at a time (the server's store executor). Other
+// processes (admin commands) may open the same data directory concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tongket/hierarchy.hpp"
+#include "tongket/sync/bytes.hpp"
+#include "tongket/sync/messages.hpp"
+
+namespace tongket::server {
+
+using sync::Bytes;
+using sync::Hash;
+
+enum class Role { clerk, district_reviewer, province_reviewer, admin };
+std::string_view role_name(Role role);  // "clerk", ...
+std::optional<Role> parse_role(std::string_view name);
+
+// A unit as the store keeps it, with its ancestors resolved for scope queries.
+struct UnitInfo {
+  std::string code;
+  std::string name;
+  UnitLevel level = UnitLevel::commune;
+  std::string parent;    // empty for a province
+  std::string province;  // its province (itself for a province)
+  std::string district;  // its district (itself for a district); empty above or beside districts
+};
+
+struct ServerIdentity {
+  std::string server_id;  // random, made once per data directory
+  std::int64_t created_ms = 0;
+  std::string template_json;  // the report template the store was initialised with
+  std::size_t unit_count = 0;
+};
+
+struct EnrollToken {
+  Hash token_hash{};  // sha256 of the token text: the store never holds a usable token
+  std::string unit;
+  Role role = Role::clerk;
+  std::int64_t created_ms = 0;
+  std::int64_t expires_ms = 0;
+  std::optional<std::int64_t> used_ms;
+  std::string used_by;  // device id
+};
+
+struct Device {
+  std::string id;
+  std::string unit;
+  Role role = Role::clerk;
+  Bytes public_key;  // raw Ed25519, 32 bytes
+  std::string label;
+  std::int64_t enrolled_ms = 0;
+  std::optional<std::int64_t> revoked_ms;
+  std::uint64_t last_counter = 0;  // highest request counter accepted
+  std::uint64_t last_seq = 0;      // chain head: last change set accepted (applied or refused)
+  Hash last_hash{};
+};
+
+enum class EnrollOutcome { enrolled, unknown_token, expired_token, used_token, device_exists };
+
+// The audit log: every change set accepted onto a device's chain, as received.
+struct StoredChangeSet {
+  std::string device;
+  std::uint64_t seq = 0;
+  Hash hash{};
+  Bytes bytes;      // exactly as signed
+  Bytes signature;  // as received
+  std::string unit;
+  std::string author;
+  std::int64_t received_ms = 0;
+  std::string status;       // "applied" | "refused"
+  sync::PushResult result;  // the result returned for it (returned again on duplicates)
+};
+
+// One accepted write of a field (every accepted operation is one, current or not).
+struct HistoryEntry {
+  std::uint64_t version = 0;  // = the pull log seq of its event
+  std::string unit;
+  std::string field;
+  nlohmann::json value;
+  std::uint64_t base = 0;
+  std::string device;
+  std::uint64_t cs_seq = 0;  // the change set it came in
+  std::uint64_t op_id = 0;
+  std::string author;
+  std::uint64_t hlc = 0;
+  std::int64_t received_ms = 0;
+  // "applied" (became current), "merged" (a clean text merge became current),
+  // "conflict" (stored in a conflict record), "resolved" (resolved a conflict, became current)
+  std::string outcome;
+  std::optional<std::uint64_t> conflict_id;
+};
+
+// A field's current value and the write that made it current.
+struct FieldState {
+  nlohmann::json value;
+  std::uint64_t version = 0;
+  std::string device;
+  std::string author;
+  std::uint64_t hlc = 0;
+  std::int64_t received_ms = 0;
+};
+
+struct ConflictRecord {
+  std::uint64_t id = 0;
+  std::string unit;
+  std::string field;
+  std::uint64_t current_version = 0;   // the write that stayed current
+  std::uint64_t incoming_version = 0;  // the write that lost (in history)
+  nlohmann::json current_value;
+  nlohmann::json incoming_value;
+  std::string current_device, incoming_device;
+  std::string current_author, incoming_author;
+  std::uint64_t current_hlc = 0, incoming_hlc = 0;
+  std::int64_t current_ms = 0, incoming_ms = 0;  // server receipt times
+  std::optional<std::uint64_t> resolved_version;
+  std::optional<std::int64_t> resolved_ms;
+  std::string resolved_device;
+};
+
+// The pull log: sync::PullEvent entries, chained by sync::next_log_hash; sync::Cursor points
+// into it.
+
+// Which part of the pull log a device sees.
+struct Scope {
+  enum class Kind { unit, district, province, all } kind = Kind::unit;
+  std::string code;
+};
+
+struct EventPage {
+  std::vector<sync::PullEvent> events;
+  sync::Cursor cursor;  // where the next page starts
+  bool more = false;
+};
+
+struct Refusal {
+  std::int64_t at_ms = 0;
+  std::string device;    // may be empty (unknown device, enroll)
+  std::string endpoint;  // "POST /v1/push"
+  std::string code;      // "bad_signature", "forbidden", ...
+  std::string message;
+  std::uint64_t cs_seq = 0;  // the change set concerned, if any
+};
+
+// Reads and writes of one push transaction. Everything done through it commits together or
+// not at all.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+
+  virtual std::optional<Device> device(std::string_view id) = 0;
+  virtual std::optional<FieldState> field(std::string_view unit, std::string_view field) = 0;
+  // Writes of the field that became current (applied, merged, resolved) with version > after.
+  virtual std::vector<HistoryEntry> current_writes_after(std::string_view unit,
+                                                         std::string_view field,
+                                                         std::uint64_t after) = 0;
+  // The field's value as of `version` (the last current write at or before it); null if none.
+  virtual nlohmann::json value_at(std::string_view unit, std::string_view field,
+                                  std::uint64_t version) = 0;
+  virtual std::optional<ConflictRecord> conflict(std::uint64_t id) = 0;
+
+  // The next pull log seq: the version the next write will get.
+  virtual std::uint64_t next_seq() = 0;
+  // Appends an event whose seq must be next_seq(); the store chains its running hash.
+  // Throws Error(not_found) for an unknown unit.
+  virtual void append_event(const sync::PullEvent& event) = 0;
+  // Records a write in the history; when it becomes current, also the field's current value.
+  virtual void record_write(const HistoryEntry& write, bool becomes_current) = 0;
+  virtual void open_conflict(const ConflictRecord& conflict) = 0;  // id = its incoming_version
+  virtual void resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
+                                std::string_view device) = 0;
+  // Adds the change set to the audit log and advances the device's chain to it.
+  // Throws Error(protocol) if cs.seq is not the device's last_seq + 1.
+  virtual void record_change_set(const StoredChangeSet& cs) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual ServerIdentity identity() = 0;
+  virtual std::optional<UnitInfo> unit(std::string_view code) = 0;
+
+  // Enrollment tokens and devices.
+  virtual void add_token(const EnrollToken& token) = 0;
+  // Atomically: the token must exist, be unused and unexpired at now_ms; then it is marked
+  // used and the device is added with the token's unit and role (device.unit/role ignored).
+  virtual EnrollOutcome enroll(const Hash& token_hash, const Device& device,
+                               std::int64_t now_ms) = 0;
+  virtual std::optional<EnrollToken> token(const Hash& token_hash) = 0;
+  virtual std::optional<Device> device(std::string_view id) = 0;
+  virtual std::vector<Device> devices() = 0;
+  virtual bool revoke_device(std::string_view id, std::int64_t now_ms) = 0;  // false if unknown
+  // Accepts `counter` iff it is greater than the device's last one (and stores it).
+  struct CounterCheck {
+    bool accepted = false;
+    std::uint64_t last = 0;  // the device's last accepted counter after the call
+  };
+  virtual CounterCheck advance_counter(std::string_view device, std::uint64_t counter) = 0;
+
+  // Change sets.
+  virtual std::optional<StoredChangeSet> change_set(std::string_view device, std::uint64_t seq) = 0;
+  // Runs fn in one write transaction; commits if fn returns, rolls back if it throws.
+  virtual void write(const std::function<void(WriteTxn&)>& fn) = 0;
+
+  // Pull log.
+  virtual sync::Cursor log_head() = 0;
+  virtual std::optional<Hash> log_hash_at(std::uint64_t seq) = 0;  // nullopt beyond the head
+  virtual EventPage events_after(const Scope& scope, std::uint64_t after_seq,
+                                 std::size_t limit) = 0;
+
+  // Security log: every refusal, in its own small transaction.
+  virtual void log_refusal(const Refusal& refusal) = 0;
+  virtual std::vector<Refusal> refusals(std::size_t limit) = 0;
+
+  // Admin queries.
+  virtual std::vector<HistoryEntry> history(std::string_view unit) = 0;
+  virtual std::vector<StoredChangeSet> change_sets_of_unit(std::string_view unit) = 0;
+  virtual std::vector<ConflictRecord> conflicts(const std::optional<std::string>& unit,
+                                                bool open_only) = 0;
+};
+
+}  // namespace tongket::server

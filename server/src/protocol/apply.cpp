@@ -1,0 +1,217 @@
+#include "protocol/apply.hpp"
+
+#include <map>
+#include <optional>
+
+#include "tongket/error.hpp"
+#include "tongket/field.hpp"
+#include "tongket/sync/conflict.hpp"
+#include "tongket/validation.hpp"
+
+namespace tongket::server::detail {
+
+namespace {
+
+struct Target {
+  UnitInfo unit;
+  FieldKey key;
+};
+
+std::string op_name(std::size_t i, const sync::Operation& op, const std::string& unit) {
+  return "operation " + std::to_string(i + 1) + " (" + op.field + " of unit " + unit + ")";
+}
+
+// Checks that need no transaction (units and template do not change under a push).
+// Fills `targets`; returns {code, reason} of the first refusal, or empty strings.
+std::pair<std::string, std::string> check_static(HandlerContext& ctx, const Device& device,
+                                                 const sync::ChangeSet& cs,
+                                                 std::vector<Target>& targets) {
+  auto own = ctx.store.unit(device.unit);
+  if (!own) return {"forbidden", "this device's unit " + device.unit + " is no longer known"};
+  if (cs.unit != device.unit)
+    return {"forbidden",
+            "the change set is for unit " + cs.unit + " but this device belongs to " + device.unit};
+  std::map<std::string, UnitInfo> units;
+  for (std::size_t i = 0; i < cs.ops.size(); ++i) {
+    const auto& op = cs.ops[i];
+    const std::string& code = sync::unit_of(cs, op);
+    auto it = units.find(code);
+    if (it == units.end()) {
+      auto u = ctx.store.unit(code);
+      if (!u) return {"invalid", op_name(i, op, code) + ": unknown unit"};
+      it = units.emplace(code, *u).first;
+    }
+    const UnitInfo& target = it->second;
+    if (!may_write(device.role, *own, target))
+      return {"forbidden", op_name(i, op, code) + ": a " + std::string(role_name(device.role)) +
+                               " of " + device.unit + " may not write unit " + code};
+    auto key = FieldKey::parse(op.field);
+    if (!key) return {"invalid", op_name(i, op, code) + ": not a field key"};
+    try {
+      check_field(ctx.report_template, target.level, *key, op.value);
+    } catch (const Error& e) {
+      return {"invalid", op_name(i, op, code) + ": " + e.what()};
+    }
+    targets.push_back({target, *key});
+  }
+  return {};
+}
+
+void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
+              const sync::Operation& op, const Target& target, std::int64_t now,
+              std::vector<std::uint64_t>& conflicts) {
+  const std::string& unit = target.unit.code;
+  auto state = t.field(unit, op.field);
+  std::optional<ConflictRecord> resolving;
+  if (op.resolves) {
+    auto c = t.conflict(*op.resolves);
+    if (c && !c->resolved_version) resolving = c;  // already resolved: an ordinary write
+  }
+
+  sync::ConflictInput in;
+  in.kind = target.key.kind;
+  in.device = device.id;
+  in.incoming = op.value;
+  in.base = op.base;
+  for (auto& w : t.current_writes_after(unit, op.field, op.base))
+    in.writes_after_base.push_back({w.version, w.device, w.value});
+  in.base_value = op.base ? t.value_at(unit, op.field, op.base) : nlohmann::json();
+  in.current = state ? state->value : nlohmann::json();
+  sync::Decision decision = sync::decide(in);
+  bool is_conflict = decision.outcome == sync::Decision::Outcome::conflict && state.has_value();
+
+  const std::uint64_t v = t.next_seq();
+  HistoryEntry h;
+  h.version = v;
+  h.unit = unit;
+  h.field = op.field;
+  h.base = op.base;
+  h.device = device.id;
+  h.cs_seq = cs.seq;
+  h.op_id = op.id;
+  h.author = cs.author;
+  h.hlc = op.hlc;
+  h.received_ms = now;
+
+  sync::PullEvent ev;
+  ev.seq = v;
+  ev.unit = unit;
+  ev.field = op.field;
+  ev.version = v;
+  ev.device = device.id;
+  ev.author = cs.author;
+  ev.hlc = op.hlc;
+
+  if (is_conflict) {
+    h.value = op.value;
+    h.outcome = "conflict";
+    h.conflict_id = v;
+    ev.kind = "conflict";
+    ev.value = op.value;
+    ev.extra = {{"conflict", v},
+                {"current_version", state->version},
+                {"current_value", state->value},
+                {"current_device", state->device},
+                {"current_author", state->author}};
+  } else {
+    bool merged = decision.outcome == sync::Decision::Outcome::merge_applied;
+    h.value = merged ? decision.value_to_store_as_current : op.value;
+    h.outcome = merged ? "merged" : resolving ? "resolved" : "applied";
+    ev.kind = "value";
+    ev.value = h.value;
+    if (merged) ev.extra = {{"merged", true}};
+  }
+  t.append_event(ev);
+  t.record_write(h, !is_conflict);
+
+  if (is_conflict) {
+    ConflictRecord c;
+    c.id = v;
+    c.unit = unit;
+    c.field = op.field;
+    c.current_version = state->version;
+    c.incoming_version = v;
+    c.current_value = state->value;
+    c.incoming_value = op.value;
+    c.current_device = state->device;
+    c.incoming_device = device.id;
+    c.current_author = state->author;
+    c.incoming_author = cs.author;
+    c.current_hlc = state->hlc;
+    c.incoming_hlc = op.hlc;
+    c.current_ms = state->received_ms;
+    c.incoming_ms = now;
+    t.open_conflict(c);
+    conflicts.push_back(v);
+    return;
+  }
+  if (resolving) {
+    t.resolve_conflict(resolving->id, v, now, device.id);
+    sync::PullEvent done = ev;
+    done.kind = "resolved";
+    done.seq = t.next_seq();
+    done.extra = {{"conflict", resolving->id}};
+    t.append_event(done);
+  }
+}
+
+// A resolution must name a conflict of the same unit and field.
+std::string check_resolutions(WriteTxn& t, const sync::ChangeSet& cs,
+                              const std::vector<Target>& targets) {
+  for (std::size_t i = 0; i < cs.ops.size(); ++i) {
+    const auto& op = cs.ops[i];
+    if (!op.resolves) continue;
+    auto c = t.conflict(*op.resolves);
+    if (!c || c->unit != targets[i].unit.code || c->field != op.field)
+      return op_name(i, op, targets[i].unit.code) + ": resolves conflict " +
+             std::to_string(*op.resolves) + ", which is not a conflict of this field";
+  }
+  return {};
+}
+
+}  // namespace
+
+ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
+                              const sync::SignedChangeSet& scs, const sync::Hash& hash) {
+  std::vector<Target> targets;
+  auto [code, reason] = check_static(ctx, device, cs, targets);
+  const std::int64_t now = ctx.now_ms();
+  ApplyOutcome out;
+  ctx.store.write([&](WriteTxn& t) {
+    out = {};
+    out.refusal_code = code;
+    std::string why = reason;
+    if (why.empty()) {
+      why = check_resolutions(t, cs, targets);
+      if (!why.empty()) out.refusal_code = "invalid";
+    }
+    sync::PushResult& r = out.result;
+    r.seq = cs.seq;
+    if (!why.empty()) {
+      // Refused as a whole: the chain advances, nothing is applied, a retry gets this again.
+      r.status = sync::PushStatus::refused;
+      r.reason = why;
+    } else {
+      r.status = sync::PushStatus::applied;
+      for (std::size_t i = 0; i < cs.ops.size(); ++i)
+        apply_op(t, device, cs, cs.ops[i], targets[i], now, r.conflicts);
+    }
+    r.server_seq = t.next_seq() - 1;
+
+    StoredChangeSet rec;
+    rec.device = device.id;
+    rec.seq = cs.seq;
+    rec.hash = hash;
+    rec.bytes = scs.bytes;
+    rec.signature = scs.signature;
+    rec.unit = cs.unit;
+    rec.author = cs.author;
+    rec.received_ms = now;
+    rec.status = r.status == sync::PushStatus::refused ? "refused" : "applied";
+    rec.result = r;
+    t.record_change_set(rec);
+  });
+  return out;
+}
+
+}  // namespace tongket::server::detail

@@ -1,0 +1,21 @@
+// Step 5 of a push (docs/protocol.md): scope, role and template checks of every operation,
+// then the conflict rule per operation, all in one store transaction.
+#pragma once
+
+#include <string>
+
+#include "tongket/server/protocol.hpp"
+#include "tongket/sync/changeset.hpp"
+
+namespace tongket::server::detail {
+
+struct ApplyOutcome {
+  sync::PushResult result;
+  std::string refusal_code;  // "forbidden" or "invalid" when refused; empty when applied
+};
+
+// The change set has passed checks 1-4 (decoded, the device's own, signature, next on chain).
+ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
+                              const sync::SignedChangeSet& scs, const sync::Hash& hash);
+
+}  // namespace tongket::server::detail

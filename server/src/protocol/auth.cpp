@@ -1,0 +1,49 @@
+#include "protocol/internal.hpp"
+#include "tongket/error.hpp"
+#include "tongket/sync/request_auth.hpp"
+
+namespace tongket::server::detail {
+
+Authenticated authenticate(const Request& request, HandlerContext& ctx) {
+  Authenticated out;
+  const std::string device_id = header(request, sync::kHeaderDevice);
+  const std::string counter_text = header(request, sync::kHeaderCounter);
+  const std::string signature = header(request, sync::kHeaderSignature);
+  auto refuse_with = [&](std::string code, std::string message,
+                         std::optional<std::uint64_t> last_counter = std::nullopt) {
+    out.refusal = refuse(ctx, request, device_id,
+                         sync::WireError{std::move(code), std::move(message), {}, last_counter});
+    return out;
+  };
+
+  if (device_id.empty() || counter_text.empty() || signature.empty())
+    return refuse_with("unauthorized", std::string("missing ") + sync::kHeaderDevice + ", " +
+                                           sync::kHeaderCounter + " or " + sync::kHeaderSignature +
+                                           " header");
+  // Order as in docs/protocol.md: device, counter syntax, signature, counter freshness.
+  auto device = ctx.store.device(device_id);
+  if (!device) return refuse_with("unauthorized", "unknown device " + device_id.substr(0, 64));
+  if (device->revoked_ms)
+    return refuse_with("revoked", "device " + device_id + " was revoked: enroll again");
+  std::uint64_t counter = 0;
+  try {
+    counter = sync::parse_counter(counter_text);
+  } catch (const Error& e) {
+    return refuse_with("malformed", std::string("bad ") + sync::kHeaderCounter + ": " + e.what());
+  }
+  if (!sync::verify_request(device->public_key, signature, request.method, request.path, device_id,
+                            counter, request.body))
+    return refuse_with("bad_signature",
+                       "the request signature does not verify with device " + device_id + "'s key");
+  auto check = ctx.store.advance_counter(device_id, counter);
+  if (!check.accepted)
+    return refuse_with("stale_counter",
+                       "counter " + std::to_string(counter) + " is not above the last accepted (" +
+                           std::to_string(check.last) + ")",
+                       check.last);
+  device->last_counter = counter;
+  out.device = std::move(device);
+  return out;
+}
+
+}  // namespace tongket::server::detail

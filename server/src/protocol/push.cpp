@@ -1,0 +1,103 @@
+#include "protocol/apply.hpp"
+#include "protocol/internal.hpp"
+#include "tongket/error.hpp"
+#include "tongket/sync/chain.hpp"
+
+namespace tongket::server {
+
+namespace {
+
+// Checks 1-4 of one change set; a WireError ends the batch.
+std::optional<sync::WireError> check_one(HandlerContext& ctx, const Device& requester,
+                                         const sync::SignedChangeSet& scs, std::size_t index,
+                                         sync::ChangeSet& cs, sync::ChainVerdict& verdict,
+                                         std::optional<StoredChangeSet>& stored) {
+  const std::string at = "change set " + std::to_string(index + 1) + " of the batch";
+  try {
+    cs = sync::decode(scs.bytes);
+  } catch (const Error& e) {
+    return sync::WireError{"malformed", at + ": " + e.what(), {}, {}};
+  }
+  if (cs.device != requester.id)
+    return sync::WireError{
+        "unauthorized", at + " is from device " + cs.device + ", not from " + requester.id, {}, {}};
+  if (!sync::verify_change_set(scs, requester.public_key))
+    return sync::WireError{
+        "bad_signature",
+        at + " (seq " + std::to_string(cs.seq) + ") does not verify with this device's key",
+        {},
+        {}};
+  // The chain head as stored now (earlier change sets of this batch advanced it).
+  auto device = ctx.store.device(requester.id);
+  if (!device)
+    return sync::WireError{"unauthorized", "device " + requester.id + " vanished", {}, {}};
+  if (device->revoked_ms)
+    return sync::WireError{"revoked", "device " + requester.id + " was revoked", {}, {}};
+  std::optional<sync::Hash> stored_hash;
+  if (cs.seq <= device->last_seq) {
+    stored = ctx.store.change_set(requester.id, cs.seq);
+    if (stored) stored_hash = stored->hash;
+  }
+  verdict = sync::check_chain({device->last_seq, device->last_hash}, cs, scs.hash(), stored_hash);
+  switch (verdict) {
+    case sync::ChainVerdict::next:
+    case sync::ChainVerdict::duplicate:
+      return std::nullopt;
+    case sync::ChainVerdict::gap:
+      return sync::WireError{"gap",
+                             "change set " + std::to_string(cs.seq) + " came before " +
+                                 std::to_string(device->last_seq + 1),
+                             device->last_seq + 1,
+                             {}};
+    case sync::ChainVerdict::fork:
+      return sync::WireError{"fork",
+                             "change set " + std::to_string(cs.seq) +
+                                 " does not continue this device's history on the server",
+                             {},
+                             {}};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Reply handle_push(const Request& request, HandlerContext& ctx) {
+  auto auth = detail::authenticate(request, ctx);
+  if (!auth.device) return auth.refusal;
+  const Device& device = *auth.device;
+
+  std::vector<sync::SignedChangeSet> batch;
+  try {
+    batch = sync::decode_push_request(detail::open_request_body(request, ctx));
+  } catch (const Error& e) {
+    std::string code = e.code() == Errc::too_large ? "too_large" : "malformed";
+    return detail::refuse(ctx, request, device.id, {code, e.what(), {}, {}});
+  }
+
+  sync::PushReply reply;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    sync::ChangeSet cs;
+    sync::ChainVerdict verdict = sync::ChainVerdict::next;
+    std::optional<StoredChangeSet> stored;
+    if (auto error = check_one(ctx, device, batch[i], i, cs, verdict, stored)) {
+      detail::log_refusal(ctx, request, device.id, error->code, error->message, cs.seq);
+      reply.error = std::move(error);
+      break;
+    }
+    if (verdict == sync::ChainVerdict::duplicate) {
+      // The same answer as the first time; "duplicate" says nothing was applied now.
+      sync::PushResult r = stored->result;
+      if (r.status == sync::PushStatus::applied) r.status = sync::PushStatus::duplicate;
+      reply.results.push_back(std::move(r));
+      continue;
+    }
+    auto outcome = detail::apply_change_set(ctx, device, cs, batch[i], batch[i].hash());
+    if (!outcome.refusal_code.empty())
+      detail::log_refusal(ctx, request, device.id, outcome.refusal_code, outcome.result.reason,
+                          cs.seq);
+    reply.results.push_back(std::move(outcome.result));
+  }
+  return detail::body_reply(request, 200, sync::encode_push_reply(reply), "application/json");
+}
+
+}  // namespace tongket::server

@@ -1,0 +1,706 @@
+#include "tongket/server/sqlite_store.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <unordered_map>
+
+#include "store/schema.hpp"
+#include "store/sqlite_db.hpp"
+#include "tongket/error.hpp"
+#include "tongket/sync/bytes.hpp"
+#include "tongket/sync/crypto.hpp"
+
+namespace tongket::server {
+
+namespace {
+
+using sqlite::Db;
+using sqlite::Stmt;
+
+// A cached prepared statement in use; reset when the scope ends so no read snapshot stays
+// open on the connection (an un-reset statement would hide other processes' commits).
+class Query {
+ public:
+  explicit Query(Stmt& s) : s_(s) {}
+  ~Query() { s_.reset(); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  Stmt* operator->() { return &s_; }
+  Stmt& operator*() { return s_; }
+
+ private:
+  Stmt& s_;
+};
+
+Hash to_hash(const Bytes& b, std::string_view what) {
+  Hash h{};
+  if (b.size() != h.size())
+    throw Error(Errc::store_corrupt, "store: bad hash in " + std::string(what));
+  std::memcpy(h.data(), b.data(), h.size());
+  return h;
+}
+
+nlohmann::json parse_json(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) throw Error(Errc::store_corrupt, "store: unreadable JSON value");
+  return j;
+}
+
+std::string result_text(const sync::PushResult& r) {
+  return nlohmann::json{{"seq", r.seq},
+                        {"status", sync::push_status_name(r.status)},
+                        {"reason", r.reason},
+                        {"conflicts", r.conflicts},
+                        {"server_seq", r.server_seq}}
+      .dump();
+}
+
+sync::PushResult parse_result(const std::string& text) {
+  try {
+    auto j = nlohmann::json::parse(text);
+    sync::PushResult r;
+    r.seq = j.at("seq").get<std::uint64_t>();
+    auto status = j.at("status").get<std::string>();
+    r.status = status == "refused"     ? sync::PushStatus::refused
+               : status == "duplicate" ? sync::PushStatus::duplicate
+                                       : sync::PushStatus::applied;
+    r.reason = j.at("reason").get<std::string>();
+    r.conflicts = j.at("conflicts").get<std::vector<std::uint64_t>>();
+    r.server_seq = j.at("server_seq").get<std::uint64_t>();
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(Errc::store_corrupt,
+                std::string("store: unreadable change set result: ") + e.what());
+  }
+}
+
+sync::PullEvent read_event(Stmt& q) {
+  sync::PullEvent e;
+  e.seq = static_cast<std::uint64_t>(q.int64(0));
+  e.kind = q.text(1);
+  e.unit = q.text(2);
+  e.field = q.text(3);
+  e.value = parse_json(q.text(4));
+  e.version = static_cast<std::uint64_t>(q.int64(5));
+  e.device = q.text(6);
+  e.author = q.text(7);
+  e.hlc = static_cast<std::uint64_t>(q.int64(8));
+  if (auto x = q.opt_text(9)) e.extra = parse_json(*x);
+  return e;
+}
+
+UnitLevel level_or_throw(const std::string& name) {
+  auto l = parse_level(name);
+  if (!l) throw Error(Errc::store_corrupt, "store: unknown unit level '" + name + "'");
+  return *l;
+}
+
+Role role_or_throw(const std::string& name) {
+  auto r = parse_role(name);
+  if (!r) throw Error(Errc::store_corrupt, "store: unknown role '" + name + "'");
+  return *r;
+}
+
+class SqliteStore;
+
+class SqliteTxn final : public WriteTxn {
+ public:
+  explicit SqliteTxn(SqliteStore& store) : store_(store) {}
+  std::optional<Device> device(std::string_view id) override;
+  std::optional<FieldState> field(std::string_view unit, std::string_view field) override;
+  std::vector<HistoryEntry> current_writes_after(std::string_view unit, std::string_view field,
+                                                 std::uint64_t after) override;
+  nlohmann::json value_at(std::string_view unit, std::string_view field,
+                          std::uint64_t version) override;
+  std::optional<ConflictRecord> conflict(std::uint64_t id) override;
+  std::uint64_t next_seq() override;
+  void append_event(const sync::PullEvent& event) override;
+  void record_write(const HistoryEntry& write, bool becomes_current) override;
+  void open_conflict(const ConflictRecord& conflict) override;
+  void resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
+                        std::string_view device) override;
+  void record_change_set(const StoredChangeSet& cs) override;
+
+ private:
+  SqliteStore& store_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& file) : db_(file, sqlite::OpenMode::existing) {
+    schema::configure(db_);
+    schema::check_and_migrate(db_, false);
+  }
+
+  Stmt& stmt(const char* sql) {
+    auto& slot = cache_[sql];
+    if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+    return *slot;
+  }
+
+  ServerIdentity identity() override {
+    ServerIdentity id;
+    Query q(stmt("SELECT key, value FROM meta"));
+    while (q->step()) {
+      auto key = q->text(0);
+      if (key == "server_id") id.server_id = q->text(1);
+      if (key == "created_ms") id.created_ms = std::stoll(q->text(1));
+      if (key == "template") id.template_json = q->text(1);
+    }
+    Query c(stmt("SELECT count(*) FROM units"));
+    c->step();
+    id.unit_count = static_cast<std::size_t>(c->int64(0));
+    if (id.server_id.empty()) throw Error(Errc::store_corrupt, "store: no server id");
+    return id;
+  }
+
+  std::optional<UnitInfo> unit(std::string_view code) override {
+    Query q(
+        stmt("SELECT code, name, level, coalesce(parent,''), province, coalesce(district,'') "
+             "FROM units WHERE code = ?"));
+    q->bind(1, code);
+    if (!q->step()) return std::nullopt;
+    return UnitInfo{q->text(0), q->text(1), level_or_throw(q->text(2)),
+                    q->text(3), q->text(4), q->text(5)};
+  }
+
+  void add_token(const EnrollToken& t) override {
+    Query q(
+        stmt("INSERT INTO enroll_tokens(token_hash, unit, role, created_ms, expires_ms) "
+             "VALUES (?, ?, ?, ?, ?)"));
+    q->bind_blob(1, t.token_hash).bind(2, t.unit).bind(3, role_name(t.role));
+    q->bind(4, t.created_ms).bind(5, t.expires_ms);
+    q->run();
+  }
+
+  std::optional<EnrollToken> token(const Hash& token_hash) override {
+    Query q(
+        stmt("SELECT unit, role, created_ms, expires_ms, used_ms, coalesce(used_by,'') "
+             "FROM enroll_tokens WHERE token_hash = ?"));
+    q->bind_blob(1, token_hash);
+    if (!q->step()) return std::nullopt;
+    EnrollToken t;
+    t.token_hash = token_hash;
+    t.unit = q->text(0);
+    t.role = role_or_throw(q->text(1));
+    t.created_ms = q->int64(2);
+    t.expires_ms = q->int64(3);
+    t.used_ms = q->opt_int64(4);
+    t.used_by = q->text(5);
+    return t;
+  }
+
+  EnrollOutcome enroll(const Hash& token_hash, const Device& d, std::int64_t now_ms) override {
+    sqlite::Transaction txn(db_);
+    auto t = token(token_hash);
+    if (!t) return EnrollOutcome::unknown_token;
+    if (t->used_ms) return EnrollOutcome::used_token;
+    if (now_ms >= t->expires_ms) return EnrollOutcome::expired_token;
+    if (device(d.id)) return EnrollOutcome::device_exists;
+    {
+      Query q(
+          stmt("UPDATE enroll_tokens SET used_ms = ?, used_by = ? "
+               "WHERE token_hash = ? AND used_ms IS NULL"));
+      q->bind(1, now_ms).bind(2, d.id).bind_blob(3, token_hash);
+      q->run();
+    }
+    {
+      Hash zero{};
+      Query q(
+          stmt("INSERT INTO devices(id, unit, role, public_key, label, enrolled_ms, last_hash) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      q->bind(1, d.id).bind(2, t->unit).bind(3, role_name(t->role)).bind_blob(4, d.public_key);
+      q->bind(5, d.label).bind(6, now_ms).bind_blob(7, zero);
+      q->run();
+    }
+    txn.commit();
+    return EnrollOutcome::enrolled;
+  }
+
+  std::optional<Device> device(std::string_view id) override {
+    Query q(
+        stmt("SELECT id, unit, role, public_key, label, enrolled_ms, revoked_ms, "
+             "last_counter, last_seq, last_hash FROM devices WHERE id = ?"));
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
+    return read_device(*q);
+  }
+
+  std::vector<Device> devices() override {
+    Query q(
+        stmt("SELECT id, unit, role, public_key, label, enrolled_ms, revoked_ms, "
+             "last_counter, last_seq, last_hash FROM devices ORDER BY unit, enrolled_ms"));
+    std::vector<Device> out;
+    while (q->step()) out.push_back(read_device(*q));
+    return out;
+  }
+
+  bool revoke_device(std::string_view id, std::int64_t now_ms) override {
+    Query q(stmt("UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?"));
+    q->bind(1, now_ms).bind(2, id);
+    q->run();
+    return db_.changes() > 0;
+  }
+
+  CounterCheck advance_counter(std::string_view device_id, std::uint64_t counter) override {
+    // Counters are stored as SQLite's signed 64-bit integers: larger ones are never fresh.
+    if (counter > static_cast<std::uint64_t>(INT64_MAX)) counter = 0;
+    {
+      Query q(stmt("UPDATE devices SET last_counter = ? WHERE id = ? AND last_counter < ?"));
+      q->bind(1, static_cast<std::int64_t>(counter)).bind(2, device_id);
+      q->bind(3, static_cast<std::int64_t>(counter));
+      q->run();
+      if (db_.changes() > 0) return {true, counter};
+    }
+    Query q(stmt("SELECT last_counter FROM devices WHERE id = ?"));
+    q->bind(1, device_id);
+    return {false, q->step() ? static_cast<std::uint64_t>(q->int64(0)) : 0};
+  }
+
+  std::optional<StoredChangeSet> change_set(std::string_view device_id,
+                                            std::uint64_t seq) override {
+    Query q(
+        stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
+             "result FROM change_sets WHERE device = ? AND seq = ?"));
+    q->bind(1, device_id).bind(2, static_cast<std::int64_t>(seq));
+    if (!q->step()) return std::nullopt;
+    return read_change_set(*q);
+  }
+
+  void write(const std::function<void(WriteTxn&)>& fn) override {
+    sqlite::Transaction txn(db_);
+    SqliteTxn w(*this);
+    fn(w);
+    txn.commit();
+  }
+
+  sync::Cursor log_head() override {
+    Query q(stmt("SELECT seq, hash FROM pull_log ORDER BY seq DESC LIMIT 1"));
+    if (!q->step()) return {};
+    return {static_cast<std::uint64_t>(q->int64(0)), to_hash(q->blob(1), "pull log")};
+  }
+
+  std::optional<Hash> log_hash_at(std::uint64_t seq) override {
+    if (seq == 0) return Hash{};
+    Query q(stmt("SELECT hash FROM pull_log WHERE seq = ?"));
+    q->bind(1, static_cast<std::int64_t>(seq));
+    if (!q->step()) return std::nullopt;
+    return to_hash(q->blob(0), "pull log");
+  }
+
+  EventPage events_after(const Scope& scope, std::uint64_t after_seq, std::size_t limit) override {
+    // One read transaction: the page and the head it reports come from the same snapshot.
+    sqlite::Transaction snapshot(db_, false);
+    const char* sql = nullptr;
+    switch (scope.kind) {
+      case Scope::Kind::unit:
+        sql =
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "FROM pull_log WHERE unit = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+        break;
+      case Scope::Kind::district:
+        sql =
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "FROM pull_log WHERE district = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+        break;
+      case Scope::Kind::province:
+        sql =
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "FROM pull_log WHERE province = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+        break;
+      case Scope::Kind::all:
+        sql =
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "FROM pull_log WHERE ?1 IS NOT NULL AND seq > ?2 ORDER BY seq LIMIT ?3";
+        break;
+    }
+    EventPage page;
+    {
+      Query q(stmt(sql));
+      q->bind(1, scope.code).bind(2, static_cast<std::int64_t>(after_seq));
+      // One more than asked tells whether there is more.
+      q->bind(3, static_cast<std::int64_t>(limit + 1));
+      while (q->step()) {
+        if (page.events.size() == limit) {
+          page.more = true;
+          break;
+        }
+        page.events.push_back(read_event(*q));
+        page.cursor = {page.events.back().seq, to_hash(q->blob(10), "pull log")};
+      }
+    }
+    // A last page moves the cursor to the head, so events outside the scope are not scanned
+    // again next time.
+    if (!page.more) {
+      page.cursor = log_head();
+      if (page.cursor.seq < after_seq) page.cursor = {after_seq, *log_hash_at(after_seq)};
+    }
+    snapshot.commit();
+    return page;
+  }
+
+  void log_refusal(const Refusal& r) override {
+    Query q(
+        stmt("INSERT INTO refusals(at_ms, device, endpoint, code, message, cs_seq) "
+             "VALUES (?, ?, ?, ?, ?, ?)"));
+    q->bind(1, r.at_ms).bind(2, r.device).bind(3, r.endpoint).bind(4, r.code);
+    q->bind(5, r.message).bind(6, static_cast<std::int64_t>(r.cs_seq));
+    q->run();
+  }
+
+  std::vector<Refusal> refusals(std::size_t limit) override {
+    Query q(
+        stmt("SELECT at_ms, device, endpoint, code, message, cs_seq FROM refusals "
+             "ORDER BY id DESC LIMIT ?"));
+    q->bind(1, static_cast<std::int64_t>(limit));
+    std::vector<Refusal> out;
+    while (q->step())
+      out.push_back({q->int64(0), q->text(1), q->text(2), q->text(3), q->text(4),
+                     static_cast<std::uint64_t>(q->int64(5))});
+    return out;
+  }
+
+  std::vector<HistoryEntry> history(std::string_view unit_code) override {
+    Query q(
+        stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, hlc, "
+             "received_ms, outcome, conflict_id FROM field_history WHERE unit = ? "
+             "ORDER BY version"));
+    q->bind(1, unit_code);
+    std::vector<HistoryEntry> out;
+    while (q->step()) out.push_back(read_history(*q));
+    return out;
+  }
+
+  std::vector<StoredChangeSet> change_sets_of_unit(std::string_view unit_code) override {
+    Query q(
+        stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
+             "result FROM change_sets WHERE unit = ?1 OR (device, seq) IN "
+             "(SELECT device, cs_seq FROM field_history WHERE unit = ?1) "
+             "ORDER BY received_ms, device, seq"));
+    q->bind(1, unit_code);
+    std::vector<StoredChangeSet> out;
+    while (q->step()) out.push_back(read_change_set(*q));
+    return out;
+  }
+
+  std::vector<ConflictRecord> conflicts(const std::optional<std::string>& unit_code,
+                                        bool open_only) override {
+    Query q(
+        stmt("SELECT id, unit, field, current_version, incoming_version, current_value, "
+             "incoming_value, current_device, incoming_device, current_author, "
+             "incoming_author, current_hlc, incoming_hlc, current_ms, incoming_ms, "
+             "resolved_version, resolved_ms, coalesce(resolved_device,'') FROM conflicts "
+             "WHERE (?1 IS NULL OR unit = ?1) AND (?2 = 0 OR resolved_version IS NULL) "
+             "ORDER BY id"));
+    q->bind_opt(1, unit_code).bind(2, std::int64_t{open_only ? 1 : 0});
+    std::vector<ConflictRecord> out;
+    while (q->step()) out.push_back(read_conflict(*q));
+    return out;
+  }
+
+  // Shared with SqliteTxn.
+  static Device read_device(Stmt& q) {
+    Device d;
+    d.id = q.text(0);
+    d.unit = q.text(1);
+    d.role = role_or_throw(q.text(2));
+    d.public_key = q.blob(3);
+    d.label = q.text(4);
+    d.enrolled_ms = q.int64(5);
+    d.revoked_ms = q.opt_int64(6);
+    d.last_counter = static_cast<std::uint64_t>(q.int64(7));
+    d.last_seq = static_cast<std::uint64_t>(q.int64(8));
+    d.last_hash = to_hash(q.blob(9), "device chain");
+    return d;
+  }
+
+  static StoredChangeSet read_change_set(Stmt& q) {
+    StoredChangeSet cs;
+    cs.device = q.text(0);
+    cs.seq = static_cast<std::uint64_t>(q.int64(1));
+    cs.hash = to_hash(q.blob(2), "change set");
+    cs.bytes = q.blob(3);
+    cs.signature = q.blob(4);
+    cs.unit = q.text(5);
+    cs.author = q.text(6);
+    cs.received_ms = q.int64(7);
+    cs.status = q.text(8);
+    cs.result = parse_result(q.text(9));
+    return cs;
+  }
+
+  static HistoryEntry read_history(Stmt& q) {
+    HistoryEntry h;
+    h.version = static_cast<std::uint64_t>(q.int64(0));
+    h.unit = q.text(1);
+    h.field = q.text(2);
+    h.value = parse_json(q.text(3));
+    h.base = static_cast<std::uint64_t>(q.int64(4));
+    h.device = q.text(5);
+    h.cs_seq = static_cast<std::uint64_t>(q.int64(6));
+    h.op_id = static_cast<std::uint64_t>(q.int64(7));
+    h.author = q.text(8);
+    h.hlc = static_cast<std::uint64_t>(q.int64(9));
+    h.received_ms = q.int64(10);
+    h.outcome = q.text(11);
+    if (auto c = q.opt_int64(12)) h.conflict_id = static_cast<std::uint64_t>(*c);
+    return h;
+  }
+
+  static ConflictRecord read_conflict(Stmt& q) {
+    ConflictRecord c;
+    c.id = static_cast<std::uint64_t>(q.int64(0));
+    c.unit = q.text(1);
+    c.field = q.text(2);
+    c.current_version = static_cast<std::uint64_t>(q.int64(3));
+    c.incoming_version = static_cast<std::uint64_t>(q.int64(4));
+    c.current_value = parse_json(q.text(5));
+    c.incoming_value = parse_json(q.text(6));
+    c.current_device = q.text(7);
+    c.incoming_device = q.text(8);
+    c.current_author = q.text(9);
+    c.incoming_author = q.text(10);
+    c.current_hlc = static_cast<std::uint64_t>(q.int64(11));
+    c.incoming_hlc = static_cast<std::uint64_t>(q.int64(12));
+    c.current_ms = q.int64(13);
+    c.incoming_ms = q.int64(14);
+    if (auto v = q.opt_int64(15)) c.resolved_version = static_cast<std::uint64_t>(*v);
+    c.resolved_ms = q.opt_int64(16);
+    c.resolved_device = q.text(17);
+    return c;
+  }
+
+  Db& db() { return db_; }
+
+ private:
+  Db db_;
+  // Keyed by the SQL literal's address: every call site passes a string literal.
+  std::unordered_map<const void*, std::unique_ptr<Stmt>> cache_;
+};
+
+std::optional<Device> SqliteTxn::device(std::string_view id) {
+  return store_.device(id);
+}
+
+std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_view field) {
+  Query q(
+      store_.stmt("SELECT v.value, v.version, h.device, h.author, h.hlc, h.received_ms "
+                  "FROM field_values v "
+                  "JOIN field_history h ON h.version = v.version "
+                  "WHERE v.unit = ? AND v.field = ?"));
+  q->bind(1, unit).bind(2, field);
+  if (!q->step()) return std::nullopt;
+  return FieldState{parse_json(q->text(0)),
+                    static_cast<std::uint64_t>(q->int64(1)),
+                    q->text(2),
+                    q->text(3),
+                    static_cast<std::uint64_t>(q->int64(4)),
+                    q->int64(5)};
+}
+
+std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,
+                                                          std::string_view field,
+                                                          std::uint64_t after) {
+  Query q(
+      store_.stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, "
+                  "hlc, received_ms, outcome, conflict_id FROM field_history "
+                  "WHERE unit = ? AND field = ? AND version > ? "
+                  "AND outcome IN ('applied','merged','resolved') ORDER BY version"));
+  q->bind(1, unit).bind(2, field).bind(3, static_cast<std::int64_t>(after));
+  std::vector<HistoryEntry> out;
+  while (q->step()) out.push_back(SqliteStore::read_history(*q));
+  return out;
+}
+
+nlohmann::json SqliteTxn::value_at(std::string_view unit, std::string_view field,
+                                   std::uint64_t version) {
+  Query q(
+      store_.stmt("SELECT value FROM field_history WHERE unit = ? AND field = ? "
+                  "AND version <= ? AND outcome IN ('applied','merged','resolved') "
+                  "ORDER BY version DESC LIMIT 1"));
+  q->bind(1, unit).bind(2, field).bind(3, static_cast<std::int64_t>(version));
+  if (!q->step()) return nullptr;
+  return parse_json(q->text(0));
+}
+
+std::optional<ConflictRecord> SqliteTxn::conflict(std::uint64_t id) {
+  Query q(
+      store_.stmt("SELECT id, unit, field, current_version, incoming_version, current_value, "
+                  "incoming_value, current_device, incoming_device, current_author, "
+                  "incoming_author, current_hlc, incoming_hlc, current_ms, incoming_ms, "
+                  "resolved_version, resolved_ms, coalesce(resolved_device,'') "
+                  "FROM conflicts WHERE id = ?"));
+  q->bind(1, static_cast<std::int64_t>(id));
+  if (!q->step()) return std::nullopt;
+  return SqliteStore::read_conflict(*q);
+}
+
+std::uint64_t SqliteTxn::next_seq() {
+  return store_.log_head().seq + 1;
+}
+
+void SqliteTxn::append_event(const sync::PullEvent& e) {
+  sync::Cursor head = store_.log_head();
+  if (e.seq != head.seq + 1)
+    throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
+                                    " is not the next one (" + std::to_string(head.seq + 1) + ")");
+  Hash h = sync::next_log_hash(head.hash, sync::encode_event(e));
+  Query q(
+      store_.stmt("INSERT INTO pull_log(seq, kind, unit, district, province, field, value, "
+                  "version, device, author, hlc, extra, hash) "
+                  "SELECT ?1, ?2, code, district, province, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
+                  "FROM units WHERE code = ?11"));
+  q->bind(1, static_cast<std::int64_t>(e.seq)).bind(2, e.kind).bind(3, e.field);
+  q->bind(4, e.value.dump()).bind(5, static_cast<std::int64_t>(e.version)).bind(6, e.device);
+  q->bind(7, e.author).bind(8, static_cast<std::int64_t>(e.hlc));
+  q->bind_opt(9, e.extra.is_null() ? std::optional<std::string>() : e.extra.dump());
+  q->bind_blob(10, h).bind(11, e.unit);
+  q->run();
+  if (store_.db().changes() != 1)
+    throw Error(Errc::not_found, "pull log: unknown unit '" + e.unit + "'");
+}
+
+void SqliteTxn::record_write(const HistoryEntry& w, bool becomes_current) {
+  std::string value = w.value.dump();
+  {
+    Query q(
+        store_.stmt("INSERT INTO field_history(version, unit, field, value, base, device, "
+                    "cs_seq, op_id, author, hlc, received_ms, outcome, conflict_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q->bind(1, static_cast<std::int64_t>(w.version)).bind(2, w.unit).bind(3, w.field);
+    q->bind(4, value).bind(5, static_cast<std::int64_t>(w.base)).bind(6, w.device);
+    q->bind(7, static_cast<std::int64_t>(w.cs_seq)).bind(8, static_cast<std::int64_t>(w.op_id));
+    q->bind(9, w.author).bind(10, static_cast<std::int64_t>(w.hlc)).bind(11, w.received_ms);
+    q->bind(12, w.outcome);
+    if (w.conflict_id)
+      q->bind(13, static_cast<std::int64_t>(*w.conflict_id));
+    else
+      q->bind_null(13);
+    q->run();
+  }
+  if (!becomes_current) return;
+  Query q(
+      store_.stmt("INSERT INTO field_values(unit, field, value, version) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT(unit, field) DO UPDATE SET value = excluded.value, "
+                  "version = excluded.version"));
+  q->bind(1, w.unit).bind(2, w.field).bind(3, value).bind(4, static_cast<std::int64_t>(w.version));
+  q->run();
+}
+
+void SqliteTxn::open_conflict(const ConflictRecord& c) {
+  Query q(
+      store_.stmt("INSERT INTO conflicts(id, unit, field, current_version, incoming_version, "
+                  "current_value, incoming_value, current_device, incoming_device, "
+                  "current_author, incoming_author, current_hlc, incoming_hlc, current_ms, "
+                  "incoming_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  q->bind(1, static_cast<std::int64_t>(c.incoming_version)).bind(2, c.unit).bind(3, c.field);
+  q->bind(4, static_cast<std::int64_t>(c.current_version));
+  q->bind(5, static_cast<std::int64_t>(c.incoming_version));
+  q->bind(6, c.current_value.dump()).bind(7, c.incoming_value.dump());
+  q->bind(8, c.current_device).bind(9, c.incoming_device);
+  q->bind(10, c.current_author).bind(11, c.incoming_author);
+  q->bind(12, static_cast<std::int64_t>(c.current_hlc));
+  q->bind(13, static_cast<std::int64_t>(c.incoming_hlc));
+  q->bind(14, c.current_ms).bind(15, c.incoming_ms);
+  q->run();
+}
+
+void SqliteTxn::resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
+                                 std::string_view device) {
+  Query q(
+      store_.stmt("UPDATE conflicts SET resolved_version = ?, resolved_ms = ?, "
+                  "resolved_device = ? WHERE id = ? AND resolved_version IS NULL"));
+  q->bind(1, static_cast<std::int64_t>(by_version)).bind(2, at_ms).bind(3, device);
+  q->bind(4, static_cast<std::int64_t>(id));
+  q->run();
+}
+
+void SqliteTxn::record_change_set(const StoredChangeSet& cs) {
+  {
+    Query q(
+        store_.stmt("UPDATE devices SET last_seq = ?, last_hash = ? "
+                    "WHERE id = ? AND last_seq = ?"));
+    q->bind(1, static_cast<std::int64_t>(cs.seq)).bind_blob(2, cs.hash).bind(3, cs.device);
+    q->bind(4, static_cast<std::int64_t>(cs.seq) - 1);
+    q->run();
+    if (store_.db().changes() != 1)
+      throw Error(Errc::protocol, "change set " + std::to_string(cs.seq) + " of device " +
+                                      cs.device + " is not the next on its chain");
+  }
+  Query q(
+      store_.stmt("INSERT INTO change_sets(device, seq, hash, bytes, signature, unit, author, "
+                  "received_ms, status, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  q->bind(1, cs.device).bind(2, static_cast<std::int64_t>(cs.seq)).bind_blob(3, cs.hash);
+  q->bind_blob(4, cs.bytes).bind_blob(5, cs.signature).bind(6, cs.unit).bind(7, cs.author);
+  q->bind(8, cs.received_ms).bind(9, cs.status).bind(10, result_text(cs.result));
+  q->run();
+}
+
+std::string province_of(const Hierarchy& h, const Unit& u) {
+  auto path = h.path(u.code);
+  return path.empty() ? u.code : path.front()->code;
+}
+
+}  // namespace
+
+std::filesystem::path store_file(const std::filesystem::path& data_dir) {
+  return data_dir / "tongket-server.db";
+}
+
+ServerIdentity init_sqlite_store(const std::filesystem::path& data_dir, const Hierarchy& units,
+                                 const std::string& template_json, std::int64_t now_ms) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec)
+    throw Error(Errc::io_error,
+                "cannot create data directory " + data_dir.string() + ": " + ec.message());
+  {
+    Db db(store_file(data_dir), sqlite::OpenMode::create);
+    schema::configure(db);
+    schema::check_and_migrate(db, true);
+    sqlite::Transaction txn(db);
+    {
+      Stmt s(db,
+             "INSERT INTO meta(key, value) VALUES ('server_id', ?), ('created_ms', ?) "
+             "ON CONFLICT(key) DO NOTHING");
+      s.bind(1, sync::random_id()).bind(2, std::to_string(now_ms));
+      s.run();
+    }
+    {
+      Stmt s(db,
+             "INSERT INTO meta(key, value) VALUES ('template', ?) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+      s.bind(1, template_json);
+      s.run();
+    }
+    // Units are upserted, never deleted: devices, tokens and the log refer to them.
+    Stmt s(db,
+           "INSERT INTO units(code, name, type, level, parent, province, district) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+           "type = excluded.type, level = excluded.level, parent = excluded.parent, "
+           "province = excluded.province, district = excluded.district");
+    for (const Unit& u : units.units()) {
+      std::optional<std::string> district;
+      if (u.level == UnitLevel::district) district = u.code;
+      if (u.level == UnitLevel::commune) district = u.parent;
+      s.bind(1, u.code).bind(2, u.name).bind(3, u.type).bind(4, level_name(u.level));
+      s.bind_opt(5, u.parent.empty() ? std::optional<std::string>() : u.parent);
+      s.bind(6, province_of(units, u)).bind_opt(7, district);
+      s.run();
+      s.reset();
+    }
+    txn.commit();
+  }
+  return open_sqlite_store(data_dir)->identity();
+}
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir) {
+  auto file = store_file(data_dir);
+  if (!std::filesystem::exists(file))
+    throw Error(Errc::not_found, "no server store in " + data_dir.string() +
+                                     ": run `tongket-server init --data " + data_dir.string() +
+                                     "` first");
+  return std::make_unique<SqliteStore>(file);
+}
+
+}  // namespace tongket::server

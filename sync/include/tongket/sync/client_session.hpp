@@ -1,0 +1,120 @@
+// The client's push/pull logic as a state machine over two injected interfaces: the network
+// (Transport) and the local store (Replica). No sleeping, no clocks: the caller retries a
+// thrown retryable Error after backoff_delay().
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tongket/sync/bytes.hpp"
+#include "tongket/sync/changeset.hpp"
+#include "tongket/sync/messages.hpp"
+
+namespace tongket::sync {
+
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names in any case
+  Bytes body;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // POST to the server. No link, timeout, reset: throw Error(network).
+  virtual HttpReply post(const std::string& path, const std::map<std::string, std::string>& headers,
+                         const Bytes& body) = 0;
+};
+
+// The local store as the session needs it. Every mutating call must be durable on return.
+class Replica {
+ public:
+  virtual ~Replica() = default;
+  virtual std::string device_id() = 0;
+  // Ed25519 signature by the device key (request signatures).
+  virtual Bytes sign(std::span<const std::uint8_t> message) = 0;
+  // Bumps the request counter to a value > max(last used, at_least), stores and returns it.
+  virtual std::uint64_t next_counter(std::uint64_t at_least) = 0;
+
+  // Packs all pending operations into chained, signed change sets (see build_change_sets) and
+  // records them in the outbox, in one transaction. The signed bytes are kept so that a retry
+  // sends exactly the same bytes.
+  virtual void pack_pending() = 0;
+  // Outbox change sets without a result, lowest seq first, at most max_count and (unless the
+  // first alone is larger) max_bytes of cs + sig.
+  virtual std::vector<SignedChangeSet> unacknowledged(std::size_t max_count,
+                                                      std::size_t max_bytes) = 0;
+  // Stores the server's result for the change set result.seq (applied, duplicate, refused).
+  virtual void record_result(const PushResult& result) = 0;
+  // The server lost change sets >= from_seq (restored from a backup): forget their results so
+  // that they are sent again. Returns how many were requeued, or nullopt if the outbox no
+  // longer holds from_seq (then the session fails with Error(protocol)).
+  virtual std::optional<std::size_t> requeue_from(std::uint64_t from_seq) = 0;
+
+  virtual std::string server_id() = 0;  // empty before the first pull
+  virtual Cursor cursor() = 0;
+  // Applies the page's events and saves page.cursor and page.server_id in ONE transaction.
+  virtual void apply_page(const PullPage& page) = 0;
+  // Cursor back to seq 0 (and server id forgotten); the outbox is kept.
+  virtual void reset_cursor() = 0;
+};
+
+struct SyncOptions {
+  std::size_t batch_change_sets = kMaxBatchChangeSets;
+  std::size_t batch_bytes = kMaxBatchBytes;
+  std::uint32_t pull_limit = 1000;
+  // What sync is doing now, for the user ("pushing 3 change sets", "pulled page 2").
+  std::function<void(std::string_view)> on_progress;
+};
+
+struct SyncSummary {
+  std::size_t sent = 0;  // change sets sent (re-sends included)
+  std::size_t applied = 0;
+  std::size_t duplicates = 0;            // already applied by the server (a reply was lost earlier)
+  std::vector<PushResult> refused;       // with reasons
+  std::vector<std::uint64_t> conflicts;  // conflict ids opened by our change sets
+  std::size_t requeued = 0;              // change sets sent again after a gap (server restored)
+  std::size_t pulled_events = 0;
+  std::size_t pages = 0;
+  bool cursor_reset = false;
+};
+
+class ClientSession {
+ public:
+  ClientSession(Transport& transport, Replica& replica, SyncOptions options = {});
+
+  // Push every pending change set, then pull until the server has no more. Throws
+  // tongket::Error: network/unavailable (retry later), unauthorized, forbidden, protocol
+  // (fork, malformed reply), too_large. summary() holds what was done before the throw.
+  SyncSummary sync();
+  SyncSummary push();
+  SyncSummary pull();
+
+  const SyncSummary& summary() const { return summary_; }
+
+ private:
+  HttpReply post_signed(const std::string& path, const Bytes& plain_body,
+                        const std::string& content_type);
+  void do_push();
+  void do_pull();
+  void progress(const std::string& what);
+
+  Transport& transport_;
+  Replica& replica_;
+  SyncOptions options_;
+  SyncSummary summary_;
+};
+
+// Exponential backoff with "equal jitter": full = min(1 s * 2^attempt, 5 min);
+// delay = full/2 + jitter_fraction * full/2, jitter_fraction in [0, 1] (clamped) from the caller.
+std::chrono::milliseconds backoff_delay(unsigned attempt, double jitter_fraction);
+
+}  // namespace tongket::sync

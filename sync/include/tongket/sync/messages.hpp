@@ -1,0 +1,147 @@
+// Wire messages of /v1/enroll, /v1/push and /v1/pull, their encoders and strict decoders.
+// Every decoder validates types and sizes and throws Error(protocol, "<message>: <path>: ...").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tongket/sync/bytes.hpp"
+#include "tongket/sync/changeset.hpp"
+
+namespace tongket::sync {
+
+inline constexpr const char* kPathEnroll = "/v1/enroll";
+inline constexpr const char* kPathPush = "/v1/push";
+inline constexpr const char* kPathPull = "/v1/pull";
+
+inline constexpr std::size_t kMaxBatchChangeSets = 64;
+inline constexpr std::size_t kMaxBatchBytes = 1024 * 1024;      // sum of cs + sig bytes
+inline constexpr std::size_t kMaxPullLimit = 5000;              // events per page
+inline constexpr std::size_t kGzipThreshold = 1024;             // bodies over this are gzipped
+inline constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;  // any body, decompressed
+
+// ---- bodies: gzip when over kGzipThreshold ----
+struct Body {
+  Bytes bytes;
+  bool gzipped = false;  // send "Content-Encoding: gzip"
+};
+Body make_body(Bytes plain);
+// content_encoding: the header's value ("" or "identity" or "gzip"); others -> Error(protocol).
+Bytes open_body(std::string_view content_encoding, std::span<const std::uint8_t> body,
+                std::size_t max_output = kMaxBodyBytes);
+
+// ---- errors: {"error": {"code", "message", "expected_seq"?, "last_counter"?}} ----
+// Codes: malformed, unauthorized, bad_signature, stale_counter, revoked, forbidden, gap, fork,
+// cursor_reset, too_large, length_required, unavailable, internal.
+struct WireError {
+  std::string code;
+  std::string message;
+  std::optional<std::uint64_t> expected_seq;  // gap
+  std::optional<std::uint64_t> last_counter;  // stale_counter
+  bool operator==(const WireError&) const = default;
+};
+int http_status(std::string_view code);  // the HTTP status that goes with an error code
+nlohmann::json to_json(const WireError& e);
+WireError wire_error_from_json(const nlohmann::json& j, const std::string& where);
+Bytes encode_error(const WireError& e);  // JSON body
+WireError decode_error(std::span<const std::uint8_t> body);
+
+// ---- push ----
+Bytes encode_push_request(const std::vector<SignedChangeSet>& batch);  // CBOR (not gzipped)
+std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> cbor);
+
+enum class PushStatus { applied, duplicate, refused };
+const char* push_status_name(PushStatus s);
+
+struct PushResult {
+  std::uint64_t seq = 0;
+  PushStatus status = PushStatus::applied;
+  std::string reason;                    // refused: why (a user can act on it)
+  std::vector<std::uint64_t> conflicts;  // conflict ids opened by this change set
+  std::uint64_t server_seq = 0;          // server log seq after this change set
+  bool operator==(const PushResult&) const = default;
+};
+
+struct PushReply {
+  std::vector<PushResult> results;
+  std::optional<WireError> error;  // a failure in checks 1-4 that ended the batch
+  bool operator==(const PushReply&) const = default;
+};
+Bytes encode_push_reply(const PushReply& r);  // JSON
+PushReply decode_push_reply(std::span<const std::uint8_t> json);
+
+// ---- pull ----
+struct Cursor {
+  std::uint64_t seq = 0;
+  Hash hash{};  // the server log's running hash at seq; zeros at seq 0
+  bool operator==(const Cursor&) const = default;
+};
+
+struct PullRequest {
+  std::string server_id;  // empty = not known yet (first pull)
+  Cursor cursor;
+  std::uint32_t limit = 1000;
+  bool operator==(const PullRequest&) const = default;
+};
+Bytes encode_pull_request(const PullRequest& r);  // JSON; hash as hex
+PullRequest decode_pull_request(std::span<const std::uint8_t> json);
+
+// One server log entry as a device sees it. Kinds: "value" (an accepted write; current or the
+// merged text), "conflict" (incoming value kept aside; extra = conflict details), "resolved"
+// (extra = {"conflict": id}). Unknown kinds must be skipped by clients.
+struct PullEvent {
+  std::string kind;
+  std::uint64_t seq = 0;  // server log seq
+  std::string unit;
+  std::string field;
+  nlohmann::json value;
+  std::uint64_t version = 0;
+  std::string device;
+  std::string author;
+  std::uint64_t hlc = 0;
+  nlohmann::json extra;  // null when absent
+  bool operator==(const PullEvent&) const = default;
+};
+// Canonical bytes of one event (CBOR map, keys k seq u f v ver dev a t [x]): the bytes the
+// running hash covers.
+Bytes encode_event(const PullEvent& e);
+// hash_n = sha256(hash_{n-1} || encode_event(event_n)), hash_0 = 32 zero bytes.
+Hash next_log_hash(const Hash& prev, std::span<const std::uint8_t> event_bytes);
+
+struct PullPage {
+  std::string server_id;
+  std::vector<PullEvent> events;
+  Cursor cursor;  // the cursor to save after applying the events
+  bool more = false;
+  bool operator==(const PullPage&) const = default;
+};
+Bytes encode_pull_page(const PullPage& p);  // CBOR (not gzipped)
+PullPage decode_pull_page(std::span<const std::uint8_t> cbor);
+
+// ---- enroll (unsigned; the token authenticates) ----
+struct EnrollRequest {
+  std::string token;
+  Bytes public_key;   // raw 32 bytes; base64 on the wire
+  std::string label;  // e.g. host name, for the admin's device list
+  bool operator==(const EnrollRequest&) const = default;
+};
+struct EnrollReply {
+  std::string device_id;
+  std::string unit;
+  std::string role;  // clerk, district_reviewer, province_reviewer, admin
+  std::string server_id;
+  bool operator==(const EnrollReply&) const = default;
+};
+Bytes encode_enroll_request(const EnrollRequest& r);
+EnrollRequest decode_enroll_request(std::span<const std::uint8_t> json);
+Bytes encode_enroll_reply(const EnrollReply& r);
+EnrollReply decode_enroll_reply(std::span<const std::uint8_t> json);
+
+}  // namespace tongket::sync

@@ -1,0 +1,225 @@
+#include "tongket/sync/client_session.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "tongket/error.hpp"
+#include "tongket/sync/request_auth.hpp"
+
+namespace tongket::sync {
+
+namespace {
+
+constexpr int kMaxCounterRetries = 3;
+
+std::string header(const std::map<std::string, std::string>& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (k.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < k.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(k[i])) ==
+             std::tolower(static_cast<unsigned char>(name[i]));
+    if (same) return v;
+  }
+  return {};
+}
+
+// The error a non-2xx reply stands for; a body that is not our error JSON (a proxy's page)
+// is judged by its status alone.
+WireError error_of(const HttpReply& reply) {
+  try {
+    return decode_error(reply.body);
+  } catch (const Error&) {
+    std::string code = reply.status >= 500   ? "unavailable"
+                       : reply.status == 401 ? "unauthorized"
+                       : reply.status == 403 ? "forbidden"
+                       : reply.status == 413 ? "too_large"
+                                             : "malformed";
+    return {code, "the server answered HTTP " + std::to_string(reply.status), {}, {}};
+  }
+}
+
+[[noreturn]] void throw_for(const WireError& e, const std::string& during) {
+  std::string msg = during + ": " + e.code + (e.message.empty() ? "" : ": " + e.message);
+  if (e.code == "unauthorized" || e.code == "bad_signature" || e.code == "revoked" ||
+      e.code == "stale_counter")
+    throw Error(Errc::unauthorized, msg);
+  if (e.code == "forbidden") throw Error(Errc::forbidden, msg);
+  if (e.code == "too_large") throw Error(Errc::too_large, msg);
+  if (e.code == "unavailable" || e.code == "internal") throw Error(Errc::unavailable, msg);
+  if (e.code == "fork")
+    throw Error(Errc::protocol,
+                msg +
+                    " (the server holds a different history for this device, e.g. the "
+                    "device was restored from an old backup: ask an administrator)");
+  throw Error(Errc::protocol, msg);
+}
+
+}  // namespace
+
+ClientSession::ClientSession(Transport& transport, Replica& replica, SyncOptions options)
+    : transport_(transport), replica_(replica), options_(std::move(options)) {}
+
+void ClientSession::progress(const std::string& what) {
+  if (options_.on_progress) options_.on_progress(what);
+}
+
+HttpReply ClientSession::post_signed(const std::string& path, const Bytes& plain_body,
+                                     const std::string& content_type) {
+  Body body = make_body(plain_body);
+  const std::string device = replica_.device_id();
+  std::uint64_t at_least = 0;
+  for (int attempt = 0; attempt < kMaxCounterRetries; ++attempt) {
+    std::uint64_t counter = replica_.next_counter(at_least);
+    std::string to_sign = signing_string("POST", path, device, counter, body.bytes);
+    std::map<std::string, std::string> headers = {
+        {kHeaderDevice, device},
+        {kHeaderCounter, std::to_string(counter)},
+        {kHeaderSignature, base64_encode(replica_.sign(as_bytes(to_sign)))},
+        {"Content-Type", content_type},
+        {"Accept-Encoding", "gzip"}};
+    if (body.gzipped) headers["Content-Encoding"] = "gzip";
+    HttpReply reply = transport_.post(path, headers, body.bytes);
+    reply.body = open_body(header(reply.headers, "Content-Encoding"), reply.body);
+    if (reply.status == 401) {
+      WireError e = error_of(reply);
+      if (e.code == "stale_counter" && e.last_counter) {
+        at_least = *e.last_counter;  // another copy of this device used higher counters
+        continue;
+      }
+    }
+    return reply;
+  }
+  throw Error(Errc::unauthorized, path + ": the server refused the request counter " +
+                                      std::to_string(kMaxCounterRetries) + " times");
+}
+
+void ClientSession::do_push() {
+  replica_.pack_pending();
+  std::optional<std::uint64_t> last_gap;
+  while (true) {
+    auto batch = replica_.unacknowledged(options_.batch_change_sets, options_.batch_bytes);
+    if (batch.empty()) return;
+    std::set<std::uint64_t> seqs;
+    for (const auto& scs : batch) seqs.insert(decode(scs.bytes).seq);
+    progress("pushing " + std::to_string(batch.size()) + " change set(s) from seq " +
+             std::to_string(*seqs.begin()));
+    HttpReply reply = post_signed(kPathPush, encode_push_request(batch), "application/cbor");
+    summary_.sent += batch.size();
+    if (reply.status != 200) throw_for(error_of(reply), "push");
+
+    PushReply pr = decode_push_reply(reply.body);
+    for (const auto& r : pr.results) {
+      if (!seqs.count(r.seq))
+        throw Error(Errc::protocol, "push: the server answered for change set " +
+                                        std::to_string(r.seq) + ", which was not sent");
+      replica_.record_result(r);
+      switch (r.status) {
+        case PushStatus::applied:
+          ++summary_.applied;
+          break;
+        case PushStatus::duplicate:
+          ++summary_.duplicates;
+          break;
+        case PushStatus::refused:
+          summary_.refused.push_back(r);
+          break;
+      }
+      summary_.conflicts.insert(summary_.conflicts.end(), r.conflicts.begin(), r.conflicts.end());
+    }
+    if (!pr.error) {
+      if (pr.results.size() != batch.size())
+        throw Error(Errc::protocol, "push: the server answered " +
+                                        std::to_string(pr.results.size()) + " of " +
+                                        std::to_string(batch.size()) + " change sets");
+      continue;
+    }
+    const WireError& e = *pr.error;
+    if (e.code != "gap") throw_for(e, "push");
+    if (!e.expected_seq) throw Error(Errc::protocol, "push: gap without expected_seq");
+    // A gap twice at the same place with nothing recorded in between would loop forever.
+    if (last_gap == e.expected_seq && pr.results.empty())
+      throw Error(Errc::protocol, "push: the server keeps asking for change set " +
+                                      std::to_string(*e.expected_seq));
+    last_gap = e.expected_seq;
+    progress("the server lost change sets from seq " + std::to_string(*e.expected_seq) +
+             " (restored from a backup?): sending them again");
+    auto n = replica_.requeue_from(*e.expected_seq);
+    if (!n)
+      throw Error(Errc::protocol, "push: the server needs change set " +
+                                      std::to_string(*e.expected_seq) +
+                                      ", which this device no longer holds: ask an administrator");
+    summary_.requeued += *n;
+  }
+}
+
+void ClientSession::do_pull() {
+  bool reset_done = false;
+  while (true) {
+    PullRequest req{replica_.server_id(), replica_.cursor(), options_.pull_limit};
+    HttpReply reply = post_signed(kPathPull, encode_pull_request(req), "application/json");
+    if (reply.status != 200) {
+      WireError e = error_of(reply);
+      if (e.code != "cursor_reset") throw_for(e, "pull");
+      if (reset_done) throw Error(Errc::protocol, "pull: the server reset the cursor twice");
+      reset_done = true;
+      summary_.cursor_reset = true;
+      progress(
+          "the server's history changed (restored or replaced): pulling again from the "
+          "start; unsent changes are kept");
+      replica_.reset_cursor();
+      continue;
+    }
+    PullPage page = decode_pull_page(reply.body);
+    if (!req.server_id.empty() && page.server_id != req.server_id)
+      throw Error(Errc::protocol, "pull: the server id changed without a cursor reset");
+    if (page.cursor.seq < req.cursor.seq)
+      throw Error(Errc::protocol, "pull: the server moved the cursor backwards");
+    for (const auto& ev : page.events)
+      if (ev.seq <= req.cursor.seq || ev.seq > page.cursor.seq)
+        throw Error(Errc::protocol,
+                    "pull: event " + std::to_string(ev.seq) + " is outside the page's range");
+    if (page.more && page.cursor.seq == req.cursor.seq)
+      throw Error(Errc::protocol, "pull: the server says there is more but sent nothing");
+    replica_.apply_page(page);
+    ++summary_.pages;
+    summary_.pulled_events += page.events.size();
+    progress("pulled page " + std::to_string(summary_.pages) + " (" +
+             std::to_string(page.events.size()) + " events, up to seq " +
+             std::to_string(page.cursor.seq) + ")");
+    if (!page.more) return;
+  }
+}
+
+SyncSummary ClientSession::sync() {
+  summary_ = {};
+  do_push();
+  do_pull();
+  return summary_;
+}
+
+SyncSummary ClientSession::push() {
+  summary_ = {};
+  do_push();
+  return summary_;
+}
+
+SyncSummary ClientSession::pull() {
+  summary_ = {};
+  do_pull();
+  return summary_;
+}
+
+std::chrono::milliseconds backoff_delay(unsigned attempt, double jitter_fraction) {
+  constexpr std::int64_t base_ms = 1000, cap_ms = 5 * 60 * 1000;
+  if (!(jitter_fraction >= 0.0)) jitter_fraction = 0.0;  // also NaN
+  if (jitter_fraction > 1.0) jitter_fraction = 1.0;
+  std::int64_t full = attempt >= 20 ? cap_ms : std::min(cap_ms, base_ms << attempt);
+  auto half = static_cast<double>(full) / 2.0;
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(std::llround(half + jitter_fraction * half)));
+}
+
+}  // namespace tongket::sync

@@ -1,0 +1,325 @@
+#include "tongket/sync/messages.hpp"
+
+#include "tongket/error.hpp"
+#include "tongket/sync/compression.hpp"
+#include "tongket/sync/crypto.hpp"
+#include "wire.hpp"
+
+namespace tongket::sync {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t kMaxMessageDepth = 8;
+constexpr std::size_t kMaxEventDepth = 4 + kMaxValueDepth;  // page -> events -> event -> v/x
+constexpr std::size_t kMaxText = 4096;                      // messages, reasons, tokens
+constexpr std::size_t kMaxEventsPerPage = kMaxPullLimit;
+
+json bin(std::span<const std::uint8_t> b) {
+  return json::binary(Bytes(b.begin(), b.end()));
+}
+
+Bytes dump(const json& j) {
+  return wire::to_bytes(j.dump());
+}
+
+json cursor_json(const Cursor& c, bool binary_hash) {
+  return {{"seq", c.seq}, {"hash", binary_hash ? bin(c.hash) : json(to_hex(c.hash))}};
+}
+
+Cursor cursor_from(const json& j, bool binary_hash, const std::string& what,
+                   const std::string& path) {
+  auto f = wire::fields_of(j, what, path);
+  Cursor c;
+  c.seq = f.u64("seq");
+  if (binary_hash) {
+    Bytes h = f.bstr("hash", 32);
+    if (h.size() != 32) f.fail("hash", "expected 32 bytes");
+    std::copy(h.begin(), h.end(), c.hash.begin());
+  } else {
+    try {
+      c.hash = hash_from_hex(f.text("hash", 64));
+    } catch (const Error& e) {
+      f.fail("hash", e.what());
+    }
+  }
+  return c;
+}
+
+json event_json(const PullEvent& e) {
+  json m = {{"k", e.kind},      {"seq", e.seq},    {"u", e.unit},   {"f", e.field}, {"v", e.value},
+            {"ver", e.version}, {"dev", e.device}, {"a", e.author}, {"t", e.hlc}};
+  if (!e.extra.is_null()) m["x"] = e.extra;
+  return m;
+}
+
+PullEvent event_from(const json& j, const std::string& what, const std::string& path) {
+  auto f = wire::fields_of(j, what, path);
+  PullEvent e;
+  e.kind = f.id("k", 32);
+  e.seq = f.u64("seq");
+  e.unit = f.text("u", kMaxIdLength, true);
+  e.field = f.text("f", kMaxFieldKeyLength, true);
+  e.value = f.any("v");
+  e.version = f.u64("ver");
+  e.device = f.text("dev", kMaxIdLength, true);
+  e.author = f.text("a", kMaxAuthorLength, true);
+  e.hlc = f.u64("t");
+  if (f.has("x")) e.extra = f.any("x");
+  return e;
+}
+
+}  // namespace
+
+// ---- bodies ----
+
+Body make_body(Bytes plain) {
+  if (plain.size() <= kGzipThreshold) return {std::move(plain), false};
+  return {gzip(plain), true};
+}
+
+Bytes open_body(std::string_view content_encoding, std::span<const std::uint8_t> body,
+                std::size_t max_output) {
+  if (content_encoding == "gzip") return gunzip(body, max_output);
+  if (!content_encoding.empty() && content_encoding != "identity")
+    throw Error(Errc::protocol,
+                "unsupported Content-Encoding \"" + std::string(content_encoding) + "\"");
+  if (body.size() > max_output)
+    throw Error(Errc::too_large, "body of " + std::to_string(body.size()) +
+                                     " bytes is over the limit of " + std::to_string(max_output));
+  return Bytes(body.begin(), body.end());
+}
+
+// ---- errors ----
+
+int http_status(std::string_view code) {
+  if (code == "malformed") return 400;
+  if (code == "unauthorized" || code == "bad_signature" || code == "stale_counter" ||
+      code == "revoked")
+    return 401;
+  if (code == "forbidden") return 403;
+  if (code == "gap" || code == "fork" || code == "cursor_reset") return 409;
+  if (code == "length_required") return 411;
+  if (code == "too_large") return 413;
+  if (code == "unavailable") return 503;
+  return 500;
+}
+
+json to_json(const WireError& e) {
+  json m = {{"code", e.code}, {"message", e.message}};
+  if (e.expected_seq) m["expected_seq"] = *e.expected_seq;
+  if (e.last_counter) m["last_counter"] = *e.last_counter;
+  return m;
+}
+
+WireError wire_error_from_json(const json& j, const std::string& where) {
+  auto f = wire::fields_of(j, where, "/error");
+  WireError e;
+  e.code = f.id("code", 64);
+  e.message = f.text("message", kMaxText, true);
+  e.expected_seq = f.opt_u64("expected_seq");
+  e.last_counter = f.opt_u64("last_counter");
+  return e;
+}
+
+Bytes encode_error(const WireError& e) {
+  return dump(json{{"error", to_json(e)}});
+}
+
+WireError decode_error(std::span<const std::uint8_t> body) {
+  const std::string what = "error reply";
+  json doc = wire::parse_json(body, kMaxMessageDepth, what);
+  auto f = wire::fields_of(doc, what, "");
+  return wire_error_from_json(f.any("error"), what);
+}
+
+// ---- push ----
+
+Bytes encode_push_request(const std::vector<SignedChangeSet>& batch) {
+  json items = json::array();
+  for (const auto& scs : batch)
+    items.push_back({{"cs", bin(scs.bytes)}, {"sig", bin(scs.signature)}});
+  return json::to_cbor(json{{"batch", std::move(items)}});
+}
+
+std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> cbor) {
+  const std::string what = "push request";
+  json doc = wire::parse_cbor(cbor, kMaxMessageDepth, what);
+  auto top = wire::fields_of(doc, what, "");
+  const json& items = top.array("batch", kMaxBatchChangeSets);
+  std::vector<SignedChangeSet> out;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto f = wire::fields_of(items[i], what, "/batch/" + std::to_string(i));
+    SignedChangeSet scs;
+    scs.bytes = f.bstr("cs", kMaxChangeSetBytes);
+    scs.signature = f.bstr("sig", 64);
+    if (scs.signature.size() != 64) f.fail("sig", "expected 64 bytes");
+    total += scs.bytes.size() + scs.signature.size();
+    if (total > kMaxBatchBytes)
+      top.fail("batch", "more than " + std::to_string(kMaxBatchBytes) + " bytes of change sets");
+    out.push_back(std::move(scs));
+  }
+  return out;
+}
+
+const char* push_status_name(PushStatus s) {
+  switch (s) {
+    case PushStatus::applied:
+      return "applied";
+    case PushStatus::duplicate:
+      return "duplicate";
+    case PushStatus::refused:
+      return "refused";
+  }
+  return "refused";
+}
+
+Bytes encode_push_reply(const PushReply& r) {
+  json results = json::array();
+  for (const auto& x : r.results) {
+    json m = {{"seq", x.seq},
+              {"status", push_status_name(x.status)},
+              {"conflicts", x.conflicts},
+              {"server_seq", x.server_seq}};
+    if (!x.reason.empty()) m["reason"] = x.reason;
+    results.push_back(std::move(m));
+  }
+  json doc = {{"results", std::move(results)}};
+  if (r.error) doc["error"] = to_json(*r.error);
+  return dump(doc);
+}
+
+PushReply decode_push_reply(std::span<const std::uint8_t> body) {
+  const std::string what = "push reply";
+  json doc = wire::parse_json(body, kMaxMessageDepth, what);
+  auto top = wire::fields_of(doc, what, "");
+  PushReply r;
+  const json& results = top.array("results", kMaxBatchChangeSets);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    auto f = wire::fields_of(results[i], what, "/results/" + std::to_string(i));
+    PushResult x;
+    x.seq = f.u64("seq");
+    std::string status = f.text("status", 16);
+    if (status == "applied")
+      x.status = PushStatus::applied;
+    else if (status == "duplicate")
+      x.status = PushStatus::duplicate;
+    else if (status == "refused")
+      x.status = PushStatus::refused;
+    else
+      f.fail("status", "unknown status \"" + status + "\"");
+    x.reason = f.opt_text("reason", kMaxText).value_or("");
+    if (f.has("conflicts")) {
+      const json& ids = f.array("conflicts", kMaxOpsPerChangeSet);
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        if (!ids[k].is_number_unsigned())
+          f.fail("conflicts/" + std::to_string(k), "expected an unsigned integer");
+        x.conflicts.push_back(ids[k].get<std::uint64_t>());
+      }
+    }
+    x.server_seq = f.opt_u64("server_seq").value_or(0);
+    r.results.push_back(std::move(x));
+  }
+  if (top.has("error") && !top.any("error").is_null())
+    r.error = wire_error_from_json(top.any("error"), what);
+  return r;
+}
+
+// ---- pull ----
+
+Bytes encode_pull_request(const PullRequest& r) {
+  return dump(json{
+      {"server_id", r.server_id}, {"cursor", cursor_json(r.cursor, false)}, {"limit", r.limit}});
+}
+
+PullRequest decode_pull_request(std::span<const std::uint8_t> body) {
+  const std::string what = "pull request";
+  json doc = wire::parse_json(body, kMaxMessageDepth, what);
+  auto f = wire::fields_of(doc, what, "");
+  PullRequest r;
+  r.server_id = f.text("server_id", kMaxIdLength, true);
+  r.cursor = cursor_from(f.any("cursor"), false, what, "/cursor");
+  std::uint64_t limit = f.u64("limit");
+  if (limit == 0 || limit > kMaxPullLimit)
+    f.fail("limit", "must be 1 to " + std::to_string(kMaxPullLimit));
+  r.limit = static_cast<std::uint32_t>(limit);
+  return r;
+}
+
+Bytes encode_event(const PullEvent& e) {
+  return json::to_cbor(event_json(e));
+}
+
+Hash next_log_hash(const Hash& prev, std::span<const std::uint8_t> event_bytes) {
+  Bytes buf(prev.begin(), prev.end());
+  buf.insert(buf.end(), event_bytes.begin(), event_bytes.end());
+  return sha256(buf);
+}
+
+Bytes encode_pull_page(const PullPage& p) {
+  json events = json::array();
+  for (const auto& e : p.events) events.push_back(event_json(e));
+  return json::to_cbor(json{{"server_id", p.server_id},
+                            {"events", std::move(events)},
+                            {"cursor", cursor_json(p.cursor, true)},
+                            {"more", p.more}});
+}
+
+PullPage decode_pull_page(std::span<const std::uint8_t> cbor) {
+  const std::string what = "pull page";
+  json doc = wire::parse_cbor(cbor, kMaxEventDepth, what);
+  auto f = wire::fields_of(doc, what, "");
+  PullPage p;
+  p.server_id = f.id("server_id", kMaxIdLength);
+  const json& events = f.array("events", kMaxEventsPerPage);
+  p.events.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i)
+    p.events.push_back(event_from(events[i], what, "/events/" + std::to_string(i)));
+  p.cursor = cursor_from(f.any("cursor"), true, what, "/cursor");
+  p.more = f.boolean("more");
+  return p;
+}
+
+// ---- enroll ----
+
+Bytes encode_enroll_request(const EnrollRequest& r) {
+  return dump(
+      json{{"token", r.token}, {"public_key", base64_encode(r.public_key)}, {"label", r.label}});
+}
+
+EnrollRequest decode_enroll_request(std::span<const std::uint8_t> body) {
+  const std::string what = "enroll request";
+  json doc = wire::parse_json(body, kMaxMessageDepth, what);
+  auto f = wire::fields_of(doc, what, "");
+  EnrollRequest r;
+  r.token = f.id("token", 256);
+  try {
+    r.public_key = base64_decode(f.text("public_key", 64));
+  } catch (const Error& e) {
+    f.fail("public_key", e.what());
+  }
+  if (r.public_key.size() != 32) f.fail("public_key", "expected a raw 32-byte Ed25519 key");
+  r.label = f.opt_text("label", kMaxAuthorLength).value_or("");
+  return r;
+}
+
+Bytes encode_enroll_reply(const EnrollReply& r) {
+  return dump(json{
+      {"device_id", r.device_id}, {"unit", r.unit}, {"role", r.role}, {"server_id", r.server_id}});
+}
+
+EnrollReply decode_enroll_reply(std::span<const std::uint8_t> body) {
+  const std::string what = "enroll reply";
+  json doc = wire::parse_json(body, kMaxMessageDepth, what);
+  auto f = wire::fields_of(doc, what, "");
+  EnrollReply r;
+  r.device_id = f.id("device_id", kMaxIdLength);
+  r.unit = f.id("unit", kMaxIdLength);
+  r.role = f.id("role", 32);
+  r.server_id = f.id("server_id", kMaxIdLength);
+  return r;
+}
+
+}  // namespace tongket::sync

@@ -1,0 +1,72 @@
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "temp_dir.hpp"
+#include "test_report_fixture.hpp"
+#include "tongket/report/xlsx.hpp"
+#include "tongket/report/zip.hpp"
+
+using namespace tongket;
+using namespace tongket::report;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the .xlsx has one sheet per appendix with numbers as numbers", "[report]") {
+  test::SampleReport sample;
+  test::TempDir dir("tongket-report");
+  auto file = dir / "phu-luc.xlsx";
+  write_xlsx(sample.data(), file);
+
+  std::string workbook = read_zip_entry(file, "xl/workbook.xml");
+  std::size_t at = 0;
+  for (int i = 1; i <= 8; ++i) {
+    std::string sheet = "name=\"PL" + std::to_string(i) + "\"";
+    auto found = workbook.find(sheet, at);
+    REQUIRE(found != std::string::npos);  // present and in order
+    at = found;
+  }
+  std::string strings = read_zip_entry(file, "xl/sharedStrings.xml");
+  CHECK(contains(strings, "Tổng số TTHC của tỉnh"));
+  CHECK(contains(strings, "Năm 2020 (Tính đến 31/3)"));
+  CHECK(contains(strings, "Phụ lục 3"));
+  CHECK(contains(strings, "Tỉnh Tây Ninh"));
+  CHECK(contains(strings, "Không đạt"));
+  CHECK(contains(strings, "Pa-nô, áp phích, \"tờ rơi\""));
+  CHECK_FALSE(contains(strings, ">1876<"));
+  CHECK_FALSE(contains(strings, "1.876"));
+
+  // Sheet 3 is PL3: counts and the ratio are numeric cells (no t="s").
+  std::string pl3 = read_zip_entry(file, "xl/worksheets/sheet3.xml");
+  CHECK(std::regex_search(pl3, std::regex(R"(<c r="G\d+" s="\d+"><v>1876</v></c>)")));
+  CHECK(std::regex_search(pl3, std::regex(R"(<c r="G\d+" s="\d+"><v>0\.958333)")));
+  CHECK(contains(pl3, "state=\"frozen\""));
+  CHECK(contains(pl3, "<mergeCell "));
+  CHECK(contains(pl3, "orientation=\"landscape\""));
+  // The counts behind the ratio stay as rows of their own, as numbers.
+  CHECK(std::regex_search(pl3, std::regex(R"(<v>1200</v>)")));
+  std::string pl7 = read_zip_entry(file, "xl/worksheets/sheet7.xml");
+  CHECK(std::regex_search(pl7, std::regex(R"(<c r="G\d+" s="\d+"><v>0\.455</v></c>)")));
+  std::string styles = read_zip_entry(file, "xl/styles.xml");
+  CHECK(contains(styles, "formatCode=\"0.0%\""));
+  CHECK(contains(styles, "Times New Roman"));
+  // The ratio's parts are kept in a comment.
+  CHECK_NOTHROW(read_zip_entry(file, "xl/comments1.xml"));
+}
+
+TEST_CASE("a commune's workbook has only the appendices communes fill", "[report]") {
+  test::SampleReport sample;
+  test::TempDir dir("tongket-report");
+  auto file = dir / "xa.xlsx";
+  write_xlsx(sample.data(UnitLevel::commune, "Xã Tân Lập"), file);
+  std::string workbook = read_zip_entry(file, "xl/workbook.xml");
+  CHECK(contains(workbook, "name=\"PL3\""));
+  CHECK_FALSE(contains(workbook, "name=\"PL4\""));
+  CHECK_FALSE(contains(workbook, "name=\"PL8\""));
+}
