@@ -38,8 +38,7 @@ RolledCell Rollup::cell(const std::string& unit, const std::string& indicator,
   const Indicator* ind = tpl_.indicator(indicator);
   if (!ind) throw Error(Errc::not_found, "unknown indicator \"" + indicator + "\"");
   if (std::find(ind->periods.begin(), ind->periods.end(), period) == ind->periods.end()) {
-    throw Error(Errc::not_found,
-                "indicator " + indicator + " has no period \"" + period + "\"");
+    throw Error(Errc::not_found, "indicator " + indicator + " has no period \"" + period + "\"");
   }
   RolledCell out;
   std::vector<const Unit*> units = contributors(unit);

@@ -85,8 +85,10 @@ class ClientStore {
 
   // Writes the field and appends its outbox operation (base = the field's current server
   // version) in ONE transaction. Returns the operation id.
+  // `resolves`: the conflict this write settles (its id on the server).
   std::uint64_t set_field(const std::string& unit, const FieldKey& key, const nlohmann::json& value,
-                          const std::string& author, std::uint64_t hlc);
+                          const std::string& author, std::uint64_t hlc,
+                          std::optional<std::uint64_t> resolves = std::nullopt);
   // Many writes in one transaction (all or nothing), each with its own outbox operation and
   // a fresh HLC taken from the store's clock in the same transaction.
   std::vector<std::uint64_t> set_fields(const std::vector<FieldWrite>& writes,

@@ -28,7 +28,7 @@ int cmd_assess(Context& ctx) {
   if (auto note = ctx.args().value("note"); note && !note->empty()) value["note"] = *note;
   ctx.check_writable(key, value);
   auto& s = ctx.store();
-  if (s.get_field(s.unit(), key).value_or(nullptr) == value) {
+  if (s.get_field(ctx.unit(), key).value_or(nullptr) == value) {
     ctx.out << key.item << ": " << result->label << " (unchanged)\n";
     return 0;
   }

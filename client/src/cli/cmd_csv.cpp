@@ -112,11 +112,11 @@ int cmd_import(Context& ctx) {
         throw Error(Errc::invalid_data,
                     ind.code + " " + key.detail + " is also on line " + std::to_string(it->second));
       }
-      auto before = s.get_field(s.unit(), key).value_or(nullptr);
+      auto before = s.get_field(ctx.unit(), key).value_or(nullptr);
       if (before == value) {
         ++unchanged;
       } else {
-        changes.push_back({{s.unit(), key, value}, std::move(before)});
+        changes.push_back({{ctx.unit(), key, value}, std::move(before)});
       }
     } catch (const Error& e) {
       errors.emplace_back(e.code(), at + column + ": " + e.what());
@@ -152,7 +152,7 @@ int cmd_export(Context& ctx) {
   const auto& tpl = ctx.report_template();
   auto& s = ctx.store();
   std::map<std::string, nlohmann::json> stored;
-  for (const auto& f : s.fields(s.unit(), FieldKind::value))
+  for (const auto& f : s.fields(ctx.unit(), FieldKind::value))
     if (!f.value.is_null()) stored[f.key.str()] = f.value;
 
   std::ostringstream csv;

@@ -37,7 +37,7 @@ void show_goals(Context& ctx, const ReportTemplate& tpl, const std::string& dept
   for (const auto& g : tpl.goals()) {
     if (!dept.empty() && !tpl.department_answers(dept, g.id)) continue;
     std::string result, note;
-    if (auto v = s.get_field(s.unit(), FieldKey::assessment(g.id)); v && v->is_object()) {
+    if (auto v = s.get_field(ctx.unit(), FieldKey::assessment(g.id)); v && v->is_object()) {
       for (const auto& r : tpl.goal_results())
         if (v->value("result", "") == r.id) result = r.label;
       note = v->value("note", "");
@@ -50,7 +50,7 @@ void show_goals(Context& ctx, const ReportTemplate& tpl, const std::string& dept
 
 void show_rows(Context& ctx, const Table& table) {
   auto& s = ctx.store();
-  auto stored = s.fields(s.unit(), FieldKind::row, table.id + ":");
+  auto stored = s.fields(ctx.unit(), FieldKind::row, table.id + ":");
   ctx.out << "\n" << table.title << "\n";
   if (stored.empty()) {
     ctx.out << "(no rows)\n";
@@ -93,8 +93,7 @@ int cmd_show(Context& ctx) {
     return dept.empty() || tpl.department_answers(dept, item);
   };
   ctx.out << app->id << ". " << app->title << "\n";
-  auto& s = ctx.store();
-  ctx.out << s.unit() << " " << s.meta("unit_name").value_or("") << "\n\n";
+  ctx.out << ctx.unit() << " " << ctx.unit_name() << "\n\n";
   if (app->id == "PL8") {
     show_goals(ctx, tpl, dept);
     return 0;

@@ -50,7 +50,7 @@ int cmd_text_set(Context& ctx) {
   }
   ctx.check_writable(key, value);
   auto& s = ctx.store();
-  if (s.get_field(s.unit(), key).value_or(nullptr) == value) {
+  if (s.get_field(ctx.unit(), key).value_or(nullptr) == value) {
     ctx.out << "Section " << key.item << " unchanged\n";
     return 0;
   }
@@ -69,7 +69,7 @@ int cmd_text_get(Context& ctx) {
   if (!tpl.section(key.item))
     throw Error(Errc::not_found, "unknown section \"" + key.item + "\" (see tongket parts)");
   auto& s = ctx.store();
-  auto value = s.get_field(s.unit(), key);
+  auto value = s.get_field(ctx.unit(), key);
   if (!value || !value->is_string()) return 0;
   const auto& text = value->get_ref<const std::string&>();
   ctx.out << text;

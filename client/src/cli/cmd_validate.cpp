@@ -13,7 +13,7 @@ int cmd_validate(Context& ctx) {
   auto& s = ctx.store();
   std::map<std::pair<std::string, std::string>, double> numbers;
   std::size_t count = 0;
-  for (const auto& f : s.fields(s.unit(), FieldKind::value)) {
+  for (const auto& f : s.fields(ctx.unit(), FieldKind::value)) {
     if (f.value.is_null()) continue;
     ++count;
     if (f.value.is_number()) numbers[{f.key.item, f.key.detail}] = f.value.get<double>();

@@ -19,7 +19,7 @@ int cmd_set(Context& ctx) {
   const auto value = parse_user_value(ind, ops[2]);
   ctx.check_writable(key, value);
   auto& s = ctx.store();
-  const auto before = s.get_field(s.unit(), key).value_or(nullptr);
+  const auto before = s.get_field(ctx.unit(), key).value_or(nullptr);
   if (before == value) {
     ctx.out << ind.code << " " << key.detail << " = " << format_value(value) << " (unchanged)\n";
     return 0;

@@ -40,5 +40,10 @@ int cmd_validate(Context&);
 int cmd_show(Context&);
 int cmd_import(Context&);
 int cmd_export(Context&);
+int cmd_enroll(Context&);
+int cmd_sync(Context&);
+int cmd_status(Context&);
+int cmd_conflicts(Context&);
+int cmd_conflicts_resolve(Context&);
 
 }  // namespace tongket::cli

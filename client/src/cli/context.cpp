@@ -49,10 +49,28 @@ ClientStore& Context::store() {
 }
 
 const std::string& Context::unit() {
-  return store().unit();
+  if (!target_unit_.empty()) return target_unit_;
+  auto code = args_.value("unit");
+  if (!code || *code == store().unit()) return store().unit();
+  if (!hierarchy().find(*code)) {
+    throw Error(Errc::not_found, "unknown unit \"" + *code + "\" (--unit takes a unit code)");
+  }
+  if (!hierarchy().within(*code, store().unit())) {
+    throw Error(Errc::invalid_argument, "unit " + *code + " is not under this store's unit " +
+                                            store().unit() + ": it cannot be worked on here");
+  }
+  target_unit_ = *code;
+  return target_unit_;
+}
+
+std::string Context::unit_name() {
+  if (unit() == store().unit()) return store().meta("unit_name").value_or("");
+  const Unit* u = hierarchy().find(unit());
+  return u ? u->name : std::string();
 }
 
 UnitLevel Context::level() {
+  if (unit() != store().unit()) return hierarchy().find(unit())->level;
   if (auto name = store().meta("unit_level")) {
     if (auto level = parse_level(*name)) return *level;
   }
@@ -89,11 +107,12 @@ void Context::check_writable(const FieldKey& key, const nlohmann::json& value) {
   }
 }
 
-std::uint64_t Context::write(const FieldKey& key, const nlohmann::json& value) {
+std::uint64_t Context::write(const FieldKey& key, const nlohmann::json& value,
+                             std::optional<std::uint64_t> resolves) {
   auto who = author();
   auto& s = store();
   auto hlc = s.next_hlc(system_time_ms());
-  return s.set_field(s.unit(), key, value, who, hlc);
+  return s.set_field(unit(), key, value, who, hlc, resolves);
 }
 
 }  // namespace tongket::cli

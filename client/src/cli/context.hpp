@@ -36,8 +36,10 @@ class Context {
   // Opens the store at store_path() and checks that it was made for the loaded template.
   ClientStore& store();
 
-  // The installation's unit and what it fills.
+  // The unit a command works on: --unit CODE (a reviewer working on a unit below its own),
+  // else the installation's unit. Throws unless CODE is the store's unit or lies below it.
   const std::string& unit();
+  std::string unit_name();
   UnitLevel level();
   // "SNV" for the unit "72-SNV"; empty when the unit is not a department.
   std::string department_key();
@@ -48,7 +50,8 @@ class Context {
   // template's checks (check_field), and for a department, that the template gives it the item.
   void check_writable(const FieldKey& key, const nlohmann::json& value);
   // Stores one field with a fresh clock value; the operation id.
-  std::uint64_t write(const FieldKey& key, const nlohmann::json& value);
+  std::uint64_t write(const FieldKey& key, const nlohmann::json& value,
+                      std::optional<std::uint64_t> resolves = std::nullopt);
 
   std::ostream& out;
   std::ostream& err;
@@ -60,6 +63,7 @@ class Context {
   std::unique_ptr<ReportTemplate> template_;
   std::unique_ptr<Hierarchy> hierarchy_;
   std::optional<ClientStore> store_;
+  std::string target_unit_;
 };
 
 }  // namespace tongket::cli

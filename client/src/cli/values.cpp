@@ -18,10 +18,10 @@ const Indicator& find_indicator(const ReportTemplate& tpl, const std::string& co
 nlohmann::json cell_value(Context& ctx, const Indicator& ind, const std::string& period) {
   auto& s = ctx.store();
   if (ind.type != ValueType::ratio) {
-    return s.get_field(s.unit(), FieldKey::value(ind.code, period)).value_or(nullptr);
+    return s.get_field(ctx.unit(), FieldKey::value(ind.code, period)).value_or(nullptr);
   }
-  auto num = s.get_field(s.unit(), FieldKey::value(ind.numerator, period));
-  auto den = s.get_field(s.unit(), FieldKey::value(ind.denominator, period));
+  auto num = s.get_field(ctx.unit(), FieldKey::value(ind.numerator, period));
+  auto den = s.get_field(ctx.unit(), FieldKey::value(ind.denominator, period));
   if (!num || !den || !num->is_number() || !den->is_number() || den->get<double>() == 0)
     return nullptr;
   return num->get<double>() * 100.0 / den->get<double>();

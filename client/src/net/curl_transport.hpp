@@ -11,8 +11,8 @@
 namespace tongket::net {
 
 struct TransportOptions {
-  std::string server_url;              // "https://host:port"
-  std::filesystem::path ca_file;       // the pinned CA (PEM); required for https
+  std::string server_url;         // "https://host:port"
+  std::filesystem::path ca_file;  // the pinned CA (PEM); required for https
   long connect_timeout_s = 20;
   // A transfer slower than this many bytes/s for low_speed_time_s is abandoned (a dead link).
   long low_speed_bytes = 16;

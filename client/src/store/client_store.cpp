@@ -170,14 +170,15 @@ class FieldWriter {
                 "VALUES (?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT (unit, key) DO UPDATE SET "
                 "value = excluded.value, dirty = 1, hlc = excluded.hlc, author = excluded.author"),
         append_(db,
-                "INSERT INTO outbox (unit, key, value, base, hlc, author, local_time) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                "INSERT INTO outbox (unit, key, value, base, hlc, author, local_time, resolves) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
         clock_(db, "UPDATE sync_state SET hlc = max(hlc, ?1) WHERE id = 1"),
         db_(db),
         now_(iso_utc_now()) {}
 
   std::uint64_t write(const std::string& unit, const FieldKey& key, const nlohmann::json& value,
-                      const std::string& author, std::uint64_t hlc) {
+                      const std::string& author, std::uint64_t hlc,
+                      std::optional<std::uint64_t> resolves = std::nullopt) {
     const std::string k = key.str();
     const auto text = json_text(value, k);
     base_.reset();
@@ -188,7 +189,13 @@ class FieldWriter {
     upsert_.bind(1, unit).bind(2, k).bind(3, text).bind(4, hlc).bind(5, author).run();
     append_.reset();
     append_.bind(1, unit).bind(2, k).bind(3, text).bind(4, base).bind(5, hlc).bind(6, author);
-    append_.bind(7, now_).run();
+    append_.bind(7, now_);
+    if (resolves) {
+      append_.bind(8, *resolves);
+    } else {
+      append_.bind_null(8);
+    }
+    append_.run();
     clock_.reset();
     clock_.bind(1, hlc).run();
     return static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_.handle()));
@@ -344,10 +351,10 @@ void ClientStore::set_meta(std::string_view key, std::string_view value) {
 
 std::uint64_t ClientStore::set_field(const std::string& unit, const FieldKey& key,
                                      const nlohmann::json& value, const std::string& author,
-                                     std::uint64_t hlc) {
+                                     std::uint64_t hlc, std::optional<std::uint64_t> resolves) {
   Transaction tx(*impl_->db);
   FieldWriter writer(*impl_->db);
-  auto op = writer.write(unit, key, value, author, hlc);
+  auto op = writer.write(unit, key, value, author, hlc, resolves);
   tx.commit();
   return op;
 }

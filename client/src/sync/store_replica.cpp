@@ -31,7 +31,9 @@ sync::Hash to_hash(const std::vector<std::uint8_t>& blob) {
   return h;
 }
 
-std::string dump_or_null(const nlohmann::json& v) { return v.dump(); }
+std::string dump_or_null(const nlohmann::json& v) {
+  return v.dump();
+}
 
 // Makes the field show the server's value again once nothing of ours is outstanding for it.
 void settle_field(store::Database& db, const std::string& unit, const std::string& key) {
@@ -54,7 +56,9 @@ std::string StoreReplica::device_id() {
   return *id;
 }
 
-sync::Bytes StoreReplica::sign(std::span<const std::uint8_t> message) { return key_.sign(message); }
+sync::Bytes StoreReplica::sign(std::span<const std::uint8_t> message) {
+  return key_.sign(message);
+}
 
 std::uint64_t StoreReplica::next_counter(std::uint64_t at_least) {
   auto& db = store_.database();
@@ -167,8 +171,7 @@ void StoreReplica::record_result(const sync::PushResult& result) {
                       {"conflicts", result.conflicts},
                       {"server_seq", result.server_seq}};
   Transaction tx(db);
-  Statement cs(db,
-               "UPDATE change_set SET state = ?2, result = ?3, result_at = ?4 WHERE seq = ?1");
+  Statement cs(db, "UPDATE change_set SET state = ?2, result = ?3, result_at = ?4 WHERE seq = ?1");
   cs.bind(1, result.seq)
       .bind(2, refused ? "refused" : "acked")
       .bind(3, j.dump())
@@ -208,8 +211,7 @@ std::optional<std::size_t> StoreReplica::requeue_from(std::uint64_t from_seq) {
                "WHERE seq >= ?1");
   cs.bind(1, from_seq).run();
   const auto count = static_cast<std::size_t>(sqlite3_changes(db.handle()));
-  Statement ops(db,
-                "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1");
+  Statement ops(db, "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1");
   ops.bind(1, from_seq).run();
   tx.commit();
   return count;
@@ -270,15 +272,14 @@ void StoreReplica::apply_page(const sync::PullPage& page) {
           return static_cast<std::int64_t>(x[k].get<std::uint64_t>());
         return 0;
       };
-      const std::uint64_t id =
-          x.is_object() && x.contains("id") && x["id"].is_number_unsigned()
-              ? x["id"].get<std::uint64_t>()
-              : e.seq;
+      const std::uint64_t id = x.is_object() && x.contains("id") && x["id"].is_number_unsigned()
+                                   ? x["id"].get<std::uint64_t>()
+                                   : e.seq;
       conflict.bind(1, id)
           .bind(2, e.unit)
           .bind(3, e.field)
           .bind(4, x.is_object() && x.contains("current_value") ? x["current_value"].dump()
-                                                               : std::string("null"))
+                                                                : std::string("null"))
           .bind(5, dump_or_null(e.value))
           .bind(6, str("current_author"))
           .bind(7, std::optional<std::string>(e.author))

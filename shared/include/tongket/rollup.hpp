@@ -34,8 +34,8 @@ struct Contribution {
 struct RolledCell {
   std::optional<double> value;  // the sum, or the ratio in percent; nullopt if nothing known
   std::optional<double> numerator, denominator;  // ratio rows
-  std::vector<Contribution> contributions;  // every unit that fills this row, with its value
-  std::vector<std::string> missing;         // of those, the units with no value yet
+  std::vector<Contribution> contributions;       // every unit that fills this row, with its value
+  std::vector<std::string> missing;              // of those, the units with no value yet
 };
 
 struct GoalTally {
