@@ -19,6 +19,7 @@ build=$root/build-fuzz
 all=(fuzz_changeset fuzz_messages fuzz_request fuzz_template fuzz_csv_import)
 targets=("${@:-${all[@]}}")
 
+TONGKET_WITH_FUZZ=1 scripts/setup.sh
 if ! command -v "$cxx" >/dev/null; then
   echo "fuzz: $cxx not found; run TONGKET_WITH_FUZZ=1 scripts/setup.sh" >&2
   exit 2

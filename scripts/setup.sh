@@ -18,6 +18,11 @@ packages=(
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then
   packages+=(libxlsxwriter-dev libzip-dev libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
+# Fuzzing (scripts/fuzz.sh): clang 16 and its libFuzzer runtime. clang 14, Debian's default,
+# cannot compile the project (C++20 lambdas capturing structured bindings).
+if [ "${TONGKET_WITH_FUZZ:-0}" = 1 ]; then
+  packages+=(clang-16 libclang-rt-16-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

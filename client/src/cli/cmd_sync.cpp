@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "net/curl_transport.hpp"
+#include "tongket/client/curl_transport.hpp"
 #include "store/sqlite.hpp"
 #include "sync/store_replica.hpp"
 #include "tongket/error.hpp"

@@ -1,4 +1,4 @@
-#include "net/curl_transport.hpp"
+#include "tongket/client/curl_transport.hpp"
 
 #include <curl/curl.h>
 
