@@ -2,21 +2,20 @@
 
 namespace tongket {
 
-namespace {
-char kind_letter(FieldKind kind) {
+char field_kind_letter(FieldKind kind) {
   switch (kind) {
     case FieldKind::value: return 'v';
     case FieldKind::text: return 't';
     case FieldKind::assessment: return 'g';
     case FieldKind::row: return 'r';
+    case FieldKind::review: return 'w';
   }
   return '?';
 }
-}  // namespace
 
 std::string FieldKey::str() const {
   std::string out;
-  out += kind_letter(kind);
+  out += field_kind_letter(kind);
   out += ':';
   out += item;
   if (kind == FieldKind::value || kind == FieldKind::row) {
@@ -34,6 +33,7 @@ std::optional<FieldKey> FieldKey::parse(std::string_view key) {
     case 't': f.kind = FieldKind::text; break;
     case 'g': f.kind = FieldKind::assessment; break;
     case 'r': f.kind = FieldKind::row; break;
+    case 'w': f.kind = FieldKind::review; break;
     default: return std::nullopt;
   }
   std::string_view rest = key.substr(2);
@@ -48,6 +48,7 @@ std::optional<FieldKey> FieldKey::parse(std::string_view key) {
     f.item = std::string(rest);
   }
   if (f.item.empty()) return std::nullopt;
+  if (f.kind == FieldKind::review && f.item != "report") return std::nullopt;
   return f;
 }
 

@@ -309,6 +309,38 @@ json parse_user_value(const Indicator& indicator, std::string_view text) {
   }
 }
 
+namespace {
+
+// A workflow transition: {"action", "data_hash"?, "comment"?, "override"?}. Who may make it
+// and from which state is the workflow's check (server and client), not the template's.
+void check_review(const FieldKey& key, const json& value) {
+  const std::string where = key.str();
+  if (!value.is_object()) {
+    throw Error(Errc::invalid_argument, where + ": a review transition must be an object");
+  }
+  for (const auto& [name, item] : value.items()) {
+    if (name != "action" && name != "data_hash" && name != "comment" && name != "override")
+      throw Error(Errc::invalid_argument, where + ": unknown key \"" + name + "\"");
+    if (!item.is_string())
+      throw Error(Errc::invalid_argument, where + ": \"" + name + "\" must be text");
+  }
+  const std::string action = value.value("action", "");
+  if (action != "submit" && action != "accept" && action != "return" && action != "finalise") {
+    throw Error(Errc::invalid_argument,
+                where + ": action must be submit, accept, return or finalise, not \"" + action +
+                    "\"");
+  }
+  const std::string hash = value.value("data_hash", "");
+  if (action != "return" &&
+      (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    throw Error(Errc::invalid_argument,
+                where + ": " + action +
+                    " needs data_hash, the SHA-256 (64 hex digits) of the data it covers");
+  }
+}
+
+}  // namespace
+
 void check_field(const ReportTemplate& tpl, UnitLevel level, const FieldKey& key,
                  const json& value) {
   switch (key.kind) {
@@ -320,6 +352,8 @@ void check_field(const ReportTemplate& tpl, UnitLevel level, const FieldKey& key
       return check_assessment(tpl, level, key, value);
     case FieldKind::row:
       return check_row(tpl, level, key, value);
+    case FieldKind::review:
+      return check_review(key, value);
   }
 }
 

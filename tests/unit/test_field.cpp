@@ -18,3 +18,10 @@ TEST_CASE("field keys round-trip and reject malformed keys", "[field]") {
   CHECK_FALSE(FieldKey::parse("t:a:b"));
   CHECK_FALSE(FieldKey::parse("t:"));
 }
+
+TEST_CASE("the review field carries workflow transitions", "[field]") {
+  CHECK(FieldKey::review().str() == "w:report");
+  CHECK(FieldKey::parse("w:report") == FieldKey::review());
+  CHECK_FALSE(FieldKey::parse("w:other"));
+  CHECK(tongket::field_kind_letter(FieldKind::review) == 'w');
+}

@@ -132,19 +132,6 @@ FieldKey parse_key(const std::string& text, const Database& db) {
 }
 
 // The first letter of FieldKey::str() for each kind.
-char kind_letter(FieldKind kind) {
-  switch (kind) {
-    case FieldKind::value:
-      return 'v';
-    case FieldKind::text:
-      return 't';
-    case FieldKind::assessment:
-      return 'g';
-    case FieldKind::row:
-      return 'r';
-  }
-  return '?';
-}
 
 OpState parse_op_state(const std::string& s) {
   for (auto st : {OpState::pending, OpState::packed, OpState::acked, OpState::refused}) {
@@ -408,7 +395,7 @@ std::optional<StoredField> ClientStore::field(const std::string& unit, const Fie
 std::vector<StoredField> ClientStore::fields(const std::string& unit, FieldKind kind,
                                              std::string_view item_prefix) const {
   // Keys starting with `low` are exactly those in [low, low with its last byte + 1).
-  std::string low = std::string(1, kind_letter(kind)) + ":" + std::string(item_prefix);
+  std::string low = std::string(1, field_kind_letter(kind)) + ":" + std::string(item_prefix);
   std::string high = low;
   high.back() = static_cast<char>(static_cast<unsigned char>(high.back()) + 1);
   Statement st(*impl_->db, std::string("SELECT ") + kFieldColumns +
