@@ -246,6 +246,29 @@ std::vector<const Unit*> Hierarchy::search(std::string_view query,
     }
     hits.emplace_back(rank, i);
   }
+  if (hits.empty() && query_words.size() > 1) {
+    // "tan lap tan bien": the unit's name, then the name of a unit it lies in.
+    for (std::size_t i = 0; i < impl_->units.size(); ++i) {
+      if (level && impl_->units[i].level != *level) continue;
+      const auto& own = impl_->folded_name[i];
+      bool match = false;
+      for (std::size_t k = 1; k < query_words.size() && !match; ++k) {
+        const std::vector<std::string> head_words(query_words.begin(),
+                                                  query_words.begin() + static_cast<long>(k));
+        const std::vector<std::string> tail_words(query_words.begin() + static_cast<long>(k),
+                                                  query_words.end());
+        if (own.find(join(head_words)) == std::string::npos) continue;
+        const std::string tail = join(tail_words);
+        for (const Unit* up = impl_->find(impl_->units[i].parent); up && !match;
+             up = impl_->find(up->parent)) {
+          const auto& above =
+              impl_->folded_name[static_cast<std::size_t>(up - impl_->units.data())];
+          match = above.find(tail) != std::string::npos;
+        }
+      }
+      if (match) hits.emplace_back(3, i);
+    }
+  }
   std::sort(hits.begin(), hits.end());  // by rank, then file order (province first)
   std::vector<const Unit*> out;
   out.reserve(hits.size());

@@ -506,8 +506,9 @@ class Loader {
       check_id(p + "/id", t.id);
       if (t_.table_at.count(t.id) || t_.indicator_at.count(t.id) || t_.goal_at.count(t.id))
         r_.fail(p + "/id", "duplicate id \"" + t.id + "\"");
-      t.appendix = r_.str(o, p, "appendix");
-      if (!t_.appendix_at.count(t.appendix))
+      // A list the outline asks for without a form (award nominations, models) has none.
+      t.appendix = r_.str(o, p, "appendix", false);
+      if (!t.appendix.empty() && !t_.appendix_at.count(t.appendix))
         r_.fail(p + "/appendix", "unknown appendix \"" + t.appendix + "\"");
       t.title = r_.str(o, p, "title");
       t.levels = levels(o, p, "levels");

@@ -1,6 +1,7 @@
 #include "tongket/rollup.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "tongket/error.hpp"
 
@@ -16,7 +17,64 @@ bool fills(const ReportTemplate& tpl, const Unit& unit, const std::string& item)
   return dash != std::string::npos && tpl.department_answers(unit.code.substr(dash + 1), item);
 }
 
+// A cell's running totals while its contributors are added.
+struct Totals {
+  double sum = 0, num = 0, den = 0;
+  bool any = false;
+};
+
+// Adds one contributor's own figure to a cell. cell() and table() share it so that both give
+// the same figures.
+void add_unit(const Indicator& ind, const std::string& period, const Unit& u,
+              const ReportSource& source, bool drilldown, RolledCell& out, Totals& t) {
+  ++out.contributor_count;
+  Contribution c{u.code, std::nullopt, std::nullopt};
+  bool known = false;
+  if (ind.type == ValueType::ratio) {
+    c.value = source.value(u.code, ind.numerator, period);
+    c.denominator = source.value(u.code, ind.denominator, period);
+    known = c.value && c.denominator;
+    if (known) {
+      t.num += *c.value;
+      t.den += *c.denominator;
+    }
+  } else {
+    c.value = source.value(u.code, ind.code, period);
+    known = c.value.has_value();
+    if (known) t.sum += *c.value;
+  }
+  t.any = t.any || known;
+  if (!known) {
+    ++out.missing_count;
+    if (drilldown) out.missing.push_back(u.code);
+  }
+  if (drilldown) out.contributions.push_back(std::move(c));
+}
+
+void finish(const Indicator& ind, const Totals& t, RolledCell& out) {
+  if (!t.any) return;
+  if (ind.type == ValueType::ratio) {
+    out.numerator = t.num;
+    out.denominator = t.den;
+    if (t.den > 0) out.value = t.num * 100.0 / t.den;
+  } else {
+    out.value = t.sum;
+  }
+}
+
+bool holds_numbers(const Indicator& ind) {
+  return ind.type == ValueType::count || ind.type == ValueType::percentage ||
+         ind.type == ValueType::flag || ind.type == ValueType::ratio;
+}
+
 }  // namespace
+
+const RolledCell* RolledTable::find(const std::string& indicator, const std::string& period) const {
+  auto row = cells.find(indicator);
+  if (row == cells.end()) return nullptr;
+  auto it = row->second.find(period);
+  return it == row->second.end() ? nullptr : &it->second;
+}
 
 Rollup::Rollup(const ReportTemplate& tpl, const Hierarchy& hierarchy, const ReportSource& source)
     : tpl_(tpl), hierarchy_(hierarchy), source_(source) {}
@@ -44,39 +102,71 @@ RolledCell Rollup::cell(const std::string& unit, const std::string& indicator,
   std::vector<const Unit*> units = contributors(unit);
   if (ind->rollup == RollUp::none) units.resize(1);  // own value only
 
-  double sum = 0, num = 0, den = 0;
-  bool any = false;
-  for (const Unit* u : units) {
-    if (!fills(tpl_, *u, indicator)) continue;
-    Contribution c{u->code, std::nullopt, std::nullopt};
-    if (ind->type == ValueType::ratio) {
-      c.value = source_.value(u->code, ind->numerator, period);
-      c.denominator = source_.value(u->code, ind->denominator, period);
-      if (c.value && c.denominator) {
-        num += *c.value;
-        den += *c.denominator;
-        any = true;
-      } else {
-        out.missing.push_back(u->code);
-      }
-    } else {
-      c.value = source_.value(u->code, indicator, period);
-      if (c.value) {
-        sum += *c.value;
-        any = true;
-      } else {
-        out.missing.push_back(u->code);
-      }
-    }
-    out.contributions.push_back(std::move(c));
+  Totals totals;
+  for (const Unit* u : units)
+    if (fills(tpl_, *u, indicator)) add_unit(*ind, period, *u, source_, true, out, totals);
+  finish(*ind, totals, out);
+  return out;
+}
+
+RolledTable Rollup::table(const std::string& unit, bool drilldown) const {
+  return table_of(contributors(unit), true, drilldown);
+}
+
+RolledTable Rollup::country_table(bool drilldown) const {
+  std::vector<const Unit*> all;
+  for (const Unit& u : hierarchy_.units()) {
+    if (u.level != UnitLevel::province) continue;
+    auto under = contributors(u.code);
+    all.insert(all.end(), under.begin(), under.end());
   }
-  if (!any) return out;
-  if (ind->type == ValueType::ratio) {
-    out.numerator = num;
-    out.denominator = den;
-    if (den > 0) out.value = num * 100.0 / den;
-  } else {
-    out.value = sum;
+  return table_of(all, false, drilldown);
+}
+
+// One pass per indicator: which contributors fill it is worked out once per level (and per
+// department key), not once per unit and cell as cell() does.
+RolledTable Rollup::table_of(const std::vector<const Unit*>& units, bool own_first,
+                             bool drilldown) const {
+  // Each department's key ("SNV" of "72-SNV"), once.
+  std::vector<std::string> department_key(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (units[i]->level != UnitLevel::department) continue;
+    const auto dash = units[i]->code.find('-');
+    if (dash != std::string::npos) department_key[i] = units[i]->code.substr(dash + 1);
+  }
+  RolledTable out;
+  std::vector<const Unit*> filling;
+  for (const Indicator& ind : tpl_.indicators()) {
+    if (!holds_numbers(ind)) continue;
+    constexpr std::array kLevels = {UnitLevel::province, UnitLevel::district, UnitLevel::commune,
+                                    UnitLevel::department};
+    std::array<bool, kLevels.size()> level_fills{};
+    for (std::size_t l = 0; l < kLevels.size(); ++l)
+      level_fills[static_cast<std::size_t>(kLevels[l])] = tpl_.level_fills(kLevels[l], ind.code);
+    std::map<std::string, bool> department_fills;
+    const std::size_t n = ind.rollup == RollUp::none ? (own_first ? 1 : 0) : units.size();
+    filling.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Unit* u = units[i];
+      if (!level_fills[static_cast<std::size_t>(u->level)]) continue;
+      if (u->level == UnitLevel::department) {
+        const std::string& key = department_key[i];
+        auto it = department_fills.find(key);
+        if (it == department_fills.end())
+          it = department_fills.emplace(key, !key.empty() && tpl_.department_answers(key, ind.code))
+                   .first;
+        if (!it->second) continue;
+      }
+      filling.push_back(u);
+    }
+    auto& row = out.cells[ind.code];
+    for (const auto& period : ind.periods) {
+      RolledCell cell;
+      Totals totals;
+      for (const Unit* u : filling) add_unit(ind, period, *u, source_, drilldown, cell, totals);
+      finish(ind, totals, cell);
+      row.emplace(period, std::move(cell));
+    }
   }
   return out;
 }

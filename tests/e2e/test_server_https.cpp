@@ -192,7 +192,7 @@ TEST_CASE("tongket-server refuses plain HTTP unless asked, and then only on loop
   CHECK(not_loopback.exit_code == 2);
 
   ServerProcess server({"serve", "--data", setup.data().string(), "--insecure-http", "--listen",
-                        "http://127.0.0.1:" + std::to_string(port)},
+                        "http://127.0.0.1:" + std::to_string(port), "--body-timeout", "1"},
                        setup.dir() / "server.log");
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   REQUIRE(wait_until_serving(base, {}, 15s));
@@ -202,6 +202,17 @@ TEST_CASE("tongket-server refuses plain HTTP unless asked, and then only on loop
   r.body = sync::encode_pull_request({});
   auto result = http(r);
   CHECK(result.status == 401);  // unsigned
+
+  // A body that stops arriving: 408 after --body-timeout, and the connection is closed.
+  auto start = std::chrono::steady_clock::now();
+  auto stalled = raw_https(base, {},
+                           "POST /v1/pull HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Length: 100\r\n\r\n0123456789",
+                           10s);
+  CHECK(stalled.received.rfind("HTTP/1.1 408", 0) == 0);
+  CHECK(stalled.closed_by_server);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(http(r).status == 401);  // and the server goes on
   auto code = server.stop(SIGINT, 20s);
   REQUIRE(code);
   CHECK(*code == 0);

@@ -201,7 +201,7 @@ RawExchange raw_https(const std::string& url_base, const std::filesystem::path& 
   CURL* curl = curl_easy_init();
   if (!curl) throw std::runtime_error("curl_easy_init failed");
   curl_easy_setopt(curl, CURLOPT_URL, url_base.c_str());
-  curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (curl_easy_perform(curl) != CURLE_OK) {

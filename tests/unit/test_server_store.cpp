@@ -55,7 +55,7 @@ void append(server::Store& store, const std::vector<std::string>& units) {
 
 }  // namespace
 
-TEST_CASE("store: init makes an identified store once; foreign and newer files are refused",
+TEST_CASE("store: init makes an identified store once and refuses foreign or newer files",
           "[server][store]") {
   ServerFixture f;
   auto id = f.store().identity();

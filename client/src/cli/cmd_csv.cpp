@@ -64,6 +64,7 @@ int cmd_import(Context& ctx) {
   const bool dry_run = ctx.args().has("dry-run");
   const auto& tpl = ctx.report_template();
   auto& s = ctx.store();
+  ctx.check_unlocked(ctx.unit());  // one clear message, not one per line
   const auto records = read_records(ctx, file);
   if (records.empty())
     throw Error(
@@ -147,7 +148,7 @@ int cmd_import(Context& ctx) {
   return 0;
 }
 
-int cmd_export(Context& ctx) {
+int cmd_export_values(Context& ctx) {
   const std::string target = ctx.operands()[0];
   const auto& tpl = ctx.report_template();
   auto& s = ctx.store();

@@ -10,13 +10,16 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "tongket/client/curl_transport.hpp"
+#include "review/review_log.hpp"
 #include "store/sqlite.hpp"
 #include "sync/store_replica.hpp"
+#include "tongket/client/curl_transport.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
+#include "tongket/sync/hlc.hpp"
 #include "tongket/sync/messages.hpp"
+#include "tongket/sync/workflow.hpp"
 
 namespace tongket::cli {
 
@@ -202,6 +205,40 @@ int cmd_status(Context& ctx) {
   ctx.out << "last successful sync: " << st.optional_text(0).value_or("never") << "\n";
   if (auto e = st.optional_text(2)) {
     ctx.out << "last attempt " << st.optional_text(1).value_or("") << " failed: " << *e << "\n";
+  }
+  // The report's place in the review round, and what is due when.
+  {
+    auto r = client::current_review(store, store.unit());
+    ctx.out << "report: " << sync::review_state_name(r ? r->state : sync::ReviewState::draft);
+    if (r) {
+      ctx.out << " (" << sync::review_action_name(r->action) << " by "
+              << (r->author.empty() ? std::string("?") : r->author) << " at "
+              << sync::vietnam_time(sync::HybridClock::millis(r->hlc))
+              << (r->seq ? "" : ", not synced yet") << ")";
+      if (!r->comment.empty()) ctx.out << "\n  comment: " << r->comment;
+    }
+    ctx.out << "\n";
+    std::string deadline;
+    if (const auto* info = ctx.report_template().level(ctx.level())) deadline = info->deadline;
+    if (r && r->extra.is_object() && r->extra.contains("deadline") &&
+        r->extra["deadline"].is_string())
+      deadline = r->extra["deadline"].get<std::string>();
+    if (auto end = sync::deadline_end_ms(deadline)) {
+      const auto state = r ? r->state : sync::ReviewState::draft;
+      const bool done = state != sync::ReviewState::draft && state != sync::ReviewState::returned;
+      ctx.out << "deadline: " << deadline << " (end of day, UTC+7): "
+              << (done                       ? "submitted"
+                  : system_time_ms() <= *end ? "due"
+                                             : "OVERDUE: submit as soon as possible")
+              << "\n";
+    }
+    int waiting = 0;
+    for (const auto& unit : client::reviewed_units(store)) {
+      if (unit == store.unit() || sync::reviewing_unit(ctx.hierarchy(), unit) != store.unit())
+        continue;
+      if (client::current_state(store, unit) == sync::ReviewState::submitted) ++waiting;
+    }
+    if (waiting) ctx.out << "waiting for your review: " << waiting << " (tongket review pending)\n";
   }
   Statement conflicts(db, "SELECT count(*) FROM conflict WHERE state = 'open'");
   conflicts.step();

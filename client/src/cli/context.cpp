@@ -3,8 +3,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "review/review_log.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/sync/hlc.hpp"
 #include "tongket/validation.hpp"
 
 namespace tongket::cli {
@@ -94,10 +96,33 @@ std::string Context::author() {
               "`tongket init --author NAME`)");
 }
 
+void Context::check_unlocked(const std::string& code) {
+  auto r = client::current_review(store(), code);
+  if (!r || !sync::is_locked(r->state)) return;
+  std::string reviewer = sync::reviewing_unit(hierarchy(), code);
+  if (const Unit* u = hierarchy().find(reviewer)) reviewer = u->name + " (" + u->code + ")";
+  throw Error(Errc::locked,
+              sync::lock_message(r->state, code, r->author,
+                                 sync::vietnam_time(sync::HybridClock::millis(r->hlc)), reviewer) +
+                  (r->seq ? ""
+                          : " (this device's " + std::string(sync::review_action_name(r->action)) +
+                                " is not synced yet)"));
+}
+
+std::string Context::role() {
+  auto r = store().meta("role");
+  return r && !r->empty() ? *r : std::string("clerk");
+}
+
 void Context::check_writable(const FieldKey& key, const nlohmann::json& value) {
   const auto& tpl = report_template();
+  if (key.kind != FieldKind::review) check_unlocked(unit());
   check_field(tpl, level(), key, value);
-  if (auto dept = department_key(); !dept.empty() && !tpl.department_answers(dept, key.item)) {
+  // The lists without a form (award nominations, models) are every unit's own.
+  const Table* list = key.kind == FieldKind::row ? tpl.table(key.item) : nullptr;
+  const bool everyones = list && list->appendix.empty() && list->responsible.empty();
+  if (auto dept = department_key();
+      !dept.empty() && !everyones && !tpl.department_answers(dept, key.item)) {
     std::string owners;
     for (const auto& k : tpl.responsible_for(key.item)) owners += (owners.empty() ? "" : ", ") + k;
     throw Error(Errc::invalid_argument,

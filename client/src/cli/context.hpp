@@ -49,6 +49,11 @@ class Context {
   // Throws Error naming the field when this unit may not store `value` in `key`: the
   // template's checks (check_field), and for a department, that the template gives it the item.
   void check_writable(const FieldKey& key, const nlohmann::json& value);
+  // Throws Error(locked) when `unit`'s report is submitted, accepted or finalised (as this
+  // store knows it, its own unsent transitions included): edits wait until it is returned.
+  void check_unlocked(const std::string& unit);
+  // This device's role from enrollment ("clerk", "district_reviewer", ...); "clerk" before.
+  std::string role();
   // Stores one field with a fresh clock value; the operation id.
   std::uint64_t write(const FieldKey& key, const nlohmann::json& value,
                       std::optional<std::uint64_t> resolves = std::nullopt);

@@ -299,10 +299,24 @@ ClientStore ClientStore::open(const fs::path& file) {
   quick_check(db);
   configure(db);
   if (store::user_version(db) < store::schema_version()) {
-    Transaction tx(db);
-    check_identity(db);  // another process may have migrated meanwhile
-    store::migrate(db);
-    tx.commit();
+    // A migration may rebuild a table others reference (SQLite's way to change a CHECK):
+    // foreign keys are off meanwhile (they cannot change inside a transaction) and checked
+    // before the commit.
+    db.exec("PRAGMA foreign_keys = OFF");
+    {
+      Transaction tx(db);
+      check_identity(db);  // another process may have migrated meanwhile
+      store::migrate(db);
+      {
+        Statement fk(db, "PRAGMA foreign_key_check");
+        if (fk.step())
+          throw Error(Errc::store_corrupt, file.string() +
+                                               ": the schema upgrade broke a reference in table " +
+                                               fk.text(0) + "; the store was left unchanged");
+      }
+      tx.commit();
+    }
+    db.exec("PRAGMA foreign_keys = ON");
   }
   Statement unit(db, "SELECT value FROM meta WHERE key = 'unit'");
   if (!unit.step() || unit.text(0).empty())

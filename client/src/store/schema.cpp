@@ -107,6 +107,86 @@ SELECT o.op_id, o.unit, o.key, o.value, o.author, o.local_time, o.change_set,
 FROM outbox o LEFT JOIN change_set c ON c.seq = o.change_set
 WHERE o.state = 'refused';
 )sql",
+    // 2: the review workflow. Field keys may now be "w:report" (a transition travels as a
+    // field write), so field and outbox are rebuilt with the wider CHECK (SQLite cannot alter
+    // a CHECK); review holds every transition this device knows, pulled or made here.
+    // open() runs this with foreign keys off (the rebuild drops a referenced table).
+    R"sql(
+DROP VIEW refused_op;
+
+CREATE TABLE field_new (
+  unit         TEXT NOT NULL CHECK (length(unit) > 0),
+  key          TEXT NOT NULL CHECK (key GLOB '[vtgrw]:?*'),  -- FieldKey::str()
+  value        TEXT CHECK (value IS NULL OR json_valid(value)),  -- JSON; NULL = cleared
+  version      INTEGER NOT NULL DEFAULT 0,  -- server version the value is based on; 0 = never
+  server_value TEXT CHECK (server_value IS NULL OR json_valid(server_value)),  -- at version
+  dirty        INTEGER NOT NULL DEFAULT 0 CHECK (dirty IN (0, 1)),  -- unsent local edits
+  hlc          INTEGER NOT NULL DEFAULT 0,  -- of the last write
+  author       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (unit, key)
+) WITHOUT ROWID;
+INSERT INTO field_new (unit, key, value, version, server_value, dirty, hlc, author)
+  SELECT unit, key, value, version, server_value, dirty, hlc, author FROM field;
+DROP TABLE field;
+ALTER TABLE field_new RENAME TO field;
+
+CREATE TABLE outbox_new (
+  op_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  unit       TEXT NOT NULL CHECK (length(unit) > 0),
+  key        TEXT NOT NULL CHECK (key GLOB '[vtgrw]:?*'),
+  value      TEXT CHECK (value IS NULL OR json_valid(value)),  -- NULL = cleared
+  base       INTEGER NOT NULL,  -- server version the edit was based on
+  hlc        INTEGER NOT NULL,
+  author     TEXT NOT NULL,
+  local_time TEXT NOT NULL,     -- ISO 8601 UTC, for display
+  resolves   INTEGER,           -- conflict id this edit resolves
+  state      TEXT NOT NULL DEFAULT 'pending'
+             CHECK (state IN ('pending', 'packed', 'acked', 'refused')),
+  change_set INTEGER REFERENCES change_set (seq),
+  refusal    TEXT,
+  CHECK ((state = 'pending') = (change_set IS NULL))
+);
+INSERT INTO outbox_new (op_id, unit, key, value, base, hlc, author, local_time, resolves, state,
+                        change_set, refusal)
+  SELECT op_id, unit, key, value, base, hlc, author, local_time, resolves, state, change_set,
+         refusal FROM outbox;
+-- Operation ids never go back: keep the old counter.
+DELETE FROM sqlite_sequence WHERE name = 'outbox_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_new', seq FROM sqlite_sequence
+  WHERE name = 'outbox';
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_by_state ON outbox (state, op_id);
+CREATE INDEX outbox_by_field ON outbox (unit, key);
+CREATE INDEX outbox_by_change_set ON outbox (change_set);
+
+CREATE VIEW refused_op AS
+SELECT o.op_id, o.unit, o.key, o.value, o.author, o.local_time, o.change_set,
+       COALESCE(o.refusal, json_extract(c.result, '$.reason')) AS reason
+FROM outbox o LEFT JOIN change_set c ON c.seq = o.change_set
+WHERE o.state = 'refused';
+
+-- Review transitions of this unit and the units below it: pulled from the server (seq set),
+-- or made here (op_id set; seq NULL until the server's event comes back).
+CREATE TABLE review (
+  id        INTEGER PRIMARY KEY,
+  unit      TEXT NOT NULL CHECK (length(unit) > 0),
+  action    TEXT NOT NULL CHECK (action IN ('submit', 'accept', 'return', 'finalise')),
+  state     TEXT NOT NULL
+            CHECK (state IN ('draft', 'submitted', 'accepted', 'returned', 'finalised')),
+  data_hash TEXT,            -- SHA-256 hex of the data it covers (not for return)
+  comment   TEXT,
+  override  TEXT,            -- the written reason a warning was overridden
+  device    TEXT,
+  author    TEXT NOT NULL DEFAULT '',
+  hlc       INTEGER NOT NULL DEFAULT 0,  -- the signed time (HLC)
+  seq       INTEGER UNIQUE,              -- the server log's seq; NULL while only local
+  op_id     INTEGER REFERENCES outbox (op_id),
+  extra     TEXT CHECK (extra IS NULL OR json_valid(extra)),  -- the server's judgement
+  snapshot  TEXT CHECK (snapshot IS NULL OR json_valid(snapshot))  -- {key: value} covered
+);
+CREATE INDEX review_by_unit ON review (unit, seq);
+)sql",
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "review/review_log.hpp"
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
@@ -298,7 +299,10 @@ void StoreReplica::apply_page(const sync::PullPage& page) {
         resolved.reset();
       }
     }
-    // Unknown kinds are skipped: a newer server may send more.
+    // A workflow transition (a "review" event, or a "value" of w:report from a server that
+    // predates the workflow) also goes into the review log. Unknown kinds are skipped: a
+    // newer server may send more.
+    if (is_review_event(e)) apply_review_event(db, e);
   }
   for (const auto& [unit, key] : touched) settle_field(db, unit, key);
   Statement save(db,

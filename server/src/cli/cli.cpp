@@ -34,6 +34,7 @@ Usage:
       the administrative units and the report template.
   tongket-server serve --data DIR [--listen URL] [--cert FILE --key FILE]
                        [--insecure-http] [--max-body BYTES] [--threads N]
+                       [--body-timeout SECONDS]
       Serve the sync protocol until SIGTERM/SIGINT (then drain and exit 0).
       --listen      default https://127.0.0.1:8443
       --cert/--key  PEM certificate chain and key (default DIR/server.pem, DIR/server-key.pem);
@@ -41,6 +42,7 @@ Usage:
       --insecure-http  plain HTTP on 127.0.0.1 only, for a TLS-terminating proxy (nginx)
       --max-body    refuse bodies over this many bytes with 413 (default 4194304)
       --threads     listener threads, 1..64 (default 2)
+      --body-timeout  seconds for a body to arrive after its headers (default 600), then 408
   tongket-server token create --data DIR --unit CODE --role ROLE [--ttl-hours 72]
       Print a one-time enrollment token for a device of unit CODE. ROLE: clerk,
       district_reviewer (a district), province_reviewer (a province), admin.
@@ -67,11 +69,12 @@ struct Args {
 };
 
 const std::map<std::string, bool> kTakesValue = {
-    {"--data", true},      {"--listen", true},         {"--cert", true},  {"--key", true},
-    {"--max-body", true},  {"--threads", true},        {"--unit", true},  {"--role", true},
-    {"--ttl-hours", true}, {"--device", true},         {"--units", true}, {"--template", true},
-    {"--limit", true},     {"--insecure-http", false}, {"--all", false},  {"--help", false},
-    {"--version", false}};
+    {"--data", true},   {"--listen", true},       {"--cert", true},
+    {"--key", true},    {"--max-body", true},     {"--threads", true},
+    {"--unit", true},   {"--role", true},         {"--ttl-hours", true},
+    {"--device", true}, {"--units", true},        {"--template", true},
+    {"--limit", true},  {"--body-timeout", true}, {"--insecure-http", false},
+    {"--all", false},   {"--help", false},        {"--version", false}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -174,6 +177,8 @@ int cmd_serve(const Args& a) {
   if (o.insecure_http && !opt(a, "--listen")) o.listen = "http://127.0.0.1:8443";
   if (auto v = opt(a, "--max-body")) o.max_body = number("--max-body", *v, 1024, 1ull << 30);
   if (auto v = opt(a, "--threads")) o.threads = number("--threads", *v, 1, 64);
+  if (auto v = opt(a, "--body-timeout"))
+    o.body_timeout = std::chrono::seconds(number("--body-timeout", *v, 1, 86400));
   return serve(o);
 }
 

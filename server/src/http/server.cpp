@@ -3,11 +3,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <functional>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "http/store_executor.hpp"
 #include "http/tls.hpp"
@@ -66,10 +70,72 @@ Listen check_listen(const ServeOptions& o) {
   return {o.listen, true};
 }
 
+// Answers requests whose body does not arrive in time (see ServeOptions::body_timeout).
+class BodyWatchdog {
+ public:
+  using Claim = std::shared_ptr<std::atomic<bool>>;  // true once someone answers the request
+  using OnTimeout = std::function<void(http_request&)>;
+
+  explicit BodyWatchdog(OnTimeout on_timeout)
+      : on_timeout_(std::move(on_timeout)), thread_([this] { run(); }) {}
+  ~BodyWatchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  void watch(const http_request& request, Claim claim,
+             std::chrono::steady_clock::time_point until) {
+    std::lock_guard lock(mutex_);
+    pending_.push_back({request, std::move(claim), until});
+  }
+
+ private:
+  struct Entry {
+    http_request request;
+    Claim claim;
+    std::chrono::steady_clock::time_point until;
+  };
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::seconds(1));
+      auto now = std::chrono::steady_clock::now();
+      std::vector<http_request> expired;
+      std::erase_if(pending_, [&](Entry& e) {
+        if (e.claim->load()) return true;  // answered: forget it
+        if (now < e.until) return false;
+        if (!e.claim->exchange(true)) expired.push_back(e.request);
+        return true;
+      });
+      lock.unlock();
+      for (auto& r : expired) on_timeout_(r);
+      lock.lock();
+    }
+  }
+
+  OnTimeout on_timeout_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Entry> pending_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 class Edge {
  public:
   Edge(const ServeOptions& options, HandlerContext& ctx, StoreExecutor& executor)
-      : options_(options), ctx_(ctx), executor_(executor) {}
+      : options_(options), ctx_(ctx), executor_(executor), watchdog_([this](http_request& request) {
+          Reply r = error_reply("request_timeout",
+                                "the body did not arrive within " +
+                                    std::to_string(options_.body_timeout.count()) + " s");
+          r.status = 408;
+          refuse_unread(request, std::move(r));
+        }) {}
 
   void log(const std::string& line) {
     std::lock_guard lock(log_mutex_);
@@ -124,7 +190,11 @@ class Edge {
                                                  std::to_string(options_.max_body) + " bytes"));
       return;
     }
-    request.extract_vector().then([this, request](pplx::task<std::vector<unsigned char>> body) {
+    auto claim = std::make_shared<std::atomic<bool>>(false);
+    watchdog_.watch(request, claim, std::chrono::steady_clock::now() + options_.body_timeout);
+    request.extract_vector().then([this, request,
+                                   claim](pplx::task<std::vector<unsigned char>> body) {
+      if (claim->exchange(true)) return;  // the watchdog already answered (408)
       try {
         auto bytes = body.get();  // already complete: a task-based continuation
         Request req = to_request(request, std::move(bytes));
@@ -176,14 +246,18 @@ class Edge {
   }
 
   void finish(http_request request, Reply reply) {
-    request.reply(to_response(std::move(reply))).then([this](pplx::task<void> sent) {
-      try {
-        sent.get();
-      } catch (...) {
-        // The client went away: nothing to tell it.
-      }
-      in_flight_.fetch_sub(1);
-    });
+    try {
+      request.reply(to_response(std::move(reply))).then([this](pplx::task<void> sent) {
+        try {
+          sent.get();
+        } catch (...) {
+          // The client went away: nothing to tell it.
+        }
+        in_flight_.fetch_sub(1);
+      });
+    } catch (...) {
+      in_flight_.fetch_sub(1);  // already answered, or the connection is gone
+    }
   }
 
   // Answers without reading the body. cpprestsdk would otherwise read the whole body (into
@@ -191,8 +265,12 @@ class Edge {
   // "Connection: close" drops the connection with whatever the client still sends.
   void refuse_unread(http_request& request, Reply reply) {
     reply.headers["Connection"] = "close";
-    request._get_impl()->_complete(
-        0, std::make_exception_ptr(std::runtime_error("request body refused unread")));
+    try {
+      request._get_impl()->_complete(
+          0, std::make_exception_ptr(std::runtime_error("request body refused unread")));
+    } catch (...) {
+      // The body was complete already: nothing to stop.
+    }
     finish(request, std::move(reply));
   }
 
@@ -202,6 +280,7 @@ class Edge {
   std::atomic<int> in_flight_{0};
   std::atomic<bool> draining_{false};
   std::mutex log_mutex_;
+  BodyWatchdog watchdog_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace

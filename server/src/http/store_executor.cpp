@@ -38,7 +38,11 @@ void StoreExecutor::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    job();  // jobs catch their own exceptions
+    try {
+      job();
+    } catch (...) {
+      // Jobs answer their own failures; one that still throws must not end the store thread.
+    }
   }
 }
 

@@ -5,6 +5,8 @@
 // ReportSource, so the server's store, a client's store or a generated data set all serve.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +38,18 @@ struct RolledCell {
   std::optional<double> numerator, denominator;  // ratio rows
   std::vector<Contribution> contributions;       // every unit that fills this row, with its value
   std::vector<std::string> missing;              // of those, the units with no value yet
+  // How many units fill this row, and how many of them have no value yet (also set when the
+  // drill-down lists above are left empty: see Rollup::table).
+  std::size_t contributor_count = 0;
+  std::size_t missing_count = 0;
+};
+
+// A unit's (or the country's) rolled-up figures for every indicator that holds numbers
+// (headings and text excluded) and each of its periods.
+struct RolledTable {
+  std::map<std::string, std::map<std::string, RolledCell>> cells;  // indicator -> period -> cell
+  // nullptr when the indicator or period is not in the table.
+  const RolledCell* find(const std::string& indicator, const std::string& period) const;
 };
 
 struct GoalTally {
@@ -58,10 +72,21 @@ class Rollup {
                   const std::string& period) const;
   GoalTally goal(const std::string& unit, const std::string& goal) const;
 
+  // `unit`'s whole table in one pass over its contributors: the same figures as cell() for
+  // every indicator and period. Without `drilldown` the per-cell lists (contributions,
+  // missing) stay empty and only their counts are set: a province's drill-down is every unit
+  // times every cell. Throws Error(not_found) for an unknown unit.
+  RolledTable table(const std::string& unit, bool drilldown = false) const;
+  // The whole country: every province's contributors together. Rows that do not roll up
+  // (RollUp::none) have no national figure.
+  RolledTable country_table(bool drilldown = false) const;
+
  private:
   const ReportTemplate& tpl_;
   const Hierarchy& hierarchy_;
   const ReportSource& source_;
+
+  RolledTable table_of(const std::vector<const Unit*>& units, bool own_first, bool drilldown) const;
 };
 
 }  // namespace tongket

@@ -1,0 +1,185 @@
+#include "tongket/sync/workflow.hpp"
+
+#include <charconv>
+#include <ctime>
+
+namespace tongket::sync {
+
+namespace {
+
+constexpr std::int64_t kVietnamOffsetMs = 7 * 3600 * 1000;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool parse_int(std::string_view s, int& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::string_view review_state_name(ReviewState state) {
+  switch (state) {
+    case ReviewState::draft:
+      return "draft";
+    case ReviewState::submitted:
+      return "submitted";
+    case ReviewState::accepted:
+      return "accepted";
+    case ReviewState::returned:
+      return "returned";
+    case ReviewState::finalised:
+      return "finalised";
+  }
+  return "draft";
+}
+
+std::optional<ReviewState> parse_review_state(std::string_view name) {
+  for (auto s : {ReviewState::draft, ReviewState::submitted, ReviewState::accepted,
+                 ReviewState::returned, ReviewState::finalised})
+    if (review_state_name(s) == name) return s;
+  return std::nullopt;
+}
+
+std::string_view review_action_name(ReviewAction action) {
+  switch (action) {
+    case ReviewAction::submit:
+      return "submit";
+    case ReviewAction::accept:
+      return "accept";
+    case ReviewAction::give_back:
+      return "return";
+    case ReviewAction::finalise:
+      return "finalise";
+  }
+  return "submit";
+}
+
+std::optional<ReviewAction> parse_review_action(std::string_view name) {
+  for (auto a : {ReviewAction::submit, ReviewAction::accept, ReviewAction::give_back,
+                 ReviewAction::finalise})
+    if (review_action_name(a) == name) return a;
+  return std::nullopt;
+}
+
+ReviewState state_after(ReviewAction action) {
+  switch (action) {
+    case ReviewAction::submit:
+      return ReviewState::submitted;
+    case ReviewAction::accept:
+      return ReviewState::accepted;
+    case ReviewAction::give_back:
+      return ReviewState::returned;
+    case ReviewAction::finalise:
+      return ReviewState::finalised;
+  }
+  return ReviewState::draft;
+}
+
+bool is_locked(ReviewState state) {
+  return state == ReviewState::submitted || state == ReviewState::accepted ||
+         state == ReviewState::finalised;
+}
+
+std::string reviewing_unit(const Hierarchy& hierarchy, const std::string& unit) {
+  const Unit* u = hierarchy.find(unit);
+  if (!u || u->level == UnitLevel::province) return {};
+  return u->parent;
+}
+
+std::optional<std::string> check_transition(ReviewState state, ReviewAction action,
+                                            std::string_view actor_role,
+                                            const std::string& actor_unit,
+                                            const std::string& report_unit,
+                                            const Hierarchy& hierarchy) {
+  const Unit* target = hierarchy.find(report_unit);
+  if (!target) return "unknown unit " + report_unit;
+  const std::string from(review_state_name(state));
+  switch (action) {
+    case ReviewAction::submit:
+      if (actor_unit != report_unit)
+        return "only a device of " + report_unit + " may submit its report";
+      if (target->level == UnitLevel::province)
+        return "a province does not submit its report: its reviewer finalises it";
+      if (state != ReviewState::draft && state != ReviewState::returned)
+        return "the report of " + report_unit + " is " + from +
+               ": it can be submitted again only after it is returned";
+      return std::nullopt;
+    case ReviewAction::accept:
+    case ReviewAction::give_back: {
+      const std::string parent = reviewing_unit(hierarchy, report_unit);
+      if (parent.empty()) return "the province's own report has no level above to review it";
+      const Unit* p = hierarchy.find(parent);
+      const std::string role =
+          p && p->level == UnitLevel::province ? "province_reviewer" : "district_reviewer";
+      if (actor_role != role || actor_unit != parent)
+        return "only a " + role + " of " + parent + " may " +
+               std::string(review_action_name(action)) + " the report of " + report_unit;
+      if (state != ReviewState::submitted)
+        return "the report of " + report_unit + " is " + from + ", not submitted: nothing to " +
+               std::string(review_action_name(action));
+      return std::nullopt;
+    }
+    case ReviewAction::finalise:
+      if (target->level != UnitLevel::province)
+        return "only a province's own report is finalised; " + report_unit + " submits its";
+      if (actor_role != "province_reviewer" || actor_unit != report_unit)
+        return "only a province_reviewer of " + report_unit + " may finalise its report";
+      if (state != ReviewState::draft && state != ReviewState::returned)
+        return "the report of " + report_unit + " is already " + from;
+      return std::nullopt;
+  }
+  return "unknown action";
+}
+
+std::string lock_message(ReviewState state, const std::string& report_unit, const std::string& by,
+                         const std::string& date, const std::string& reviewer) {
+  std::string msg =
+      "locked: the report of " + report_unit + " was " + std::string(review_state_name(state));
+  if (!by.empty()) msg += " by " + by;
+  if (!date.empty()) msg += " on " + date;
+  if (state == ReviewState::finalised) return msg + "; it can no longer be edited";
+  return msg + "; ask " + (reviewer.empty() ? std::string("the level above") : reviewer) +
+         " to return it before editing";
+}
+
+std::optional<std::uint64_t> deadline_end_ms(std::string_view iso_date) {
+  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return std::nullopt;
+  int y = 0, m = 0, d = 0;
+  if (!parse_int(iso_date.substr(0, 4), y) || !parse_int(iso_date.substr(5, 2), m) ||
+      !parse_int(iso_date.substr(8, 2), d))
+    return std::nullopt;
+  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+  const std::int64_t next_day =
+      days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) + 1;
+  return static_cast<std::uint64_t>(next_day * 86400000 - kVietnamOffsetMs - 1);
+}
+
+Timeliness judge_submission(std::uint64_t signed_ms, std::uint64_t received_ms,
+                            std::uint64_t previous_received_ms, std::uint64_t deadline_ms) {
+  Timeliness t;
+  t.on_time = signed_ms <= deadline_ms;
+  if (signed_ms > received_ms + kPlausibleSkewMs) t.plausible = false;
+  if (previous_received_ms && signed_ms + kPlausibleSkewMs < previous_received_ms)
+    t.plausible = false;
+  return t;
+}
+
+std::string vietnam_time(std::uint64_t ms) {
+  const auto t = static_cast<std::time_t>((ms + kVietnamOffsetMs) / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return std::string(buf) + " (UTC+7)";
+}
+
+}  // namespace tongket::sync
