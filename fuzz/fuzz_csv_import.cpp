@@ -45,7 +45,8 @@ void check_row(const std::vector<std::string>& fields) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  report_template = new tongket::ReportTemplate(tongket::ReportTemplate::load(tongket::template_file()));
+  report_template =
+      new tongket::ReportTemplate(tongket::ReportTemplate::load(tongket::template_file()));
   return 0;
 }
 

@@ -73,8 +73,8 @@ std::filesystem::path make_temp_dir() {
 
 server::Request signed_request(std::string method, std::string path, Bytes body) {
   server::Request r{std::move(method), std::move(path), {}, std::move(body)};
-  for (auto& [k, v] : sync::sign_request(world->key, r.method, r.path, world->device,
-                                         ++world->counter, r.body))
+  for (auto& [k, v] :
+       sync::sign_request(world->key, r.method, r.path, world->device, ++world->counter, r.body))
     r.headers[k] = v;
   return r;
 }
@@ -137,8 +137,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   world->store = server::open_sqlite_store(world->dir);
   world->report_template = ReportTemplate::parse(template_json, "fuzz template");
   world->ctx = std::make_unique<server::HandlerContext>(
-      server::HandlerContext{*world->store, world->report_template, [] { return world->now++; },
-                             world->store->identity().server_id, {}});
+      server::HandlerContext{*world->store,
+                             world->report_template,
+                             [] { return world->now++; },
+                             world->store->identity().server_id,
+                             {}});
   // Enroll the device through the real handler, as a client would.
   const std::string token = sync::random_id();
   server::EnrollToken t;
@@ -148,10 +151,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   t.created_ms = world->now;
   t.expires_ms = world->now + 3'600'000;
   world->store->add_token(t);
-  auto reply = server::dispatch(
-      {"POST", sync::kPathEnroll, {}, sync::encode_enroll_request({token, world->key.public_key(),
-                                                                   "fuzz"})},
-      *world->ctx);
+  auto reply =
+      server::dispatch({"POST",
+                        sync::kPathEnroll,
+                        {},
+                        sync::encode_enroll_request({token, world->key.public_key(), "fuzz"})},
+                       *world->ctx);
   if (reply.status != 200) {
     std::fprintf(stderr, "fuzz_request: enrolling the fuzz device failed (%d)\n", reply.status);
     std::abort();

@@ -28,7 +28,8 @@ void write(const std::string& target, const std::string& name, const Bytes& byte
   const fs::path file = root / target / ("gen-" + name);
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (prefix >= 0) out.put(static_cast<char>(prefix));
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) {
     std::fprintf(stderr, "fuzz_make_corpus: cannot write %s\n", file.c_str());
     std::exit(1);
@@ -112,11 +113,19 @@ int main(int argc, char** argv) {
   write("fuzz_messages", "pull-request-first", encode_pull_request({}), 2);
   PullPage page;
   page.server_id = pull.server_id;
-  page.events = {{"value", 1, "25456", "v:PL1.4:2016", 12, 1, sets[0].device, "A", 5, nullptr},
-                 {"conflict", 2, "25456", "t:KH.X.1.1", "văn bản", 2, sets[0].device, "B", 6,
-                  {{"current_version", 1}}},
-                 {"resolved", 3, "25456", "v:PL1.4:2016", 13, 3, sets[0].device, "C", 7,
-                  {{"conflict", 2}}}};
+  page.events = {
+      {"value", 1, "25456", "v:PL1.4:2016", 12, 1, sets[0].device, "A", 5, nullptr},
+      {"conflict",
+       2,
+       "25456",
+       "t:KH.X.1.1",
+       "văn bản",
+       2,
+       sets[0].device,
+       "B",
+       6,
+       {{"current_version", 1}}},
+      {"resolved", 3, "25456", "v:PL1.4:2016", 13, 3, sets[0].device, "C", 7, {{"conflict", 2}}}};
   page.cursor = {3, next_log_hash({}, encode_event(page.events[0]))};
   page.more = true;
   write("fuzz_messages", "pull-page", encode_pull_page(page), 3);
@@ -125,8 +134,7 @@ int main(int argc, char** argv) {
   write("fuzz_messages", "enroll-reply",
         encode_enroll_reply({sets[0].device, "25456", "clerk", pull.server_id}), 5);
   write("fuzz_messages", "error",
-        encode_error({"stale_counter", "counter 3 is not above the last accepted (5)", {}, 5}),
-        6);
+        encode_error({"stale_counter", "counter 3 is not above the last accepted (5)", {}, 5}), 6);
   write("fuzz_messages", "gzip", gzip(encode_pull_page(page)), 7);
 
   // fuzz_request: the first byte picks the mode (see fuzz_request.cpp).

@@ -14,9 +14,11 @@ packages=(
   libgit2-dev                     # three-way text merge (git_merge_file)
   libxlsxwriter-dev               # .xlsx export of the appendices
   libzip-dev                      # zip container of the .docx export (never hand-rolled)
+  curl python3                    # scripts/demo.sh waits for the server; free port; data scripts
 )
+# The tests open the exported .docx/.xlsx in LibreOffice (headless) and read the PDF's text.
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then
-  packages+=(libxlsxwriter-dev libzip-dev libreoffice-writer-nogui libreoffice-calc-nogui)
+  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 fi
 # Fuzzing (scripts/fuzz.sh): clang 16 and its libFuzzer runtime. clang 14, Debian's default,
 # cannot compile the project (C++20 lambdas capturing structured bindings).

@@ -2,7 +2,7 @@
 # Sets up (Debian packages), builds and runs every test. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+TONGKET_WITH_OFFICE=1 scripts/setup.sh
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"

@@ -22,6 +22,9 @@ sync::HttpReply CountingTransport::post(const std::string& path,
   bytes_up += up;
   bytes_down += down;
   ++requests;
+  breakdown += (breakdown.empty() ? "" : "; ") + path + " " + std::to_string(up) + " B up (body " +
+               std::to_string(body.size()) + ") + " + std::to_string(down) + " B down (body " +
+               std::to_string(reply.body.size()) + ")";
   return reply;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "tongket/sync/client_session.hpp"
@@ -22,6 +23,7 @@ class CountingTransport final : public sync::Transport {
   std::size_t bytes_down = 0;
   std::size_t requests = 0;
   std::vector<double> latencies_s;
+  std::string breakdown;  // "POST /v1/push 512 up + 300 down; ..."
 
  private:
   sync::Transport& inner_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <iostream>
 #include <limits>
 #include <stdexcept>
@@ -17,6 +18,12 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double thread_cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 // Every unit's own values in memory, one slot per (indicator, period) of the template, as a
@@ -39,12 +46,18 @@ class GeneratedCountry final : public ReportSource {
   }
   std::optional<double> value(const std::string& unit, const std::string& indicator,
                               const std::string& period) const override {
-    auto u = values_.find(unit);
+    // The roll-up asks for one unit's values in a row: remember the last unit found.
+    if (!last_row_ || unit != last_unit_) {
+      auto u = values_.find(unit);
+      if (u == values_.end()) return std::nullopt;
+      last_unit_ = unit;
+      last_row_ = &u->second;
+    }
     auto i = slot_.find(indicator);
-    if (u == values_.end() || i == slot_.end()) return std::nullopt;
+    if (i == slot_.end()) return std::nullopt;
     auto p = i->second.find(period);
     if (p == i->second.end()) return std::nullopt;
-    double v = u->second[p->second];
+    double v = (*last_row_)[p->second];
     if (std::isnan(v)) return std::nullopt;
     return v;
   }
@@ -67,6 +80,8 @@ class GeneratedCountry final : public ReportSource {
   std::unordered_map<std::string, std::vector<double>> values_;
   std::size_t slots_ = 0;
   std::size_t count_ = 0;
+  mutable std::string last_unit_;
+  mutable const std::vector<double>* last_row_ = nullptr;
 };
 
 std::size_t cells_of(const RolledTable& t) {
@@ -99,11 +114,13 @@ void run_rollup(BenchEnv& env) {
   const double province_cells_s = since(start);
 
   // The whole country, a few times (it is short), best of three.
-  double country_s = 1e9;
+  double country_s = 1e9, country_cpu = 1e9;
   RolledTable country;
   for (int i = 0; i < 3; ++i) {
     start = Clock::now();
+    const double c0 = thread_cpu();
     country = rollup.country_table();
+    country_cpu = std::min(country_cpu, thread_cpu() - c0);
     country_s = std::min(country_s, since(start));
   }
   const auto flat = data.flat();
@@ -122,13 +139,13 @@ void run_rollup(BenchEnv& env) {
                        fmt(static_cast<double>(cells_of(province))) + " cells), Rollup::table",
                    fmt_seconds(province_s),
                    "cell() per cell: " + fmt_seconds(province_cells_s) + " (same figures)", "-"});
-  env.results.add({"roll-up: whole country (" + fmt(static_cast<double>(cells_of(country))) +
-                       " cells over " + fmt(static_cast<double>(data.count())) +
-                       " stored values), Rollup::country_table",
-                   fmt_seconds(country_s),
-                   "plain loop summing the same " + fmt(static_cast<double>(flat.size())) +
-                       " numbers from an array: " + fmt_seconds(baseline_s),
-                   "< 1 s: " + verdict(country_s < 1.0) + " (" + fmt_seconds(country_s) + ")"});
+  env.results.add(
+      {"roll-up: whole country (" + fmt(static_cast<double>(cells_of(country))) + " cells over " +
+           fmt(static_cast<double>(data.count())) + " stored values), Rollup::country_table",
+       fmt_seconds(country_s) + " wall, " + fmt_seconds(country_cpu) + " CPU",
+       "plain loop summing the same " + fmt(static_cast<double>(flat.size())) +
+           " numbers from an array: " + fmt_seconds(baseline_s),
+       "< 1 s: " + verdict(country_s < 1.0) + " (" + fmt_seconds(country_s) + " wall)"});
 }
 
 }  // namespace tongket::bench

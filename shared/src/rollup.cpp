@@ -123,49 +123,63 @@ RolledTable Rollup::country_table(bool drilldown) const {
   return table_of(all, false, drilldown);
 }
 
-// One pass per indicator: which contributors fill it is worked out once per level (and per
-// department key), not once per unit and cell as cell() does.
+// One pass over the contributors, unit by unit (a source that keeps a unit's values together
+// reads them in order): which units fill each indicator is worked out once per level and per
+// department key, not once per unit and cell as cell() does. Cells list their contributors in
+// the same order as cell().
 RolledTable Rollup::table_of(const std::vector<const Unit*>& units, bool own_first,
                              bool drilldown) const {
-  // Each department's key ("SNV" of "72-SNV"), once.
-  std::vector<std::string> department_key(units.size());
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    if (units[i]->level != UnitLevel::department) continue;
-    const auto dash = units[i]->code.find('-');
-    if (dash != std::string::npos) department_key[i] = units[i]->code.substr(dash + 1);
-  }
-  RolledTable out;
-  std::vector<const Unit*> filling;
+  struct Row {
+    const Indicator* ind;
+    std::array<bool, 4> level_fills{};             // indexed by UnitLevel
+    std::map<std::string, bool> department_fills;  // by department key, filled lazily
+    std::vector<RolledCell> cells;                 // one per period
+    std::vector<Totals> totals;
+  };
+  constexpr std::array kLevels = {UnitLevel::province, UnitLevel::district, UnitLevel::commune,
+                                  UnitLevel::department};
+  std::vector<Row> rows;
   for (const Indicator& ind : tpl_.indicators()) {
     if (!holds_numbers(ind)) continue;
-    constexpr std::array kLevels = {UnitLevel::province, UnitLevel::district, UnitLevel::commune,
-                                    UnitLevel::department};
-    std::array<bool, kLevels.size()> level_fills{};
-    for (std::size_t l = 0; l < kLevels.size(); ++l)
-      level_fills[static_cast<std::size_t>(kLevels[l])] = tpl_.level_fills(kLevels[l], ind.code);
-    std::map<std::string, bool> department_fills;
-    const std::size_t n = ind.rollup == RollUp::none ? (own_first ? 1 : 0) : units.size();
-    filling.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      const Unit* u = units[i];
-      if (!level_fills[static_cast<std::size_t>(u->level)]) continue;
-      if (u->level == UnitLevel::department) {
-        const std::string& key = department_key[i];
-        auto it = department_fills.find(key);
-        if (it == department_fills.end())
-          it = department_fills.emplace(key, !key.empty() && tpl_.department_answers(key, ind.code))
+    Row row{&ind,
+            {},
+            {},
+            std::vector<RolledCell>(ind.periods.size()),
+            std::vector<Totals>(ind.periods.size())};
+    for (UnitLevel level : kLevels)
+      row.level_fills[static_cast<std::size_t>(level)] = tpl_.level_fills(level, ind.code);
+    rows.push_back(std::move(row));
+  }
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const Unit& u = *units[i];
+    std::string department_key;
+    if (u.level == UnitLevel::department) {
+      const auto dash = u.code.find('-');
+      if (dash != std::string::npos) department_key = u.code.substr(dash + 1);
+    }
+    for (Row& row : rows) {
+      if (row.ind->rollup == RollUp::none && !(own_first && i == 0)) continue;  // own value only
+      if (!row.level_fills[static_cast<std::size_t>(u.level)]) continue;
+      if (u.level == UnitLevel::department) {
+        auto it = row.department_fills.find(department_key);
+        if (it == row.department_fills.end())
+          it = row.department_fills
+                   .emplace(department_key,
+                            !department_key.empty() &&
+                                tpl_.department_answers(department_key, row.ind->code))
                    .first;
         if (!it->second) continue;
       }
-      filling.push_back(u);
+      for (std::size_t p = 0; p < row.ind->periods.size(); ++p)
+        add_unit(*row.ind, row.ind->periods[p], u, source_, drilldown, row.cells[p], row.totals[p]);
     }
-    auto& row = out.cells[ind.code];
-    for (const auto& period : ind.periods) {
-      RolledCell cell;
-      Totals totals;
-      for (const Unit* u : filling) add_unit(ind, period, *u, source_, drilldown, cell, totals);
-      finish(ind, totals, cell);
-      row.emplace(period, std::move(cell));
+  }
+  RolledTable out;
+  for (Row& row : rows) {
+    auto& cells = out.cells[row.ind->code];
+    for (std::size_t p = 0; p < row.ind->periods.size(); ++p) {
+      finish(*row.ind, row.totals[p], row.cells[p]);
+      cells.emplace(row.ind->periods[p], std::move(row.cells[p]));
     }
   }
   return out;

@@ -33,6 +33,7 @@ WireError error_of(const HttpReply& reply) {
     return decode_error(reply.body);
   } catch (const Error&) {
     std::string code = reply.status >= 500   ? "unavailable"
+                       : reply.status == 408 ? "request_timeout"
                        : reply.status == 401 ? "unauthorized"
                        : reply.status == 403 ? "forbidden"
                        : reply.status == 413 ? "too_large"
@@ -48,7 +49,9 @@ WireError error_of(const HttpReply& reply) {
     throw Error(Errc::unauthorized, msg);
   if (e.code == "forbidden") throw Error(Errc::forbidden, msg);
   if (e.code == "too_large") throw Error(Errc::too_large, msg);
-  if (e.code == "unavailable" || e.code == "internal") throw Error(Errc::unavailable, msg);
+  // A slow link that timed out sending the body is worth another try, like an overload.
+  if (e.code == "unavailable" || e.code == "internal" || e.code == "request_timeout")
+    throw Error(Errc::unavailable, msg);
   if (e.code == "fork")
     throw Error(Errc::protocol,
                 msg +

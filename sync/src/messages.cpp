@@ -99,6 +99,9 @@ int http_status(std::string_view code) {
       code == "revoked")
     return 401;
   if (code == "forbidden") return 403;
+  if (code == "not_found") return 404;
+  if (code == "method_not_allowed") return 405;
+  if (code == "request_timeout") return 408;
   if (code == "gap" || code == "fork" || code == "cursor_reset") return 409;
   if (code == "length_required") return 411;
   if (code == "too_large") return 413;

@@ -102,12 +102,25 @@ std::optional<std::string> check_transition(ReviewState state, ReviewAction acti
                                             const Hierarchy& hierarchy) {
   const Unit* target = hierarchy.find(report_unit);
   if (!target) return "unknown unit " + report_unit;
+  const Unit* above =
+      target->level == UnitLevel::province ? nullptr : hierarchy.find(target->parent);
+  return check_transition(state, action, actor_role, actor_unit, report_unit, target->level,
+                          above ? above->code : std::string(),
+                          above ? above->level : UnitLevel::province);
+}
+
+std::optional<std::string> check_transition(ReviewState state, ReviewAction action,
+                                            std::string_view actor_role,
+                                            const std::string& actor_unit,
+                                            const std::string& report_unit, UnitLevel report_level,
+                                            const std::string& parent_code,
+                                            UnitLevel parent_level) {
   const std::string from(review_state_name(state));
   switch (action) {
     case ReviewAction::submit:
       if (actor_unit != report_unit)
         return "only a device of " + report_unit + " may submit its report";
-      if (target->level == UnitLevel::province)
+      if (report_level == UnitLevel::province)
         return "a province does not submit its report: its reviewer finalises it";
       if (state != ReviewState::draft && state != ReviewState::returned)
         return "the report of " + report_unit + " is " + from +
@@ -115,11 +128,10 @@ std::optional<std::string> check_transition(ReviewState state, ReviewAction acti
       return std::nullopt;
     case ReviewAction::accept:
     case ReviewAction::give_back: {
-      const std::string parent = reviewing_unit(hierarchy, report_unit);
+      const std::string parent = report_level == UnitLevel::province ? "" : parent_code;
       if (parent.empty()) return "the province's own report has no level above to review it";
-      const Unit* p = hierarchy.find(parent);
       const std::string role =
-          p && p->level == UnitLevel::province ? "province_reviewer" : "district_reviewer";
+          parent_level == UnitLevel::province ? "province_reviewer" : "district_reviewer";
       if (actor_role != role || actor_unit != parent)
         return "only a " + role + " of " + parent + " may " +
                std::string(review_action_name(action)) + " the report of " + report_unit;
@@ -129,7 +141,7 @@ std::optional<std::string> check_transition(ReviewState state, ReviewAction acti
       return std::nullopt;
     }
     case ReviewAction::finalise:
-      if (target->level != UnitLevel::province)
+      if (report_level != UnitLevel::province)
         return "only a province's own report is finalised; " + report_unit + " submits its";
       if (actor_role != "province_reviewer" || actor_unit != report_unit)
         return "only a province_reviewer of " + report_unit + " may finalise its report";

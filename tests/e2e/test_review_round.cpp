@@ -179,10 +179,9 @@ TEST_CASE("a client export of its own report offline opens in LibreOffice", "[e2
   }
 }
 
-// Needs the server's side of the workflow (docs/protocol.md, "Review"): a second laptop of
-// the commune that has not synced the submission sends an edit; the server refuses it.
-// Hidden until the server enforces locking.
-TEST_CASE("an edit reaching the server after a submission is refused", "[e2e][review][.server]") {
+// The server's side of the lock: a second laptop of the commune that has not synced the
+// submission sends an edit; the server refuses its change set and keeps the submitted value.
+TEST_CASE("an edit reaching the server after a submission is refused", "[e2e][review][server]") {
   SyncServer server;
   TempDir dir("tongket-review-lock");
   SyncClient a(dir.path(), "a1"), a2(dir.path(), "a2");

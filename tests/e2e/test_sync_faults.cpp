@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "sync_world.hpp"
-#include "tongket/report_template.hpp"
+#include "tongket/sync/bytes.hpp"
 
 using namespace tongket::test;
 using namespace std::chrono_literals;
@@ -58,26 +58,26 @@ void check_client_matches_server(const SyncServer& server, const SyncClient& cli
   CHECK(client.count("SELECT count(*) FROM change_set WHERE state <> 'acked'") == 0);
 }
 
-// indicator,period,value for every count a commune fills; `round` changes every value.
-std::string commune_counts_csv(int round, std::size_t& rows) {
-  auto tpl = tongket::ReportTemplate::load(std::string(TONGKET_SOURCE_DIR) +
-                                           "/data/template/cchc-2011-2020.json");
-  std::ostringstream csv;
-  csv << "indicator,period,value\n";
-  rows = 0;
-  for (const auto& ind : tpl.indicators()) {
-    if (ind.type != tongket::ValueType::count) continue;
-    if (std::find(ind.levels.begin(), ind.levels.end(), tongket::UnitLevel::commune) ==
-        ind.levels.end())
-      continue;
-    for (const auto& period : ind.periods) {
-      csv << ind.code << "," << period << "," << (round * 1000 + static_cast<int>(rows) % 997)
-          << "\n";
-      ++rows;
-    }
+// About `bytes` of text in lines of words, different on every call: compresses like prose
+// (about 3:1), so that a batch takes a while on a slow link without being mostly noise.
+std::string prose(std::size_t bytes) {
+  static const std::vector<std::string> words = {
+      "cải", "cách",  "hành",  "chính", "thủ",   "tục",  "một",  "cửa",  "liên",  "thông",
+      "xã",  "huyện", "tỉnh",  "cán",   "bộ",    "công", "chức", "kết",  "quả",   "năm",
+      "đạt", "kế",    "hoạch", "dân",   "người", "hồ",   "sơ",   "trực", "tuyến", "dịch"};
+  std::string out;
+  const auto noise = tongket::sync::random_bytes(bytes / 4 + 16);
+  std::size_t i = 0;
+  while (out.size() < bytes) {
+    out += words[noise[i % noise.size()] % words.size()];
+    out += (noise[(i + 7) % noise.size()] % 12 == 0) ? "\n" : " ";
+    ++i;
   }
-  return csv.str();
+  return out + "\n";
 }
+
+const std::vector<std::string> kSections = {"KH.X.1.1", "KH.X.1.2", "KH.X.1.3", "KH.X.2.1",
+                                            "KH.X.2.2", "KH.X.2.3", "KH.X.3"};
 
 }  // namespace
 
@@ -103,7 +103,7 @@ TEST_CASE("the reply to a push is lost: the retry is a duplicate, applied once",
   INFO(cut.out << cut.err << "\nserver log:\n" << server.log());
   REQUIRE(applied);
   CHECK(cut.exit_code == 5);  // a network problem: try again later
-  CHECK_THAT(cut.err, Contains("sync"));
+  CHECK_THAT(cut.err, Contains("no answer from"));
   // The server applied it; the client still waits for the result.
   CHECK(server_count(server.data(), "SELECT count(*) FROM field_history WHERE device = ?1",
                      device) == 3);
@@ -131,22 +131,18 @@ TEST_CASE("the server is killed (SIGKILL) in the middle of a push: whole change 
   a.enroll(server, server.token(kCommune, "clerk"));
   const std::string device = a.meta("device_id");
 
-  // A big outbox: every count of the commune's appendices, rewritten several times.
-  std::size_t per_round = 0;
-  const int rounds = 6;
-  for (int round = 1; round <= rounds; ++round) {
-    write_file(dir / "values.csv", commune_counts_csv(round, per_round));
-    auto imported = a.run({"import", "values.csv"});
-    INFO(imported.err);
-    REQUIRE(imported.exit_code == 0);
-  }
+  // A big outbox: every narrative section of the commune, rewritten three times; about
+  // 60 KB each, so about two per change set (client::kValueBytesPerChangeSet) and more
+  // change sets than one push batch holds.
+  const int rounds = 3;
+  for (int round = 1; round <= rounds; ++round)
+    for (const auto& section : kSections) a.text(section, prose(60'000));
   const auto ops = a.count("SELECT count(*) FROM outbox");
-  REQUIRE(ops == static_cast<std::int64_t>(per_round) * rounds);
-  INFO(ops << " operations in the outbox");
+  REQUIRE(ops == static_cast<std::int64_t>(kSections.size()) * rounds);
 
   // A slow link, so that the push is in flight for a while; kill -9 the server as soon as
   // it has committed its first change set of the batch.
-  FaultProxy proxy(server.port(), {"--bandwidth-bps", "800000"});
+  FaultProxy proxy(server.port(), {"--bandwidth-bps", "1600000"});
   auto in_flight = std::async(std::launch::async, [&] { return a.sync(proxy.url(), 1); });
   const bool started = wait_for([&] { return device_change_sets(server, device) >= 1; }, 60s);
   server.kill9();
@@ -158,6 +154,7 @@ TEST_CASE("the server is killed (SIGKILL) in the middle of a push: whole change 
   const auto stored_at_kill = device_change_sets(server, device);
   INFO("change sets: " << packed << " packed, " << stored_at_kill << " stored when killed");
   CHECK(packed > 1);
+  CHECK(stored_at_kill < packed);  // the kill landed in the middle of the push
   WARN("SIGKILL landed with " << stored_at_kill << " of " << packed
                               << " change sets stored by the server");
 
@@ -169,16 +166,44 @@ TEST_CASE("the server is killed (SIGKILL) in the middle of a push: whole change 
     return s;
   }());
   CHECK(problems.empty());
+  const auto acked = a.count("SELECT count(*) FROM change_set WHERE state = 'acked'");
   auto retry = a.sync({}, 3);
   INFO(retry.out << retry.err << "\nserver log:\n" << server.log());
   REQUIRE(retry.exit_code == 0);
   CHECK_THAT(retry.out, Contains("0 refused"));
+  // What the server stored before it died comes back as already there, the rest is applied.
+  CHECK_THAT(retry.out, Contains(std::to_string(packed - stored_at_kill) + " applied, " +
+                                 std::to_string(stored_at_kill - acked) + " already there"));
   CHECK(device_change_sets(server, device) == packed);
   check_each_op_once(server, a);
   check_client_matches_server(server, a, kCommune);
   CHECK(server_integrity_problems(server.data()).empty());
-  // The last round's values are current.
-  write_file(dir / "last.csv", commune_counts_csv(rounds, per_round));
-  auto dry = a.run({"import", "last.csv", "--dry-run"});
-  CHECK_THAT(dry.out, Contains("0 value(s) would change"));
+}
+
+TEST_CASE("a connection reset during the TLS handshake is a network problem: sync retries",
+          "[e2e][sync][faults]") {
+  SyncServer server;
+  TempDir dir("tongket-sync-reset");
+  SyncClient a(dir.path(), "commune-a");
+  a.init(kCommune, "Nguyễn Văn A");
+  a.enroll(server, server.token(kCommune, "clerk"));
+  a.set("PL1.4", "2016", "3");
+
+  // Every connection is reset right after it is accepted, as a dying 2G link does: nothing
+  // about the certificate is wrong, so the client must say "no answer" and try again.
+  FaultProxy proxy(server.port(), {"--reset-rate", "1", "--reset-mode", "accept"});
+  auto r = a.sync(proxy.url(), 3);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  std::size_t retries = 0;
+  for (auto at = r.err.find("trying again"); at != std::string::npos;
+       at = r.err.find("trying again", at + 1))
+    ++retries;
+  CHECK(retries == 2);
+  CHECK_THAT(r.err, !Contains("cannot verify the server"));
+  CHECK(a.count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'packed')") == 1);
+
+  auto direct = a.sync();
+  CHECK(direct.exit_code == 0);
+  CHECK(server_values(server.data(), kCommune) == a.values());
 }

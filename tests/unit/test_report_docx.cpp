@@ -54,8 +54,11 @@ TEST_CASE("numbers are formatted the Vietnamese way", "[report]") {
 TEST_CASE("appendix grids follow the official forms", "[report]") {
   test::SampleReport sample;
   auto layouts = lay_out_appendices(sample.data());
-  REQUIRE(layouts.size() == 8);
+  // The eight appendices, then the lists without a form (award nominations, models).
+  REQUIRE(layouts.size() == 10);
   CHECK(layouts[0].id == "PL1");
+  CHECK(layouts[8].id == "KT");
+  CHECK(layouts[9].id == "MH");
   CHECK(layouts[2].name == "Phụ lục 3");
 
   const Grid* pl3 = find_grid(layouts, "PL3");
@@ -127,7 +130,8 @@ TEST_CASE("a commune's layout holds only what communes fill", "[report]") {
   auto layouts = lay_out_appendices(sample.data(UnitLevel::commune, "Xã Tân Lập"));
   std::vector<std::string> ids;
   for (const auto& a : layouts) ids.push_back(a.id);
-  CHECK(ids == std::vector<std::string>{"PL1", "PL2", "PL3"});
+  // Its appendices, then the lists every level fills (award nominations, models).
+  CHECK(ids == std::vector<std::string>{"PL1", "PL2", "PL3", "KT", "MH"});
   const Grid* pl3 = find_grid(layouts, "PL3");
   REQUIRE(pl3);
   CHECK_FALSE(find_row(*pl3, "Tổng số TTHC của tỉnh"));

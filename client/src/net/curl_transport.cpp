@@ -135,7 +135,15 @@ sync::HttpReply CurlTransport::post(const std::string& path,
   curl_slist_free_all(list);
   if (rc != CURLE_OK) {
     std::string what = message[0] ? message : curl_easy_strerror(rc);
-    if (is_tls_failure(rc)) {
+    long os_errno = 0;
+    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+    // A handshake cut by the link (reset, EOF) is a network failure worth retrying, not a
+    // certificate problem.
+    const bool cut =
+        rc == CURLE_SSL_CONNECT_ERROR &&
+        (os_errno != 0 || what.find("SSL_ERROR_SYSCALL") != std::string::npos ||
+         what.find("reset") != std::string::npos || what.find("EOF") != std::string::npos);
+    if (is_tls_failure(rc) && !cut) {
       throw Error(Errc::tls, "cannot verify the server " + o.server_url + ": " + what +
                                  " (is the CA file the one the server's certificate comes from?)");
     }

@@ -6,6 +6,8 @@
 #include "tongket/error.hpp"
 #include "tongket/field.hpp"
 #include "tongket/sync/conflict.hpp"
+#include "tongket/sync/report_digest.hpp"
+#include "tongket/sync/workflow.hpp"
 #include "tongket/validation.hpp"
 
 namespace tongket::server::detail {
@@ -78,7 +80,9 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
   in.base_value = op.base ? t.value_at(unit, op.field, op.base) : nlohmann::json();
   in.current = state ? state->value : nlohmann::json();
   sync::Decision decision = sync::decide(in);
-  bool is_conflict = decision.outcome == sync::Decision::Outcome::conflict && state.has_value();
+  // A review transition is not under the conflict rules: check_review decided it.
+  bool is_conflict = decision.outcome == sync::Decision::Outcome::conflict && state.has_value() &&
+                     target.key.kind != FieldKind::review;
 
   const std::uint64_t v = t.next_seq();
   HistoryEntry h;
@@ -155,6 +159,86 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
   }
 }
 
+sync::ReviewState state_of(const nlohmann::json& transition) {
+  if (transition.is_object() && transition.contains("action") && transition["action"].is_string())
+    if (auto a = sync::parse_review_action(transition["action"].get<std::string>()))
+      return sync::state_after(*a);
+  return sync::ReviewState::draft;
+}
+
+std::string text_member(const nlohmann::json& v, const char* key) {
+  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
+                                                                : std::string();
+}
+
+// The review workflow (docs/protocol.md, "Review"), operation by operation in order: a data
+// write to a submitted, accepted or finalised report is refused; a transition must be allowed
+// from the unit's state for this device, and a submission, acceptance or finalisation must
+// cover exactly the server's data after the preceding operations (its digest), and a
+// submission must break no error-level rule.
+std::string check_review(WriteTxn& t, HandlerContext& ctx, const Device& device,
+                         const sync::ChangeSet& cs, const std::vector<Target>& targets) {
+  std::map<std::string, sync::ReviewState> states;
+  std::map<std::string, std::map<std::string, nlohmann::json>> data;
+  auto state = [&](const std::string& unit) -> sync::ReviewState& {
+    auto it = states.find(unit);
+    if (it == states.end()) {
+      auto f = t.field(unit, "w:report");
+      it = states.emplace(unit, f ? state_of(f->value) : sync::ReviewState::draft).first;
+    }
+    return it->second;
+  };
+  auto data_of = [&](const std::string& unit) -> std::map<std::string, nlohmann::json>& {
+    auto it = data.find(unit);
+    if (it == data.end()) {
+      std::map<std::string, nlohmann::json> fields;
+      for (auto& [k, v] : t.unit_fields(unit)) fields[k] = std::move(v);
+      it = data.emplace(unit, std::move(fields)).first;
+    }
+    return it->second;
+  };
+  for (std::size_t i = 0; i < cs.ops.size(); ++i) {
+    const auto& op = cs.ops[i];
+    const UnitInfo& unit = targets[i].unit;
+    if (targets[i].key.kind != FieldKind::review) {
+      if (sync::is_locked(state(unit.code)))
+        return op_name(i, op, unit.code) + ": " +
+               sync::lock_message(state(unit.code), unit.code, "", "", unit.parent);
+      data_of(unit.code)[op.field] = op.value;
+      continue;
+    }
+    auto action = sync::parse_review_action(text_member(op.value, "action"));
+    if (!action) return op_name(i, op, unit.code) + ": not a review transition";
+    const UnitLevel parent_level =
+        unit.level == UnitLevel::commune ? UnitLevel::district : UnitLevel::province;
+    if (auto why =
+            sync::check_transition(state(unit.code), *action, role_name(device.role), device.unit,
+                                   unit.code, unit.level, unit.parent, parent_level))
+      return op_name(i, op, unit.code) + ": " + *why;
+    if (*action != sync::ReviewAction::give_back) {
+      const auto& fields = data_of(unit.code);
+      std::vector<std::pair<std::string, nlohmann::json>> list(fields.begin(), fields.end());
+      if (sync::report_digest(list) != text_member(op.value, "data_hash"))
+        return op_name(i, op, unit.code) +
+               ": the figures you submitted differ from the server's: sync, check, submit again";
+      if (*action != sync::ReviewAction::accept) {
+        auto lookup = [&](const std::string& ind,
+                          const std::string& period) -> std::optional<double> {
+          auto it = fields.find(FieldKey::value(ind, period).str());
+          if (it == fields.end() || !it->second.is_number()) return std::nullopt;
+          return it->second.get<double>();
+        };
+        for (const auto& v : validate_values(ctx.report_template, unit.level, lookup))
+          if (v.severity == Severity::error)
+            return op_name(i, op, unit.code) + ": not submitted: " + v.indicator + " " + v.period +
+                   ": " + v.message;
+      }
+    }
+    state(unit.code) = sync::state_after(*action);
+  }
+  return {};
+}
+
 // A resolution must name a conflict of the same unit and field.
 std::string check_resolutions(WriteTxn& t, const sync::ChangeSet& cs,
                               const std::vector<Target>& targets) {
@@ -184,6 +268,10 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
     if (why.empty()) {
       why = check_resolutions(t, cs, targets);
       if (!why.empty()) out.refusal_code = "invalid";
+    }
+    if (why.empty()) {
+      why = check_review(t, ctx, device, cs, targets);
+      if (!why.empty()) out.refusal_code = "forbidden";
     }
     sync::PushResult& r = out.result;
     r.seq = cs.seq;

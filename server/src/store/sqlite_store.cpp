@@ -108,6 +108,7 @@ class SqliteTxn final : public WriteTxn {
   explicit SqliteTxn(SqliteStore& store) : store_(store) {}
   std::optional<Device> device(std::string_view id) override;
   std::optional<FieldState> field(std::string_view unit, std::string_view field) override;
+  std::vector<std::pair<std::string, nlohmann::json>> unit_fields(std::string_view unit) override;
   std::vector<HistoryEntry> current_writes_after(std::string_view unit, std::string_view field,
                                                  std::uint64_t after) override;
   nlohmann::json value_at(std::string_view unit, std::string_view field,
@@ -496,6 +497,14 @@ std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_vi
                     q->text(3),
                     static_cast<std::uint64_t>(q->int64(4)),
                     q->int64(5)};
+}
+
+std::vector<std::pair<std::string, nlohmann::json>> SqliteTxn::unit_fields(std::string_view unit) {
+  Query q(store_.stmt("SELECT field, value FROM field_values WHERE unit = ? ORDER BY field"));
+  q->bind(1, unit);
+  std::vector<std::pair<std::string, nlohmann::json>> out;
+  while (q->step()) out.emplace_back(q->text(0), parse_json(q->text(1)));
+  return out;
 }
 
 std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,

@@ -163,6 +163,9 @@ class WriteTxn {
 
   virtual std::optional<Device> device(std::string_view id) = 0;
   virtual std::optional<FieldState> field(std::string_view unit, std::string_view field) = 0;
+  // Every current field of `unit` (key, value), for the review digest.
+  virtual std::vector<std::pair<std::string, nlohmann::json>> unit_fields(
+      std::string_view unit) = 0;
   // Writes of the field that became current (applied, merged, resolved) with version > after.
   virtual std::vector<HistoryEntry> current_writes_after(std::string_view unit,
                                                          std::string_view field,

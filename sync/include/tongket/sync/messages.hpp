@@ -39,7 +39,8 @@ Bytes open_body(std::string_view content_encoding, std::span<const std::uint8_t>
 
 // ---- errors: {"error": {"code", "message", "expected_seq"?, "last_counter"?}} ----
 // Codes: malformed, unauthorized, bad_signature, stale_counter, revoked, forbidden, gap, fork,
-// cursor_reset, too_large, length_required, unavailable, internal.
+// cursor_reset, too_large, length_required, request_timeout, not_found, method_not_allowed,
+// unavailable, internal.
 struct WireError {
   std::string code;
   std::string message;

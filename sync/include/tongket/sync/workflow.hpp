@@ -42,6 +42,14 @@ std::optional<std::string> check_transition(ReviewState state, ReviewAction acti
                                             const std::string& report_unit,
                                             const Hierarchy& hierarchy);
 
+// The same, for a caller that knows the report unit's level and the unit above it (its
+// parent's code and level; empty and ignored for a province) instead of the hierarchy.
+std::optional<std::string> check_transition(ReviewState state, ReviewAction action,
+                                            std::string_view actor_role,
+                                            const std::string& actor_unit,
+                                            const std::string& report_unit, UnitLevel report_level,
+                                            const std::string& parent, UnitLevel parent_level);
+
 // The message an edit of a locked report gets: "locked: submitted by X on DATE; ask Y to
 // return it". `by` and `date` as they should be shown; `reviewer` the reviewing unit's name.
 std::string lock_message(ReviewState state, const std::string& report_unit, const std::string& by,
