@@ -321,6 +321,7 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
          "<= 1 KB: " + verdict(warm_bytes <= 1000) + " on an open connection (" +
              fmt_bytes(warm_bytes) + "); " + verdict(up + down <= 1000) +
              " with a new connection (" + fmt_bytes(up + down) + ")"});
+    env.results.note("one-value edit, HTTP bytes per request: " + slow_counting.breakdown);
     env.results.note(
         "TLS handshake alone (libcurl connect-only through the proxy, TLS 1.3, "
         "session tickets included): " +

@@ -2,7 +2,7 @@
 // moments of its push and its pull, and `tongket import` of a big CSV killed mid-way, many
 // times. The store stays sound (integrity_check), the outbox intact, the cursor never ahead of
 // the data applied, the import all or nothing; a later sync converges with no duplicates.
-// Rounds: TONGKET_CHAOS_ROUNDS (default 8 syncs, 12 imports); seed: TONGKET_CHAOS_SEED.
+// Rounds: TONGKET_CHAOS_ROUNDS (default 16 syncs, 24 imports); seed: TONGKET_CHAOS_SEED.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -79,7 +79,7 @@ TEST_CASE("the client is killed (SIGKILL) during a sync, many times: it converge
   d.enroll(server, server.token(chaos::kDistrict, "district_reviewer"));
   p.enroll(server, server.token("72", "province_reviewer"));
 
-  const int rounds = chaos::rounds(8);
+  const int rounds = chaos::rounds(16);
   const auto seed = chaos::seed();
   std::mt19937_64 rng(seed);
   std::map<std::string, int> latest;
@@ -136,7 +136,7 @@ TEST_CASE("the client is killed (SIGKILL) during an import, many times: all of i
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
 
-  const int rounds = chaos::rounds(12);
+  const int rounds = chaos::rounds(24);
   std::mt19937_64 rng(chaos::seed());
   int whole = 0, none = 0;
   for (int round = 1; round <= rounds; ++round) {
@@ -149,7 +149,7 @@ TEST_CASE("the client is killed (SIGKILL) during an import, many times: all of i
 
     KillableProcess import(d.argv({"import", csv.string()}), d.options(),
                            dir / ("import-" + std::to_string(round)));
-    const auto limit = std::max<long>(50, static_cast<long>(one_import.count() * 12 / 10));
+    const auto limit = std::max<long>(50, static_cast<long>(one_import.count() * 3 / 2));
     const auto delay =
         std::chrono::milliseconds(std::uniform_int_distribution<long>(0, limit)(rng));
     const bool finished = import.wait(delay).has_value();

@@ -68,7 +68,7 @@ TEST_CASE("sync converges through 30% connection resets: nothing duplicated, not
   const auto made = a.count("SELECT count(*) FROM outbox") +
                     b.count("SELECT count(*) FROM outbox") + d.count("SELECT count(*) FROM outbox");
   INFO(made << " operations in the three outboxes");
-  REQUIRE(made > 1000);
+  REQUIRE(made > 800);  // 2 x 78 + 7 per commune, 2 x 276 + 3 for the district
 
   // Every connection is reset with probability 0.3: right after accept, or somewhere in the
   // server's reply (cut points up to 4 KiB, so replies are often cut, not merely followed by

@@ -2,7 +2,7 @@
 // change sets) while the server is killed with SIGKILL at a random moment, round after round,
 // and restarted on the same data dir. After each restart the server holds every change set the
 // client saw acknowledged, possibly some unacknowledged ones, each one whole: never a part.
-// Rounds: TONGKET_CHAOS_ROUNDS (default 8); seed: TONGKET_CHAOS_SEED.
+// Rounds: TONGKET_CHAOS_ROUNDS (default 16); seed: TONGKET_CHAOS_SEED.
 #include <signal.h>
 
 #include <algorithm>
@@ -42,7 +42,7 @@ TEST_CASE("the server is killed (SIGKILL) at random points of a bulk ingest, man
   d.enroll(server, server.token(chaos::kDistrict, "district_reviewer"));
   const std::string device = d.meta("device_id");
 
-  const int rounds = chaos::rounds(8);
+  const int rounds = chaos::rounds(16);
   const auto seed = chaos::seed();
   std::mt19937_64 rng(seed);
   std::map<std::string, int> latest;

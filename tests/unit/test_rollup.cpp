@@ -148,3 +148,19 @@ TEST_CASE("roll-up refuses unknown units, indicators and periods", "[rollup]") {
   CHECK_THROWS_AS(rollup.cell("72", "PL9.9", "2016"), Error);
   CHECK_THROWS_AS(rollup.cell("72", "PL1.4", "2001-2010"), Error);
 }
+
+TEST_CASE("the whole-table roll-up gives the same figures as cell by cell", "[rollup]") {
+  Fixture f;
+  Rollup rollup(f.tpl, f.units, f.data);
+  auto table = rollup.table("72", true);
+  for (const char* code : {"PL1.4", "PL3.5.c"}) {
+    for (const char* period : {"2016", "2019"}) {
+      auto one = rollup.cell("72", code, period);
+      const RolledCell* same = table.find(code, period);
+      REQUIRE(same);
+      CHECK(same->value == one.value);
+      CHECK(same->missing == one.missing);
+    }
+  }
+  CHECK(table.find("PL1.4", "2016")->value == 95 + 90 + 100 + 1000);
+}
