@@ -69,7 +69,7 @@ TEST_CASE("the server is killed (SIGKILL) at random points of a bulk ingest, man
     REQUIRE(exit_code.has_value());
     // 0: it finished before the kill; 5: a network problem. Anything else is a bug.
     CHECK((*exit_code == 0 || *exit_code == 5));
-    if (finished_first && *exit_code == 0)
+    if (*exit_code == 0 && finished_first)
       window = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(sync.elapsed()),
                           200ms, 5000ms);
 

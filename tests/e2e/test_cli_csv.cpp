@@ -63,7 +63,7 @@ TEST_CASE("text values with commas and quotes survive the round trip", "[cli][cs
   CHECK(cli.tongket({"export", "-"}).out == csv);
 }
 
-TEST_CASE("--dry-run reports the changes and writes nothing", "[cli][csv]") {
+TEST_CASE("import --dry-run reports the changes and writes nothing", "[cli][csv]") {
   CliFixture cli;
   cli.init("25486");
   REQUIRE(cli.tongket({"set", "PL1.4", "2016", "1"}).exit_code == 0);
