@@ -4,11 +4,16 @@ namespace tongket {
 
 char field_kind_letter(FieldKind kind) {
   switch (kind) {
-    case FieldKind::value: return 'v';
-    case FieldKind::text: return 't';
-    case FieldKind::assessment: return 'g';
-    case FieldKind::row: return 'r';
-    case FieldKind::review: return 'w';
+    case FieldKind::value:
+      return 'v';
+    case FieldKind::text:
+      return 't';
+    case FieldKind::assessment:
+      return 'g';
+    case FieldKind::row:
+      return 'r';
+    case FieldKind::review:
+      return 'w';
   }
   return '?';
 }
@@ -29,12 +34,23 @@ std::optional<FieldKey> FieldKey::parse(std::string_view key) {
   if (key.size() < 3 || key[1] != ':') return std::nullopt;
   FieldKey f;
   switch (key[0]) {
-    case 'v': f.kind = FieldKind::value; break;
-    case 't': f.kind = FieldKind::text; break;
-    case 'g': f.kind = FieldKind::assessment; break;
-    case 'r': f.kind = FieldKind::row; break;
-    case 'w': f.kind = FieldKind::review; break;
-    default: return std::nullopt;
+    case 'v':
+      f.kind = FieldKind::value;
+      break;
+    case 't':
+      f.kind = FieldKind::text;
+      break;
+    case 'g':
+      f.kind = FieldKind::assessment;
+      break;
+    case 'r':
+      f.kind = FieldKind::row;
+      break;
+    case 'w':
+      f.kind = FieldKind::review;
+      break;
+    default:
+      return std::nullopt;
   }
   std::string_view rest = key.substr(2);
   if (f.kind == FieldKind::value || f.kind == FieldKind::row) {

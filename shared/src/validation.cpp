@@ -326,9 +326,9 @@ void check_review(const FieldKey& key, const json& value) {
   }
   const std::string action = value.value("action", "");
   if (action != "submit" && action != "accept" && action != "return" && action != "finalise") {
-    throw Error(Errc::invalid_argument,
-                where + ": action must be submit, accept, return or finalise, not \"" + action +
-                    "\"");
+    throw Error(
+        Errc::invalid_argument,
+        where + ": action must be submit, accept, return or finalise, not \"" + action + "\"");
   }
   const std::string hash = value.value("data_hash", "");
   if (action != "return" &&
