@@ -1,5 +1,5 @@
 // The client's CSV import on arbitrary bytes as a file: libcsv parsing with line numbers
-// (cli/csv_io.hpp), then each indicator,period,value row checked against the real template as
+// (tongket/csv.hpp), then each indicator,period,value row checked against the real template as
 // `tongket import` does. Everything must either pass or throw tongket::Error. Rows that parse
 // must also survive write_csv_record -> parse_csv unchanged (export then import).
 #include <cstddef>
@@ -12,9 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/csv_io.hpp"
+#include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/field.hpp"
+#include "tongket/file.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/report_template.hpp"
 #include "tongket/validation.hpp"
@@ -51,9 +52,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using tongket::cli::parse_csv;
+  using tongket::parse_csv;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  std::vector<tongket::cli::CsvRecord> records;
+  std::vector<tongket::CsvRecord> records;
   try {
     records = parse_csv(text, "fuzz.csv");
   } catch (const tongket::Error&) {
@@ -63,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Written as `tongket export` writes (its header first), read back as import reads.
   std::ostringstream out;
-  tongket::cli::write_csv_record(out, {"indicator", "period", "value"});
-  for (const auto& r : records) tongket::cli::write_csv_record(out, r.fields);
+  tongket::write_csv_record(out, {"indicator", "period", "value"});
+  for (const auto& r : records) tongket::write_csv_record(out, r.fields);
   const auto again = parse_csv(out.str(), "again.csv");
   // A record of one empty field is written as an empty line, which CSV has no way to keep.
   std::size_t j = 1;

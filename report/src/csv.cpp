@@ -1,19 +1,11 @@
 #include "tongket/report/csv.hpp"
 
+#include "tongket/csv.hpp"
+
 #include "tongket/report/format.hpp"
 #include "tongket/report/layout.hpp"
 
 namespace tongket::report {
-
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 namespace {
 

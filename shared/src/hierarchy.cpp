@@ -6,8 +6,9 @@
 #include <cctype>
 #include <unordered_map>
 
-#include "hierarchy_csv.hpp"
+#include "tongket/csv.hpp"
 #include "tongket/error.hpp"
+#include "tongket/file.hpp"
 
 namespace tongket {
 
@@ -128,7 +129,7 @@ struct Hierarchy::Impl {
 void Hierarchy::Impl::load_file(const std::filesystem::path& dir, const FileSpec& spec) {
   const auto path = dir / spec.file;
   const std::string name = path.string();
-  const std::string text = detail::read_file(path);
+  const std::string text = read_file(path, "the units file");
   auto fail = [&](std::size_t line, std::string_view field, const std::string& what) {
     return Error(Errc::invalid_data,
                  name + ":" + std::to_string(line) + ": " + std::string(field) + ": " + what);
@@ -140,7 +141,7 @@ void Hierarchy::Impl::load_file(const std::filesystem::path& dir, const FileSpec
   std::size_t width = 0;
   bool header_seen = false;
 
-  detail::parse_csv(text, name, [&](const detail::CsvRecord& rec) {
+  for_each_csv_record(text, name, [&](const CsvRecord& rec) {
     if (!header_seen) {
       header_seen = true;
       width = rec.fields.size();

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tongket/error.hpp"
+#include "tongket/file.hpp"
 
 #include "template_reader.hpp"
 
@@ -684,12 +685,7 @@ ReportTemplate ReportTemplate::parse(const std::string& json_text, const std::st
 }
 
 ReportTemplate ReportTemplate::load(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(Errc::io_error, file.string() + ": cannot open the report template");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error(Errc::io_error, file.string() + ": cannot read the report template");
-  return parse(text.str(), file.string());
+  return parse(read_file(file, "the report template"), file.string());
 }
 
 ReportTemplate::ReportTemplate() : impl_(std::make_unique<Impl>()) {}

@@ -14,26 +14,9 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace tongket::test {
 
 namespace {
-
-std::vector<std::string> child_environment(const ProcessOptions& options) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string entry = *e;
-    const std::string name = entry.substr(0, entry.find('='));
-    if (options.env.contains(name)) continue;
-    if (std::find(options.unset_env.begin(), options.unset_env.end(), name) !=
-        options.unset_env.end())
-      continue;
-    env.push_back(std::move(entry));
-  }
-  for (const auto& [name, value] : options.env) env.push_back(name + "=" + value);
-  return env;
-}
 
 std::string slurp(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

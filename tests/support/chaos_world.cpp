@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sqlite_reader.hpp"
 #include "tongket/client_store.hpp"
 #include "tongket/field.hpp"
 #include "tongket/report_template.hpp"
@@ -17,75 +18,8 @@ namespace tongket::test::chaos {
 
 namespace {
 
-// A read-only connection and prepared statements; errors throw (Catch reports them).
-class Db {
- public:
-  explicit Db(const std::filesystem::path& file) {
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw std::runtime_error("cannot open " + file.string() + ": " + msg);
-    }
-    sqlite3_busy_timeout(db_, 10000);  // a server may be committing
-  }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  sqlite3* get() const { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-class Stmt {
- public:
-  Stmt(const Db& db, const std::string& sql) {
-    if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st_, nullptr) != SQLITE_OK)
-      throw std::runtime_error("cannot prepare " + sql + ": " + sqlite3_errmsg(db.get()));
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Stmt& bind(int i, const std::string& v) {
-    sqlite3_bind_text(st_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  bool step() {
-    const int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE)
-      throw std::runtime_error(std::string("query failed: ") +
-                               sqlite3_errmsg(sqlite3_db_handle(st_)));
-    return false;
-  }
-  void reset() {
-    sqlite3_reset(st_);
-    sqlite3_clear_bindings(st_);
-  }
-  bool null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
-  std::string text(int c) const {
-    auto* t = sqlite3_column_text(st_, c);
-    return t ? std::string(reinterpret_cast<const char*>(t),
-                           static_cast<std::size_t>(sqlite3_column_bytes(st_, c)))
-             : std::string();
-  }
-  std::int64_t int64(int c) const { return sqlite3_column_int64(st_, c); }
-  std::vector<std::uint8_t> blob(int c) const {
-    auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st_, c));
-    return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(st_, c))
-             : std::vector<std::uint8_t>();
-  }
-  nlohmann::json json(int c) const {
-    return null(c) ? nlohmann::json() : nlohmann::json::parse(text(c));
-  }
-
- private:
-  sqlite3_stmt* st_ = nullptr;
-};
+using Db = ReadOnlyDb;
+using Stmt = Query;
 
 std::filesystem::path server_db(const SyncServer& server) {
   return server.data() / "tongket-server.db";
@@ -271,7 +205,7 @@ std::vector<std::string> client_store_problems(const SyncClient& client) {
            "AND (f.dirty IS NULL OR f.dirty = 0) LIMIT 5");
     while (s.step())
       problems.push_back("unsent edit " + std::to_string(s.int64(0)) + " of " + s.text(1) + " " +
-                         s.text(2) + (s.null(3) ? " has no field" : " but the field is clean"));
+                         s.text(2) + (s.is_null(3) ? " has no field" : " but the field is clean"));
   }
   {
     Stmt s(db,
@@ -310,7 +244,7 @@ std::vector<std::string> client_store_problems(const SyncClient& client) {
     if (!s.step()) {
       problems.push_back("the sync_state row is missing");
     } else {
-      const std::int64_t last = s.null(2) ? 0 : s.int64(2);
+      const std::int64_t last = s.is_null(2) ? 0 : s.int64(2);
       if (s.int64(0) != last || (last > 0 && s.blob(1) != s.blob(3)))
         problems.push_back("chain head is seq " + std::to_string(s.int64(0)) +
                            " but the last change set is " + std::to_string(last));
@@ -491,8 +425,8 @@ std::vector<OutboxRow> outbox_rows(const SyncClient& client) {
   Stmt s(db, "SELECT op_id, unit, key, value, base, state FROM outbox ORDER BY op_id");
   std::vector<OutboxRow> out;
   while (s.step())
-    out.push_back(
-        {s.int64(0), s.text(1), s.text(2), s.null(3) ? "NULL" : s.text(3), s.int64(4), s.text(5)});
+    out.push_back({s.int64(0), s.text(1), s.text(2), s.is_null(3) ? "NULL" : s.text(3), s.int64(4),
+                   s.text(5)});
   return out;
 }
 

@@ -33,6 +33,8 @@ struct Pipe {
   }
 };
 
+}  // namespace
+
 std::vector<std::string> child_environment(const ProcessOptions& options) {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
@@ -47,8 +49,6 @@ std::vector<std::string> child_environment(const ProcessOptions& options) {
   for (const auto& [name, value] : options.env) env.push_back(name + "=" + value);
   return env;
 }
-
-}  // namespace
 
 ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) {
   if (argv.empty()) throw std::runtime_error("run: no program");

@@ -24,6 +24,10 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{60'000};  // then the child is killed and run() throws
 };
 
+// The inherited environment with `options.env` set and `options.unset_env` removed, as
+// "NAME=value" entries for posix_spawn/execve.
+std::vector<std::string> child_environment(const ProcessOptions& options);
+
 // argv[0] is the program's path. Throws std::runtime_error if it cannot be started or times
 // out.
 ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options);

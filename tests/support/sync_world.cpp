@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sqlite_reader.hpp"
 #include "tongket/sync/changeset.hpp"
 #include "tongket/sync/messages.hpp"
 
@@ -25,89 +26,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A read-only connection to an SQLite file, closed at scope exit.
-class ReadOnlyDb {
- public:
-  explicit ReadOnlyDb(const std::filesystem::path& file) {
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      db_ = nullptr;
-      FAIL("cannot open " << file << ": " << msg);
-    }
-    sqlite3_busy_timeout(db_, 5000);  // the server may be committing
-  }
-  ~ReadOnlyDb() { sqlite3_close(db_); }
-  ReadOnlyDb(const ReadOnlyDb&) = delete;
-  ReadOnlyDb& operator=(const ReadOnlyDb&) = delete;
-  sqlite3* get() const { return db_; }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-class Query {
- public:
-  Query(const ReadOnlyDb& db, const std::string& sql) {
-    if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st_, nullptr) != SQLITE_OK)
-      FAIL("cannot prepare " << sql << ": " << sqlite3_errmsg(db.get()));
-  }
-  ~Query() { sqlite3_finalize(st_); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-  Query& bind(int i, const std::string& v) {
-    sqlite3_bind_text(st_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Query& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  bool step() {
-    int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) FAIL("query failed: " << sqlite3_errmsg(sqlite3_db_handle(st_)));
-    return false;
-  }
-  void reset() {
-    sqlite3_reset(st_);
-    sqlite3_clear_bindings(st_);
-  }
-  int params() const { return sqlite3_bind_parameter_count(st_); }
-  bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
-  std::string text(int c) const {
-    auto* t = sqlite3_column_text(st_, c);
-    return t ? std::string(reinterpret_cast<const char*>(t),
-                           static_cast<std::size_t>(sqlite3_column_bytes(st_, c)))
-             : std::string();
-  }
-  std::int64_t int64(int c) const { return sqlite3_column_int64(st_, c); }
-  std::vector<std::uint8_t> blob(int c) const {
-    auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st_, c));
-    return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(st_, c))
-             : std::vector<std::uint8_t>();
-  }
-  // A JSON text column; SQL NULL reads as JSON null.
-  nlohmann::json json(int c) const {
-    return is_null(c) ? nlohmann::json() : nlohmann::json::parse(text(c));
-  }
-
- private:
-  sqlite3_stmt* st_ = nullptr;
-};
-
 std::filesystem::path server_db(const std::filesystem::path& data_dir) {
   return data_dir / "tongket-server.db";
-}
-
-std::string hex(const std::vector<std::uint8_t>& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (auto c : b) {
-    s += digits[c >> 4];
-    s += digits[c & 15];
-  }
-  return s;
 }
 
 }  // namespace
@@ -477,9 +397,8 @@ std::vector<std::string> server_integrity_problems(const std::filesystem::path& 
       running = sync::next_log_hash(running, sync::encode_event(e));
       const auto stored = log.blob(10);
       if (std::vector<std::uint8_t>(running.begin(), running.end()) != stored) {
-        problems.push_back("pull log hash at seq " + std::to_string(e.seq) + " is " + hex(stored) +
-                           ", the chain gives " +
-                           hex(std::vector<std::uint8_t>(running.begin(), running.end())));
+        problems.push_back("pull log hash at seq " + std::to_string(e.seq) + " is " +
+                           sync::to_hex(stored) + ", the chain gives " + sync::to_hex(running));
         break;
       }
     }

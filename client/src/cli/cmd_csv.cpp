@@ -9,10 +9,11 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "cli/csv_io.hpp"
 #include "cli/display.hpp"
 #include "cli/values.hpp"
+#include "tongket/csv.hpp"
 #include "tongket/error.hpp"
+#include "tongket/file.hpp"
 #include "tongket/validation.hpp"
 
 namespace tongket::cli {
@@ -35,12 +36,7 @@ std::string read_input(Context& ctx, const std::string& file) {
     buf << ctx.in.rdbuf();
     return buf.str();
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(Errc::io_error, "cannot read " + file);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw Error(Errc::io_error, "cannot read " + file);
-  return buf.str();
+  return read_file(file, "the values file");
 }
 
 std::vector<CsvRecord> read_records(Context& ctx, const std::string& file) {

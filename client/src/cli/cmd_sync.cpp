@@ -15,6 +15,7 @@
 #include "sync/store_replica.hpp"
 #include "tongket/client/curl_transport.hpp"
 #include "tongket/error.hpp"
+#include "tongket/file.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -63,10 +64,7 @@ sync::SigningKey read_private_key(const std::filesystem::path& file) {
     throw Error(Errc::unauthorized, "the device key " + file.string() +
                                         " is readable by others; run: chmod 600 " + file.string());
   }
-  std::ifstream in(file);
-  std::stringstream pem;
-  pem << in.rdbuf();
-  return sync::SigningKey::from_pem(pem.str());
+  return sync::SigningKey::from_pem(read_file(file, "the device key"));
 }
 
 net::TransportOptions transport_options(Context& ctx) {

@@ -3,8 +3,6 @@
 #pragma once
 
 #include <ostream>
-#include <string>
-#include <string_view>
 
 #include "tongket/report/report_data.hpp"
 
@@ -14,8 +12,5 @@ namespace tongket::report {
 // counts "12", percentages "45,5", flags "1"/"0", text as is. Ratios are computed, not
 // stored, so they are left out.
 void write_csv(const ReportData& data, std::ostream& out);
-
-// One CSV field, quoted per RFC 4180 when it holds a comma, quote, CR or LF.
-std::string csv_field(std::string_view text);
 
 }  // namespace tongket::report

@@ -1,14 +1,12 @@
-#include "hierarchy_csv.hpp"
+#include "tongket/csv.hpp"
 
 #include <csv.h>
 
 #include <exception>
-#include <fstream>
-#include <sstream>
 
 #include "tongket/error.hpp"
 
-namespace tongket::detail {
+namespace tongket {
 
 namespace {
 
@@ -51,7 +49,8 @@ struct Parser {
 
 }  // namespace
 
-void parse_csv(std::string_view text, const std::string& name, const CsvHandler& handler) {
+void for_each_csv_record(std::string_view text, const std::string& name,
+                         const CsvHandler& handler) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   Parser parser;
   ParseState st;
@@ -74,19 +73,35 @@ void parse_csv(std::string_view text, const std::string& name, const CsvHandler&
     text.remove_prefix(len);
     ++st.line;
   }
-  if (csv_fini(&parser.p, on_field, on_record_end, &st) != 0) {
-    throw malformed(st.row_start);
-  }
+  if (csv_fini(&parser.p, on_field, on_record_end, &st) != 0) throw malformed(st.row_start);
   if (st.error) std::rethrow_exception(st.error);
 }
 
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(Errc::io_error, "cannot read " + file.string());
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw Error(Errc::io_error, "cannot read " + file.string());
-  return buf.str();
+std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& name) {
+  std::vector<CsvRecord> records;
+  for_each_csv_record(text, name, [&](const CsvRecord& r) { records.push_back(r); });
+  return records;
 }
 
-}  // namespace tongket::detail
+std::string csv_field(std::string_view f) {
+  bool needs_quotes = f.find_first_of(",\"\r\n") != std::string_view::npos ||
+                      (!f.empty() && (f.front() == ' ' || f.back() == ' ' || f.front() == '\t' ||
+                                      f.back() == '\t'));
+  if (!needs_quotes) return std::string(f);
+  std::string quoted(f.size() * 2 + 2, '\0');
+  quoted.resize(csv_write(quoted.data(), quoted.size(), f.data(), f.size()));
+  return quoted;
+}
+
+void write_csv_record(std::ostream& out, const std::vector<std::string>& fields,
+                      std::string_view eol) {
+  bool first = true;
+  for (const auto& f : fields) {
+    if (!first) out << ',';
+    first = false;
+    out << csv_field(f);
+  }
+  out << eol;
+}
+
+}  // namespace tongket
