@@ -21,6 +21,7 @@
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/messages.hpp"
 #include "tongket/sync/workflow.hpp"
+#include "tongket/time_text.hpp"
 
 namespace tongket::cli {
 
@@ -30,15 +31,6 @@ using store::Statement;
 
 std::filesystem::path key_path(Context& ctx) {
   return std::filesystem::path(ctx.store_path().string() + ".key");
-}
-
-std::string now_iso() {
-  std::time_t t = static_cast<std::time_t>(system_time_ms() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // The private key lives beside the store, readable by its owner only.
@@ -82,12 +74,12 @@ void record_attempt(Context& ctx, const std::optional<std::string>& error) {
   auto& db = ctx.store().database();
   if (error) {
     Statement st(db, "UPDATE sync_state SET last_attempt = ?1, last_error = ?2 WHERE id = 1");
-    st.bind(1, now_iso()).bind(2, *error).run();
+    st.bind(1, utc_iso(system_time_ms())).bind(2, *error).run();
   } else {
     Statement st(db,
                  "UPDATE sync_state SET last_attempt = ?1, last_success = ?1, last_error = NULL "
                  "WHERE id = 1");
-    st.bind(1, now_iso()).run();
+    st.bind(1, utc_iso(system_time_ms())).run();
   }
 }
 

@@ -14,6 +14,7 @@
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/hlc.hpp"
+#include "tongket/time_text.hpp"
 
 namespace tongket {
 
@@ -26,15 +27,6 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
-
-std::string iso_utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // A tongket store is an SQLite file; anything else is refused before SQLite touches it.
 void check_is_sqlite(const fs::path& file) {
@@ -161,7 +153,7 @@ class FieldWriter {
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
         clock_(db, "UPDATE sync_state SET hlc = max(hlc, ?1) WHERE id = 1"),
         db_(db),
-        now_(iso_utc_now()) {}
+        now_(utc_iso(system_time_ms())) {}
 
   std::uint64_t write(const std::string& unit, const FieldKey& key, const nlohmann::json& value,
                       const std::string& author, std::uint64_t hlc,
@@ -271,7 +263,7 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
         {"unit", unit},
         {"template_id", template_id},
         {"template_version", std::to_string(template_version)},
-        {"created_at", iso_utc_now()},
+        {"created_at", utc_iso(system_time_ms())},
     };
     for (const auto& [key, value] : initial) {
       meta.reset();

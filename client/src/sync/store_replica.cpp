@@ -9,6 +9,7 @@
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
+#include "tongket/time_text.hpp"
 
 namespace tongket::client {
 
@@ -16,15 +17,6 @@ namespace {
 
 using store::Statement;
 using store::Transaction;
-
-std::string now_iso() {
-  std::time_t t = static_cast<std::time_t>(system_time_ms() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 sync::Hash to_hash(const std::vector<std::uint8_t>& blob) {
   sync::Hash h{};
@@ -93,7 +85,7 @@ void StoreReplica::pack_pending() {
   Statement mark(db,
                  "UPDATE outbox SET state = 'packed', change_set = ?1 "
                  "WHERE state = 'pending' AND op_id BETWEEN ?2 AND ?3");
-  const std::string packed_at = now_iso();
+  const std::string packed_at = utc_iso(system_time_ms());
 
   sync::ChangeSet cs;
   std::size_t value_bytes = 0;
@@ -176,7 +168,7 @@ void StoreReplica::record_result(const sync::PushResult& result) {
   cs.bind(1, result.seq)
       .bind(2, refused ? "refused" : "acked")
       .bind(3, j.dump())
-      .bind(4, now_iso())
+      .bind(4, utc_iso(system_time_ms()))
       .run();
   Statement ops(db,
                 "UPDATE outbox SET state = ?2, refusal = ?3 WHERE change_set = ?1 "
