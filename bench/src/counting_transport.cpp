@@ -7,9 +7,9 @@ namespace tongket::bench {
 sync::HttpReply CountingTransport::post(const std::string& path,
                                         const std::map<std::string, std::string>& headers,
                                         const sync::Bytes& body) {
-  // "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1:NNNNN\r\nAccept: */*\r\nContent-Length: N\r\n"
-  // "Expect:" is sent empty, so curl omits it; the final blank line.
-  std::size_t up = 5 + path.size() + 11 + 24 + 13 + 16 + std::to_string(body.size()).size() + 2;
+  // "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1:NNNNN\r\nContent-Length: N\r\n"; "Expect:"
+  // and "Accept:" are sent empty, so curl omits them; the final blank line.
+  std::size_t up = 5 + path.size() + 11 + 24 + 16 + std::to_string(body.size()).size() + 2;
   for (const auto& [k, v] : headers) up += k.size() + 2 + v.size() + 2;
   up += body.size();
   auto start = std::chrono::steady_clock::now();

@@ -311,8 +311,8 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
     auto [up, down] = p.finish();
     const double warm_bytes = up + down - handshake;
     env.results.add(
-        {"wire: one-value edit round trip (push + pull, " +
-             fmt(static_cast<double>(slow_counting.requests)) + " requests)",
+        {"wire: one-value edit round trip (sync: push and pull, " +
+             fmt(static_cast<double>(slow_counting.requests)) + " request(s))",
          fmt_bytes(warm_bytes) + " TCP on an open connection (" + fmt_bytes(up + down) +
              " with a new TLS handshake); HTTP " +
              fmt_bytes(static_cast<double>(slow_counting.bytes_up + slow_counting.bytes_down)) +

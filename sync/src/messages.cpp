@@ -70,6 +70,31 @@ PullEvent event_from(const json& j, const std::string& what, const std::string& 
   return e;
 }
 
+json page_json(const PullPage& p) {
+  json events = json::array();
+  for (const auto& e : p.events) events.push_back(event_json(e));
+  return {{"server_id", p.server_id},
+          {"events", std::move(events)},
+          {"cursor", cursor_json(p.cursor, true)},
+          {"more", p.more}};
+}
+
+// optional_id: a push reply's page may leave out the server id (empty = the one the client
+// has).
+PullPage page_from(const json& doc, const std::string& what, const std::string& path,
+                   bool optional_id = false) {
+  auto f = wire::fields_of(doc, what, path);
+  PullPage p;
+  if (!optional_id || f.has("server_id")) p.server_id = f.id("server_id", kMaxIdLength);
+  const json& events = f.array("events", kMaxEventsPerPage);
+  p.events.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i)
+    p.events.push_back(event_from(events[i], what, path + "/events/" + std::to_string(i)));
+  p.cursor = cursor_from(f.any("cursor"), true, what, path + "/cursor");
+  p.more = f.boolean("more");
+  return p;
+}
+
 }  // namespace
 
 // ---- bodies ----
@@ -146,9 +171,9 @@ Bytes encode_push_request(const std::vector<SignedChangeSet>& batch) {
   return json::to_cbor(json{{"batch", std::move(items)}});
 }
 
-std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> cbor) {
-  const std::string what = "push request";
-  json doc = wire::parse_cbor(cbor, kMaxMessageDepth, what);
+namespace {
+
+std::vector<SignedChangeSet> batch_from(const json& doc, const std::string& what) {
   auto top = wire::fields_of(doc, what, "");
   const json& items = top.array("batch", kMaxBatchChangeSets);
   std::vector<SignedChangeSet> out;
@@ -167,6 +192,13 @@ std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> c
   return out;
 }
 
+}  // namespace
+
+std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> cbor) {
+  const std::string what = "push request";
+  return batch_from(wire::parse_cbor(cbor, kMaxMessageDepth, what), what);
+}
+
 const char* push_status_name(PushStatus s) {
   switch (s) {
     case PushStatus::applied:
@@ -179,24 +211,62 @@ const char* push_status_name(PushStatus s) {
   return "refused";
 }
 
+Bytes encode_push_pull_request(const PushRequest& r) {
+  json items = json::array();
+  for (const auto& scs : r.batch)
+    items.push_back({{"cs", bin(scs.bytes)}, {"sig", bin(scs.signature)}});
+  json doc = {{"batch", std::move(items)}};
+  // Every byte counts on a one-value edit: members at their defaults are left out.
+  if (r.pull) {
+    json pull = {{"cursor", cursor_json(r.pull->cursor, true)}};
+    if (!r.pull->server_id.empty()) pull["server_id"] = r.pull->server_id;
+    if (r.pull->limit != kDefaultPullLimit) pull["limit"] = r.pull->limit;
+    doc["pull"] = std::move(pull);
+  }
+  return json::to_cbor(doc);
+}
+
+PushRequest decode_push_pull_request(std::span<const std::uint8_t> cbor) {
+  const std::string what = "push request";
+  json doc = wire::parse_cbor(cbor, kMaxMessageDepth, what);
+  PushRequest r;
+  r.batch = batch_from(doc, what);
+  auto top = wire::fields_of(doc, what, "");
+  if (!top.has("pull")) return r;
+  auto f = wire::fields_of(top.any("pull"), what, "/pull");
+  PullRequest pr;
+  pr.server_id = f.opt_text("server_id", kMaxIdLength).value_or("");
+  pr.cursor = cursor_from(f.any("cursor"), true, what, "/pull/cursor");
+  std::uint64_t limit = f.opt_u64("limit").value_or(kDefaultPullLimit);
+  if (limit == 0 || limit > kMaxPullLimit)
+    f.fail("limit", "must be 1 to " + std::to_string(kMaxPullLimit));
+  pr.limit = static_cast<std::uint32_t>(limit);
+  r.pull = std::move(pr);
+  return r;
+}
+
 Bytes encode_push_reply(const PushReply& r) {
   json results = json::array();
   for (const auto& x : r.results) {
-    json m = {{"seq", x.seq},
-              {"status", push_status_name(x.status)},
-              {"conflicts", x.conflicts},
-              {"server_seq", x.server_seq}};
+    json m = {{"seq", x.seq}, {"status", push_status_name(x.status)}, {"server_seq", x.server_seq}};
+    if (!x.conflicts.empty()) m["conflicts"] = x.conflicts;
     if (!x.reason.empty()) m["reason"] = x.reason;
     results.push_back(std::move(m));
   }
   json doc = {{"results", std::move(results)}};
   if (r.error) doc["error"] = to_json(*r.error);
-  return dump(doc);
+  if (!r.page) return dump(doc);
+  doc["pull"] = page_json(*r.page);
+  if (r.page->server_id.empty()) doc["pull"].erase("server_id");  // the client knows it
+  return json::to_cbor(doc);
 }
 
 PushReply decode_push_reply(std::span<const std::uint8_t> body) {
   const std::string what = "push reply";
-  json doc = wire::parse_json(body, kMaxMessageDepth, what);
+  // A CBOR map starts with a byte 0xa0-0xbf, which no JSON text does.
+  const bool cbor = !body.empty() && body[0] >= 0xa0 && body[0] <= 0xbf;
+  json doc = cbor ? wire::parse_cbor(body, kMaxEventDepth + 1, what)
+                  : wire::parse_json(body, kMaxMessageDepth, what);
   auto top = wire::fields_of(doc, what, "");
   PushReply r;
   const json& results = top.array("results", kMaxBatchChangeSets);
@@ -227,6 +297,7 @@ PushReply decode_push_reply(std::span<const std::uint8_t> body) {
   }
   if (top.has("error") && !top.any("error").is_null())
     r.error = wire_error_from_json(top.any("error"), what);
+  if (cbor && top.has("pull")) r.page = page_from(top.any("pull"), what, "/pull", true);
   return r;
 }
 
@@ -251,7 +322,64 @@ PullRequest decode_pull_request(std::span<const std::uint8_t> body) {
   return r;
 }
 
+namespace {
+
+// CBOR heads as nlohmann's to_cbor writes them: the shortest form of the argument.
+void cbor_head(Bytes& out, std::uint8_t major, std::uint64_t n) {
+  const std::uint8_t m = static_cast<std::uint8_t>(major << 5);
+  if (n <= 0x17) {
+    out.push_back(static_cast<std::uint8_t>(m | n));
+    return;
+  }
+  int bytes = n <= 0xff ? 1 : n <= 0xffff ? 2 : n <= 0xffffffffULL ? 4 : 8;
+  out.push_back(static_cast<std::uint8_t>(m | (bytes == 1   ? 0x18
+                                               : bytes == 2 ? 0x19
+                                               : bytes == 4 ? 0x1a
+                                                            : 0x1b)));
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
+}
+
+void cbor_text(Bytes& out, std::string_view s) {
+  cbor_head(out, 3, s.size());
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+}  // namespace
+
+// The bytes of to_cbor(event_json(e)) (a map with keys in std::map order: a dev f k seq t u v
+// ver x), written directly: the server hashes every event it logs, and building the JSON map
+// first copied every value (test_sync_messages checks both agree).
 Bytes encode_event(const PullEvent& e) {
+  Bytes out;
+  out.reserve(96 + e.unit.size() + e.field.size() + e.device.size() + e.author.size() +
+              (e.value.is_string() ? e.value.get_ref<const std::string&>().size() : 16));
+  cbor_head(out, 5, e.extra.is_null() ? 9 : 10);
+  cbor_text(out, "a");
+  cbor_text(out, e.author);
+  cbor_text(out, "dev");
+  cbor_text(out, e.device);
+  cbor_text(out, "f");
+  cbor_text(out, e.field);
+  cbor_text(out, "k");
+  cbor_text(out, e.kind);
+  cbor_text(out, "seq");
+  cbor_head(out, 0, e.seq);
+  cbor_text(out, "t");
+  cbor_head(out, 0, e.hlc);
+  cbor_text(out, "u");
+  cbor_text(out, e.unit);
+  cbor_text(out, "v");
+  json::to_cbor(e.value, out);
+  cbor_text(out, "ver");
+  cbor_head(out, 0, e.version);
+  if (!e.extra.is_null()) {
+    cbor_text(out, "x");
+    json::to_cbor(e.extra, out);
+  }
+  return out;
+}
+
+Bytes encode_event_reference(const PullEvent& e) {
   return json::to_cbor(event_json(e));
 }
 
@@ -262,27 +390,12 @@ Hash next_log_hash(const Hash& prev, std::span<const std::uint8_t> event_bytes) 
 }
 
 Bytes encode_pull_page(const PullPage& p) {
-  json events = json::array();
-  for (const auto& e : p.events) events.push_back(event_json(e));
-  return json::to_cbor(json{{"server_id", p.server_id},
-                            {"events", std::move(events)},
-                            {"cursor", cursor_json(p.cursor, true)},
-                            {"more", p.more}});
+  return json::to_cbor(page_json(p));
 }
 
 PullPage decode_pull_page(std::span<const std::uint8_t> cbor) {
   const std::string what = "pull page";
-  json doc = wire::parse_cbor(cbor, kMaxEventDepth, what);
-  auto f = wire::fields_of(doc, what, "");
-  PullPage p;
-  p.server_id = f.id("server_id", kMaxIdLength);
-  const json& events = f.array("events", kMaxEventsPerPage);
-  p.events.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i)
-    p.events.push_back(event_from(events[i], what, "/events/" + std::to_string(i)));
-  p.cursor = cursor_from(f.any("cursor"), true, what, "/cursor");
-  p.more = f.boolean("more");
-  return p;
+  return page_from(wire::parse_cbor(cbor, kMaxEventDepth, what), what, "");
 }
 
 // ---- enroll ----

@@ -1,6 +1,7 @@
 #include "wire.hpp"
 
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "tongket/error.hpp"
@@ -11,8 +12,44 @@ namespace {
 
 using json = nlohmann::json;
 
-// A SAX pass that builds nothing: it only refuses excessive nesting and duplicate map keys
-// before the DOM parser (which recurses without a bound) sees the input.
+// Well-formed UTF-8 as RFC 3629 and Unicode table 3-7 define it (no overlong forms, no
+// surrogates, nothing above U+10FFFF): the text nlohmann's dump() accepts.
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;  // bounds of the second byte
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end - p) <= n) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (std::size_t i = 2; i <= n; ++i)
+      if (p[i] < 0x80 || p[i] > 0xbf) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+// A SAX pass that builds nothing: it only refuses excessive nesting, duplicate map keys and
+// text that is not UTF-8 before the DOM parser (which recurses without a bound) sees the
+// input. (Checking the text here, not by dumping the document, skips byte strings.)
 class Guard {
  public:
   explicit Guard(std::size_t max_depth) : max_depth_(max_depth) {}
@@ -23,13 +60,14 @@ class Guard {
   bool number_integer(json::number_integer_t) { return true; }
   bool number_unsigned(json::number_unsigned_t) { return true; }
   bool number_float(json::number_float_t, const json::string_t&) { return true; }
-  bool string(json::string_t&) { return true; }
+  bool string(json::string_t& s) { return text(s); }
   bool binary(json::binary_t&) { return true; }
   bool start_object(std::size_t) { return push(); }
   bool end_object() { return pop(); }
   bool start_array(std::size_t) { return push(); }
   bool end_array() { return pop(); }
   bool key(json::string_t& k) {
+    if (!text(k)) return false;
     if (!keys_.back().insert(k).second) {
       problem = "duplicate map key \"" + k + "\"";
       return false;
@@ -42,6 +80,11 @@ class Guard {
   }
 
  private:
+  bool text(const std::string& s) {
+    if (valid_utf8(s)) return true;
+    problem = "text that is not valid UTF-8";
+    return false;
+  }
   bool push() {
     if (keys_.size() >= max_depth_) {
       problem = "nested deeper than " + std::to_string(max_depth_) + " levels";
@@ -72,10 +115,9 @@ json parse(std::span<const std::uint8_t> bytes, std::size_t max_depth, const std
                 what + ": " + (guard.problem.empty() ? "malformed" : guard.problem));
   json doc;
   try {
+    // Text was checked for UTF-8 above: the server later stores values as JSON.
     doc = format == json::input_format_t::cbor ? json::from_cbor(bytes.begin(), bytes.end())
                                                : json::parse(bytes.begin(), bytes.end());
-    // Text must be valid UTF-8: dump() checks it, and the server later stores values as JSON.
-    (void)doc.dump();
   } catch (const json::exception& e) {
     throw Error(Errc::protocol, what + ": " + e.what());
   }

@@ -164,15 +164,25 @@ std::string lock_message(ReviewState state, const std::string& report_unit, cons
 }
 
 std::optional<std::uint64_t> deadline_end_ms(std::string_view iso_date) {
-  if (iso_date.size() != 10 || iso_date[4] != '-' || iso_date[7] != '-') return std::nullopt;
+  // "YYYY-MM-DD" (end of that day) or "YYYY-MM-DDTHH:MM:SS" (that second), both UTC+7.
+  if ((iso_date.size() != 10 && iso_date.size() != 19) || iso_date[4] != '-' || iso_date[7] != '-')
+    return std::nullopt;
   int y = 0, m = 0, d = 0;
   if (!parse_int(iso_date.substr(0, 4), y) || !parse_int(iso_date.substr(5, 2), m) ||
       !parse_int(iso_date.substr(8, 2), d))
     return std::nullopt;
   if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  const std::int64_t next_day =
-      days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) + 1;
-  return static_cast<std::uint64_t>(next_day * 86400000 - kVietnamOffsetMs - 1);
+  const std::int64_t day = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  if (iso_date.size() == 10)
+    return static_cast<std::uint64_t>((day + 1) * 86400000 - kVietnamOffsetMs - 1);
+  int hh = 0, mm = 0, ss = 0;
+  if (iso_date[10] != 'T' || iso_date[13] != ':' || iso_date[16] != ':' ||
+      !parse_int(iso_date.substr(11, 2), hh) || !parse_int(iso_date.substr(14, 2), mm) ||
+      !parse_int(iso_date.substr(17, 2), ss) || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 ||
+      ss > 59)
+    return std::nullopt;
+  const std::int64_t ms = day * 86400000 + (hh * 3600 + mm * 60 + ss) * 1000LL + 999;
+  return static_cast<std::uint64_t>(ms - kVietnamOffsetMs);
 }
 
 Timeliness judge_submission(std::uint64_t signed_ms, std::uint64_t received_ms,

@@ -129,6 +129,9 @@ TEST_CASE("bad values are refused with a message and change nothing", "[cli]") {
     refused(cli, {"text", "set", "KH.X.1.1"}, 2, "UTF-8", "bad \xFF byte");
     refused(cli, {"text", "set", "KH.X.1.1", "--file", "missing.txt"}, 4, "missing.txt");
     refused(cli, {"assess", "PL8.1", "dat"}, 2, "PL8.1");
+    refused(cli, {"sync", "--attempts", "many"}, 2, "--attempts many: give a whole number");
+    refused(cli, {"sync", "--attempts", "0"}, 2, "from 1 to 100");
+    refused(cli, {"conflicts", "resolve", "x1", "--keep", "current"}, 2, "conflict x1");
     CHECK(cli.tongket({"get", "PL1.4", "2016"}).out == "3\n");
   }
   SECTION("district: percentages and yes/no flags") {

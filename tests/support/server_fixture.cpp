@@ -159,4 +159,15 @@ std::int64_t count_rows(const std::filesystem::path& data_dir, const std::string
   return n;
 }
 
+void exec_store_sql(const std::filesystem::path& data_dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(server::store_file(data_dir).c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
 }  // namespace tongket::test

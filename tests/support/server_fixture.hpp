@@ -90,5 +90,8 @@ sync::PullPage pull_page(const server::Reply& reply);  // un-gzips if needed
 
 // Counts rows of a table of the fixture's store file via a separate SQLite connection.
 std::int64_t count_rows(const std::filesystem::path& data_dir, const std::string& table);
+// Runs SQL on the fixture's store file behind the server's back (to tamper with it, or to
+// rebuild an older schema); REQUIREs success.
+void exec_store_sql(const std::filesystem::path& data_dir, const std::string& sql);
 
 }  // namespace tongket::test

@@ -60,6 +60,14 @@ void SyncServer::start() {
   REQUIRE(serving);
 }
 
+ProcessResult SyncServer::admin(std::vector<std::string> args) const {
+  std::vector<std::string> argv = {TONGKET_SERVER_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--data");
+  argv.push_back(data().string());
+  return run(argv);
+}
+
 void SyncServer::kill9() {
   if (process_) process_->stop(SIGKILL, 10s);
 }
@@ -120,6 +128,20 @@ ProcessResult SyncClient::sync(const std::string& server_url, int attempts) cons
     args.push_back(server_url);
   }
   return run(args);
+}
+
+ProcessResult SyncClient::run_ok(std::vector<std::string> args) const {
+  auto r = run(args);
+  INFO(store() << ": tongket " << (args.empty() ? "" : args.front()) << "\n" << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+
+void SyncClient::sync_ok() const {
+  auto r = sync();
+  INFO(store() << ": sync\n" << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.out.find(" 0 refused") != std::string::npos);
 }
 
 void SyncClient::set(const std::string& indicator, const std::string& period,

@@ -42,6 +42,8 @@ class SyncServer {
   std::string token(const std::string& unit, const std::string& role) {
     return setup_.token(unit, role);
   }
+  // `tongket-server <args> --data <its data dir>` (an admin command), run to its end.
+  ProcessResult admin(std::vector<std::string> args) const;
   pid_t pid() const;
   std::string log() const;
 
@@ -78,6 +80,10 @@ class SyncClient {
   void enroll(const SyncServer& server, const std::string& token);  // REQUIREs success
   // tongket sync --quiet [--server url] --attempts N. The default url is the enrolled one.
   ProcessResult sync(const std::string& server_url = {}, int attempts = 1) const;
+  // run(args), REQUIRing exit 0 (the output is shown when it fails).
+  ProcessResult run_ok(std::vector<std::string> args) const;
+  // sync(), REQUIRing exit 0 and no refused change set.
+  void sync_ok() const;
   void set(const std::string& indicator, const std::string& period, const std::string& value,
            const std::string& unit = {}) const;  // REQUIREs success
   void text(const std::string& section, const std::string& text,

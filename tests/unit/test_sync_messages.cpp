@@ -113,6 +113,72 @@ TEST_CASE("the running log hash is sha256(previous || event bytes)", "[sync][mes
                       encode_event(back.events[1])) == h2);
 }
 
+TEST_CASE("encode_event writes exactly the bytes of to_cbor of the event map", "[sync][messages]") {
+  std::vector<PullEvent> events;
+  PullEvent e = value_event(1);
+  events.push_back(e);
+  for (std::uint64_t n : {0ULL, 23ULL, 24ULL, 255ULL, 256ULL, 65535ULL, 65536ULL, 4294967295ULL,
+                          4294967296ULL, 18446744073709551615ULL}) {
+    PullEvent x = e;
+    x.seq = n;
+    x.version = n / 2;
+    x.hlc = n;
+    events.push_back(x);
+  }
+  for (std::size_t len : {0u, 23u, 24u, 255u, 256u, 70000u}) {
+    PullEvent x = e;
+    x.value = std::string(len, 'a') + "Đã triển khai";
+    x.author = std::string(len % 300, 'b');
+    x.field = "t:KH.X.1";
+    events.push_back(x);
+  }
+  PullEvent c = e;
+  c.kind = "conflict";
+  c.value = json{{"z", -3}, {"a", {1.5, nullptr, true}}};
+  c.extra = {{"conflict", 7}, {"current_value", -12}, {"current_author", "Lan"}};
+  events.push_back(c);
+  PullEvent neg = e;
+  neg.value = -1234567890123LL;
+  events.push_back(neg);
+  neg.value = nullptr;
+  events.push_back(neg);
+  for (const auto& ev : events) CHECK(encode_event(ev) == encode_event_reference(ev));
+}
+
+TEST_CASE("CBOR text is refused unless it is UTF-8 that JSON could carry", "[sync][messages]") {
+  // The decoders check text while parsing; JSON's dump() is the reference for what is valid.
+  std::uint32_t seed = 12345;
+  auto next = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return static_cast<std::uint8_t>(seed >> 16);
+  };
+  const std::uint8_t interesting[] = {0x00, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xa0,
+                                      0x9f, 0xed, 0xef, 0xf0, 0x90, 0x8f, 0xf4, 0xf5, 0xff};
+  int valid = 0, invalid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    std::size_t len = 1 + next() % 6;
+    for (std::size_t i = 0; i < len; ++i)
+      text.push_back(
+          static_cast<char>(next() % 3 ? interesting[next() % sizeof interesting] : next()));
+    bool json_ok = true;
+    try {
+      (void)json(text).dump();
+    } catch (const json::exception&) {
+      json_ok = false;
+    }
+    // {"results": [], "x": text} as CBOR, so only the text can be wrong.
+    Bytes doc = {0xa2, 0x67, 'r', 'e', 's', 'u', 'l', 't', 's', 0x80, 0x61, 'x'};
+    doc.push_back(static_cast<std::uint8_t>(0x60 + text.size()));
+    doc.insert(doc.end(), text.begin(), text.end());
+    bool ours_ok = refusal([&] { decode_push_reply(doc); }).empty();
+    CHECK(ours_ok == json_ok);
+    (json_ok ? valid : invalid)++;
+  }
+  CHECK(valid > 1000);
+  CHECK(invalid > 1000);
+}
+
 TEST_CASE("enroll and error messages", "[sync][messages]") {
   EnrollRequest er{"tok123", SigningKey::generate().public_key(), "may-tinh-xa"};
   CHECK(decode_enroll_request(encode_enroll_request(er)) == er);
@@ -157,7 +223,7 @@ TEST_CASE("decoders survive random and mutated input", "[sync][messages]") {
   PullPage page{"srv", {value_event(1), value_event(2)}, {2, sha256(as_bytes("z"))}, false};
   std::vector<Bytes> seeds = {encode_pull_page(page),
                               encode_push_request({{Bytes{1, 2}, Bytes(64, 1)}}),
-                              encode_push_reply({{{1, PushStatus::applied, "", {3}, 4}}, {}}),
+                              encode_push_reply({{{1, PushStatus::applied, "", {3}, 4}}, {}, {}}),
                               encode_pull_request({"s", {}, 10})};
   for (int round = 0; round < 4000; ++round) {
     Bytes b = seeds[static_cast<std::size_t>(round) % seeds.size()];

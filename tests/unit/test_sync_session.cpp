@@ -49,6 +49,10 @@ struct FakeServer {
   std::vector<std::pair<PullEvent, Hash>> log;
   std::uint64_t next_conflict = 1;
   int push_requests = 0;
+  int pull_requests = 0;
+  // Protocol 1.1: a push that asks for a page gets it after its results. Off, the server
+  // behaves as one that predates it (ignores "pull", answers JSON).
+  bool pull_in_push = false;
 
   std::uint64_t append(PullEvent e) {
     e.seq = log.size() + 1;
@@ -85,7 +89,8 @@ struct FakeServer {
   HttpReply push(const std::string& device, Device& d, const Bytes& body) {
     ++push_requests;
     PushReply reply;
-    for (const auto& scs : decode_push_request(body)) {
+    PushRequest request = decode_push_pull_request(body);
+    for (const auto& scs : request.batch) {
       ChangeSet cs = decode(scs.bytes);
       REQUIRE(cs.device == device);
       if (!verify_change_set(scs, d.public_key)) {
@@ -144,16 +149,23 @@ struct FakeServer {
       d.results[cs.seq] = {scs.hash(), r};
       reply.results.push_back(r);
     }
+    if (pull_in_push && request.pull) reply.page = page_for(*request.pull);
     return json_reply(200, encode_push_reply(reply));
   }
 
   HttpReply pull(const Bytes& body) {
-    PullRequest req = decode_pull_request(body);
+    ++pull_requests;
+    auto page = page_for(decode_pull_request(body));
+    if (!page) return error_reply({"cursor_reset", "start again from 0", {}, {}});
+    return {200, {{"content-type", "application/cbor"}}, encode_pull_page(*page)};
+  }
+
+  // Nothing when the cursor is not this server's.
+  std::optional<PullPage> page_for(const PullRequest& req) {
     bool known = req.cursor.seq == 0 ? req.cursor.hash == Hash{}
                                      : req.cursor.seq <= log.size() &&
                                            log[req.cursor.seq - 1].second == req.cursor.hash;
-    if ((!req.server_id.empty() && req.server_id != server_id) || !known)
-      return error_reply({"cursor_reset", "start again from 0", {}, {}});
+    if ((!req.server_id.empty() && req.server_id != server_id) || !known) return std::nullopt;
     PullPage page{server_id, {}, req.cursor, false};
     for (std::uint64_t s = req.cursor.seq + 1; s <= log.size(); ++s) {
       if (page.events.size() == req.limit) {
@@ -163,7 +175,7 @@ struct FakeServer {
       page.events.push_back(log[s - 1].first);
       page.cursor = {s, log[s - 1].second};
     }
-    return {200, {{"content-type", "application/cbor"}}, encode_pull_page(page)};
+    return page;
   }
 };
 
@@ -501,6 +513,84 @@ TEST_CASE("errors the caller must act on", "[sync][session]") {
   }
 }
 
+TEST_CASE("a push that pulls: one request for an edit and its echo", "[sync][session]") {
+  World w;
+  w.server.pull_in_push = true;
+  FakeReplica a("devA"), b("devB");
+  a.enroll(w.server);
+  b.enroll(w.server);
+  b.edit("v:PL5.1:2016", 50);
+  ClientSession(w.transport, b).sync();
+  ClientSession session(w.transport, a);
+  session.sync();  // nothing to push: a plain pull
+  REQUIRE(a.cur.seq == 1);
+  const int calls = w.transport.calls;
+  a.edit("v:PL1.1:2016", 12);
+  SyncSummary s = session.sync();
+  CHECK(w.transport.calls == calls + 1);
+  CHECK(w.server.pull_requests == 1);  // a's first sync, with nothing to push
+  CHECK(s.applied == 1);
+  CHECK(s.pages == 1);
+  CHECK(s.pulled_events == 1);  // its own edit coming back
+  CHECK(a.cur.seq == 2);
+  CHECK(a.cur.hash == w.server.log.back().second);
+  CHECK(a.seen["v:PL1.1:2016"] == std::pair<json, std::uint64_t>(12, 2));
+
+  SECTION("a page cut short: the rest by plain pulls") {
+    for (int i = 0; i < 5; ++i) {
+      b.edit("v:PL5.1:" + std::to_string(2015 + i), i);
+      b.pack_pending();
+    }
+    ClientSession(w.transport, b).push();
+    SyncOptions small;
+    small.pull_limit = 2;
+    a.edit("v:PL1.1:2017", 13);
+    SyncSummary cut = ClientSession(w.transport, a, small).sync();
+    CHECK(cut.applied == 1);
+    CHECK(cut.pulled_events == 6);
+    CHECK(cut.pages == 3);
+    CHECK(w.server.pull_requests == 3);
+    CHECK(a.cur.seq == w.server.log.size());
+    CHECK(a.cur.hash == w.server.log.back().second);
+    CHECK(a.seen["v:PL5.1:2019"].first == 4);
+  }
+  SECTION("a cursor the server does not hold: no page, the plain pull resets it") {
+    a.cur.hash[0] ^= 1;
+    a.edit("v:PL1.1:2017", 13);
+    SyncSummary r = session.sync();
+    CHECK(r.applied == 1);
+    CHECK(r.cursor_reset);
+    CHECK(r.pulled_events == 3);
+    CHECK(a.cur.hash == w.server.log.back().second);
+  }
+  SECTION("push() alone does not pull") {
+    a.edit("v:PL1.1:2017", 13);
+    CHECK(session.push().pages == 0);
+    CHECK(a.cur.seq == 2);
+  }
+}
+
+TEST_CASE("push request with a pull and push reply with a page round-trip", "[sync][session]") {
+  PushRequest req;
+  req.batch.push_back({Bytes{1, 2, 3}, Bytes(64, 7)});
+  CHECK(decode_push_pull_request(encode_push_pull_request(req)) == req);
+  CHECK(decode_push_request(encode_push_pull_request(req)) == req.batch);
+  req.pull = PullRequest{"srv-1", {7, Hash{}}, 50};
+  req.pull->cursor.hash[3] = 9;
+  CHECK(decode_push_pull_request(encode_push_pull_request(req)) == req);
+  // A server that predates the pull reads the batch and ignores the rest.
+  CHECK(decode_push_request(encode_push_pull_request(req)) == req.batch);
+
+  PushReply reply{{{1, PushStatus::applied, "", {}, 8}}, {}, std::nullopt};
+  CHECK(decode_push_reply(encode_push_reply(reply)) == reply);
+  CHECK(encode_push_reply(reply).front() == '{');  // JSON as in protocol 1.0
+  reply.page = PullPage{"srv-1",
+                        {{"value", 8, "00001", "v:PL1.1:2016", 12, 8, "devA", "Lan", 5, nullptr}},
+                        {8, Hash{}},
+                        false};
+  CHECK(decode_push_reply(encode_push_reply(reply)) == reply);
+}
+
 TEST_CASE("backoff delay", "[sync][session]") {
   using std::chrono::milliseconds;
   CHECK(backoff_delay(0, 0.0) == milliseconds(500));
@@ -510,4 +600,31 @@ TEST_CASE("backoff delay", "[sync][session]") {
   CHECK(backoff_delay(30, 0.0) == milliseconds(150000));
   CHECK(backoff_delay(2, -3.0) == milliseconds(2000));
   CHECK(backoff_delay(2, 7.0) == milliseconds(4000));
+}
+
+TEST_CASE("a retried sync reports every attempt's work, not just the last", "[sync][session]") {
+  SyncSummary first;
+  first.sent = 5;
+  first.applied = 3;
+  first.pulled_events = 7;
+  first.pages = 1;
+  first.conflicts = {11};
+  SyncSummary second;
+  second.sent = 2;
+  second.applied = 1;
+  second.duplicates = 1;  // the reply lost in the first attempt
+  second.refused.push_back(PushResult{});
+  second.conflicts = {12};
+  second.cursor_reset = true;
+  SyncSummary total;
+  total += first;
+  total += second;
+  CHECK(total.sent == 7);
+  CHECK(total.applied == 4);
+  CHECK(total.duplicates == 1);
+  CHECK(total.refused.size() == 1);
+  CHECK(total.conflicts == std::vector<std::uint64_t>{11, 12});
+  CHECK(total.pulled_events == 7);
+  CHECK(total.pages == 1);
+  CHECK(total.cursor_reset);
 }

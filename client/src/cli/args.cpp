@@ -1,6 +1,8 @@
 #include "cli/args.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 
 #include "tongket/error.hpp"
 
@@ -55,6 +57,23 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
     }
   }
   return out;
+}
+
+std::uint64_t parse_number(std::string_view text, std::string_view what, std::uint64_t min,
+                           std::uint64_t max) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
+    throw Error(Errc::invalid_argument, std::string(what) + " " + std::string(text) +
+                                            ": give a whole number from " + std::to_string(min) +
+                                            " to " + std::to_string(max));
+  return v;
+}
+
+std::uint64_t ParsedArgs::number(std::string_view name, std::uint64_t fallback, std::uint64_t min,
+                                 std::uint64_t max) const {
+  auto v = value(name);
+  return v ? parse_number(*v, "--" + std::string(name), min, max) : fallback;
 }
 
 }  // namespace tongket::cli

@@ -3,6 +3,7 @@
 // ends the options.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,7 +28,15 @@ struct ParsedArgs {
 
   bool has(std::string_view name) const;
   std::optional<std::string> value(std::string_view name) const;
+  // The option's value as a whole number in [min, max], `fallback` when absent. Throws
+  // Error(invalid_argument, "--NAME X: give a whole number from MIN to MAX") otherwise.
+  std::uint64_t number(std::string_view name, std::uint64_t fallback, std::uint64_t min,
+                       std::uint64_t max) const;
 };
+
+// `text` as a whole number in [min, max]; `what` names it in the error ("conflict id").
+std::uint64_t parse_number(std::string_view text, std::string_view what, std::uint64_t min,
+                           std::uint64_t max);
 
 // Throws Error(invalid_argument) for an unknown option or a missing value.
 ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);

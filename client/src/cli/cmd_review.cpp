@@ -67,7 +67,10 @@ std::string describe(const client::ReviewRecord& r) {
                   (r.author.empty() ? std::string("?") : r.author) + " at " +
                   sync::vietnam_time(sync::HybridClock::millis(r.hlc)) + " (signed)";
   if (r.extra.is_object()) {
-    if (r.extra.contains("received") && r.extra["received"].is_string())
+    // The server sends the receipt time in ms since 1970 (older builds: as text).
+    if (r.extra.contains("received") && r.extra["received"].is_number_unsigned())
+      s += ", received " + sync::vietnam_time(r.extra["received"].get<std::uint64_t>());
+    else if (r.extra.contains("received") && r.extra["received"].is_string())
       s += ", received " + r.extra["received"].get<std::string>();
     if (r.extra.contains("on_time") && r.extra["on_time"].is_boolean())
       s += r.extra["on_time"].get<bool>() ? ", on time" : ", LATE";

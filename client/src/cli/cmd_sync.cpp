@@ -145,6 +145,7 @@ int cmd_enroll(Context& ctx) {
 }
 
 int cmd_sync(Context& ctx) {
+  const auto attempts = static_cast<int>(ctx.args().number("attempts", 4, 1, 100));
   auto& store = ctx.store();
   auto key = read_private_key(key_path(ctx));
   net::CurlTransport transport(transport_options(ctx));
@@ -154,19 +155,20 @@ int cmd_sync(Context& ctx) {
   options.on_progress = [&](std::string_view what) {
     if (!quiet) ctx.err << "sync: " << what << "\n";
   };
-  const int attempts = std::stoi(ctx.args().value("attempts").value_or("4"));
+  sync::SyncSummary total;  // over every attempt
   for (int attempt = 0;; ++attempt) {
     sync::ClientSession session(transport, replica, options);
     try {
-      auto summary = session.sync();
+      total += session.sync();
       record_attempt(ctx, std::nullopt);
-      print_summary(ctx.out, summary);
+      print_summary(ctx.out, total);
       return 0;
     } catch (const Error& e) {
+      total += session.summary();
       record_attempt(ctx, e.what());
       // The outbox is intact whatever happened: what was not acknowledged is sent again.
       if (!e.retryable() || attempt + 1 >= attempts) {
-        print_summary(ctx.out, session.summary());
+        print_summary(ctx.out, total);
         throw;
       }
       const double jitter = static_cast<double>(sync::random_bytes(1)[0]) / 255.0;
@@ -263,8 +265,8 @@ int cmd_conflicts(Context& ctx) {
 }
 
 int cmd_conflicts_resolve(Context& ctx) {
+  const std::uint64_t id = parse_number(ctx.operands().at(0), "conflict", 1, UINT64_MAX);
   auto& store = ctx.store();
-  const std::uint64_t id = std::stoull(ctx.operands().at(0));
   Statement st(store.database(),
                "SELECT unit, key, current_value, other_value FROM conflict WHERE id = ?1 AND "
                "state = 'open'");

@@ -100,12 +100,17 @@ sync::HttpReply CurlTransport::post(const std::string& path,
   sync::HttpReply reply;
 
   curl_slist* list = nullptr;
-  // cpprestsdk does not answer "Expect: 100-continue": never send it.
+  // cpprestsdk does not answer "Expect: 100-continue": never send it. "Accept: */*" says
+  // nothing the server reads: every byte counts on a 64 kbit/s link.
   list = curl_slist_append(list, "Expect:");
-  list = curl_slist_append(list, "Content-Type: application/octet-stream");
+  list = curl_slist_append(list, "Accept:");
+  bool has_type = false;
   for (const auto& [name, value] : headers) {
+    has_type |= name.size() == 12 && curl_strnequal(name.c_str(), "Content-Type", 12);
     list = curl_slist_append(list, (name + ": " + value).c_str());
   }
+  // Else libcurl would call a POST body a form (application/x-www-form-urlencoded).
+  if (!has_type) list = curl_slist_append(list, "Content-Type: application/octet-stream");
 
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy, CURLOPT_POST, 1L);

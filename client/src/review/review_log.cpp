@@ -151,6 +151,12 @@ void apply_review_event(store::Database& db, const sync::PullEvent& e) {
       if (!v.is_null()) snapshot[st.text(0)] = v;
     }
   }
+  if (e.kind == "review" && e.version != e.seq) {
+    // The server sends a transition twice: its "value" event (seq = version) and then this
+    // judged one (seq = version + 1, version = the write's). Keep one row: the judged one.
+    Statement drop(db, "DELETE FROM review WHERE seq = ?1 AND unit = ?2");
+    drop.bind(1, e.version).bind(2, e.unit).run();
+  }
   Statement ins(db,
                 "INSERT INTO review (unit, action, state, data_hash, comment, override, device, "
                 "author, hlc, seq, extra, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "tongket/error.hpp"
 #include "tongket/hierarchy.hpp"
 #include "tongket/paths.hpp"
@@ -55,6 +56,27 @@ Usage:
       Open conflicts (--all: resolved ones too).
   tongket-server refusals --data DIR [--limit N]
       The security log: refused requests and change sets, newest first.
+
+Review round:
+  tongket-server review list --data DIR --unit CODE
+      The units reporting to district or province CODE: state, signed and receipt time of
+      the submission, on time or late ("check: ..." when the two times disagree), comment;
+      then how many submitted, were accepted, were late, are missing, and which are missing
+      (a province: its districts and departments, then the communes of each district).
+  tongket-server deadline set --data DIR --level LEVEL --date YYYY-MM-DD[THH:MM:SS]
+      Replace the template's deadline of a level (commune, district, department, province):
+      a date (end of that day) or a time, in Vietnam time (UTC+7). Judges submissions
+      received from then on; sent to the clients with each judged transition.
+  tongket-server deadline list --data DIR
+  tongket-server export --data DIR --unit CODE [--rollup] --format docx|xlsx|csv --out FILE
+                        [--units DIR]
+      The unit's report from the server's data: its own figures, or rolled up over every
+      unit below it (--rollup). --units: the units the store was initialised with.
+  tongket-server verify --data DIR --unit CODE
+      For each submission and acceptance of CODE: recompute the digest of the data as of
+      then from the history, compare it with the signed one, verify the signature of the
+      change set that carried it; then list what changed since the last acceptance.
+      Exit 6 if anything does not verify.
   tongket-server --help | --version
 
 Admin commands may run while the server runs.
@@ -74,7 +96,9 @@ const std::map<std::string, bool> kTakesValue = {
     {"--unit", true},   {"--role", true},         {"--ttl-hours", true},
     {"--device", true}, {"--units", true},        {"--template", true},
     {"--limit", true},  {"--body-timeout", true}, {"--insecure-http", false},
-    {"--all", false},   {"--help", false},        {"--version", false}};
+    {"--all", false},   {"--help", false},        {"--version", false},
+    {"--level", true},  {"--date", true},         {"--format", true},
+    {"--out", true},    {"--rollup", false}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -332,6 +356,16 @@ int run(const Args& a, std::ostream& out, std::ostream& err) {
   if (is({"audit"})) return cmd_audit(a, out);
   if (is({"conflicts", "list"})) return cmd_conflicts(a, out);
   if (is({"refusals"})) return cmd_refusals(a, out);
+  if (is({"review", "list"})) return cli::review_list(need(a, "--data"), need(a, "--unit"), out);
+  if (is({"deadline", "set"}))
+    return cli::deadline_set(need(a, "--data"), need(a, "--level"), need(a, "--date"), now_ms(),
+                             out);
+  if (is({"deadline", "list"})) return cli::deadline_list(need(a, "--data"), out);
+  if (is({"export"}))
+    return cli::export_report(need(a, "--data"), opt(a, "--units").value_or(units_dir().string()),
+                              need(a, "--unit"), a.flags.count("--rollup") > 0, need(a, "--format"),
+                              need(a, "--out"), out);
+  if (is({"verify"})) return cli::verify(need(a, "--data"), need(a, "--unit"), out);
   std::string cmd;
   for (const auto& s : w) cmd += (cmd.empty() ? "" : " ") + s;
   throw Error(Errc::invalid_argument, "unknown command '" + cmd + "' (see --help)");

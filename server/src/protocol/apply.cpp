@@ -3,6 +3,8 @@
 #include <map>
 #include <optional>
 
+#include "review/deadlines.hpp"
+#include "review/judge.hpp"
 #include "tongket/error.hpp"
 #include "tongket/field.hpp"
 #include "tongket/sync/conflict.hpp"
@@ -59,8 +61,18 @@ std::pair<std::string, std::string> check_static(HandlerContext& ctx, const Devi
   return {};
 }
 
+// Change sets of one device received this close together came in the same sync.
+constexpr std::int64_t kSameSyncMs = 60'000;
+
+// What judging a review transition needs, read once per change set that carries one.
+struct ReviewContext {
+  review::Deadlines deadlines;
+  std::int64_t previous_received_ms = 0;  // the device's previous change set, 0 = none
+};
+
 void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
               const sync::Operation& op, const Target& target, std::int64_t now,
+              const std::optional<ReviewContext>& review_ctx,
               std::vector<std::uint64_t>& conflicts) {
   const std::string& unit = target.unit.code;
   auto state = t.field(unit, op.field);
@@ -148,6 +160,21 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
     t.open_conflict(c);
     conflicts.push_back(v);
     return;
+  }
+  if (target.key.kind == FieldKind::review && review_ctx) {
+    // Beside the "value" event (which keeps the clients' field and lock logic as it was), the
+    // transition as judged: its state, signed and receipt times, deadline, on time or late.
+    review::JudgeInput judge;
+    judge.deadline = review_ctx->deadlines.text(target.unit.level);
+    judge.previous_received_ms = review_ctx->previous_received_ms;
+    ReviewEntry r = review::judge_transition(h, op.value, judge);
+    sync::PullEvent judged = ev;
+    judged.kind = "review";
+    judged.seq = t.next_seq();
+    judged.extra = review::event_extra(r);
+    t.append_event(judged);
+    r.event_seq = judged.seq;
+    t.record_review(r);
   }
   if (resolving) {
     t.resolve_conflict(resolving->id, v, now, device.id);
@@ -260,6 +287,17 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
   std::vector<Target> targets;
   auto [code, reason] = check_static(ctx, device, cs, targets);
   const std::int64_t now = ctx.now_ms();
+  std::optional<ReviewContext> review_ctx;
+  bool has_review = false;
+  for (const auto& target : targets) has_review |= target.key.kind == FieldKind::review;
+  if (code.empty() && has_review) {
+    review_ctx.emplace(
+        ReviewContext{review::Deadlines(ctx.report_template, ctx.store.deadlines()), 0});
+    // Change sets sent in the same sync (received within a minute of this one) were signed
+    // offline together: only one received before that bounds this one's signed time.
+    review_ctx->previous_received_ms =
+        ctx.store.previous_receipt_ms(device.id, cs.seq, now - kSameSyncMs);
+  }
   ApplyOutcome out;
   ctx.store.write([&](WriteTxn& t) {
     out = {};
@@ -282,7 +320,7 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
     } else {
       r.status = sync::PushStatus::applied;
       for (std::size_t i = 0; i < cs.ops.size(); ++i)
-        apply_op(t, device, cs, cs.ops[i], targets[i], now, r.conflicts);
+        apply_op(t, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts);
     }
     r.server_seq = t.next_seq() - 1;
 

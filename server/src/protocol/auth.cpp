@@ -1,18 +1,41 @@
+#include <cstdint>
+
 #include "protocol/internal.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/request_auth.hpp"
 
 namespace tongket::server::detail {
 
-Authenticated authenticate(const Request& request, HandlerContext& ctx) {
+namespace {
+
+Reply stale(const Request& request, HandlerContext& ctx, const std::string& device,
+            std::uint64_t counter, std::uint64_t last) {
+  return refuse(
+      ctx, request, device,
+      sync::WireError{"stale_counter",
+                      "counter " + std::to_string(counter) + " is not above the last accepted (" +
+                          std::to_string(last) + ")",
+                      {},
+                      last});
+}
+
+}  // namespace
+
+std::optional<Reply> consume_counter(const Request& request, HandlerContext& ctx,
+                                     const Authenticated& auth) {
+  auto check = ctx.store.advance_counter(auth.device->id, auth.counter);
+  if (check.accepted) return std::nullopt;
+  return stale(request, ctx, auth.device->id, auth.counter, check.last);
+}
+
+Authenticated authenticate(const Request& request, HandlerContext& ctx, CounterUse use) {
   Authenticated out;
   const std::string device_id = header(request, sync::kHeaderDevice);
   const std::string counter_text = header(request, sync::kHeaderCounter);
   const std::string signature = header(request, sync::kHeaderSignature);
-  auto refuse_with = [&](std::string code, std::string message,
-                         std::optional<std::uint64_t> last_counter = std::nullopt) {
+  auto refuse_with = [&](std::string code, std::string message) {
     out.refusal = refuse(ctx, request, device_id,
-                         sync::WireError{std::move(code), std::move(message), {}, last_counter});
+                         sync::WireError{std::move(code), std::move(message), {}, {}});
     return out;
   };
 
@@ -35,13 +58,22 @@ Authenticated authenticate(const Request& request, HandlerContext& ctx) {
                             counter, request.body))
     return refuse_with("bad_signature",
                        "the request signature does not verify with device " + device_id + "'s key");
-  auto check = ctx.store.advance_counter(device_id, counter);
-  if (!check.accepted)
-    return refuse_with("stale_counter",
-                       "counter " + std::to_string(counter) + " is not above the last accepted (" +
-                           std::to_string(check.last) + ")",
-                       check.last);
-  device->last_counter = counter;
+  // Counters are stored as SQLite's signed 64-bit integers: larger ones are never fresh.
+  const bool fresh = counter <= static_cast<std::uint64_t>(INT64_MAX);
+  if (use == CounterUse::check) {
+    if (!fresh || counter <= device->last_counter) {
+      out.refusal = stale(request, ctx, device_id, counter, device->last_counter);
+      return out;
+    }
+  } else {
+    auto check = ctx.store.advance_counter(device_id, counter);
+    if (!check.accepted) {
+      out.refusal = stale(request, ctx, device_id, counter, check.last);
+      return out;
+    }
+    device->last_counter = counter;
+  }
+  out.counter = counter;
   out.device = std::move(device);
   return out;
 }

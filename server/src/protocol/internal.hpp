@@ -25,10 +25,34 @@ sync::Bytes open_request_body(const Request& request, const HandlerContext& ctx)
 
 struct Authenticated {
   std::optional<Device> device;  // set when the request is authentic and fresh
+  std::uint64_t counter = 0;     // the request's counter
   Reply refusal;                 // otherwise: the (logged) refusal to send
 };
+// consume: record the counter now (its own commit). check: only check that it is fresh; the
+// caller must then consume it with consume_counter(), in its first write transaction or alone.
+enum class CounterUse { consume, check };
 // Headers present, device known and active, signature valid, counter fresh (in that order;
 // the counter is consumed only by a correctly signed request).
-Authenticated authenticate(const Request& request, HandlerContext& ctx);
+Authenticated authenticate(const Request& request, HandlerContext& ctx,
+                           CounterUse use = CounterUse::consume);
+// Records the counter of an authenticated request. Inside a store write it joins that
+// transaction. A request whose counter another request consumed meanwhile is a replay: the
+// (logged) stale_counter refusal is returned and nothing must be written for it.
+std::optional<Reply> consume_counter(const Request& request, HandlerContext& ctx,
+                                     const Authenticated& auth);
+
+// The page a pull request asks for, in the device's scope; or why there is none:
+// cursor_reset (another server, or a cursor the log does not hold) or forbidden.
+struct PageOrError {
+  std::optional<sync::PullPage> page;
+  sync::WireError error;  // when there is no page
+};
+PageOrError read_page(HandlerContext& ctx, const Device& device, const sync::PullRequest& pr);
+// For a push that pulls: the page, or nothing (the client then pulls on its own and meets the
+// error there).
+inline std::optional<sync::PullPage> pull_page(HandlerContext& ctx, const Device& device,
+                                               const sync::PullRequest& pr) {
+  return read_page(ctx, device, pr).page;
+}
 
 }  // namespace tongket::server::detail

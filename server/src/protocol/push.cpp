@@ -62,24 +62,35 @@ std::optional<sync::WireError> check_one(HandlerContext& ctx, const Device& requ
 }  // namespace
 
 Reply handle_push(const Request& request, HandlerContext& ctx) {
-  auto auth = detail::authenticate(request, ctx);
+  // The counter is checked here and consumed in the first change set's own transaction: one
+  // commit (one fsync) per change set instead of two. A push that writes nothing (a bad body,
+  // only duplicates, a batch that fails checks 1-4 at once) consumes it on its own below.
+  auto auth = detail::authenticate(request, ctx, detail::CounterUse::check);
   if (!auth.device) return auth.refusal;
   const Device& device = *auth.device;
+  bool counter_consumed = false;
+  auto consume_alone = [&]() -> std::optional<Reply> {
+    if (counter_consumed) return std::nullopt;
+    counter_consumed = true;
+    return detail::consume_counter(request, ctx, auth);
+  };
 
-  std::vector<sync::SignedChangeSet> batch;
+  sync::PushRequest push;
   try {
-    batch = sync::decode_push_request(detail::open_request_body(request, ctx));
+    push = sync::decode_push_pull_request(detail::open_request_body(request, ctx));
   } catch (const Error& e) {
+    if (auto stale = consume_alone()) return *stale;
     std::string code = e.code() == Errc::too_large ? "too_large" : "malformed";
     return detail::refuse(ctx, request, device.id, {code, e.what(), {}, {}});
   }
 
   sync::PushReply reply;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
+  for (std::size_t i = 0; i < push.batch.size(); ++i) {
+    const sync::SignedChangeSet& scs = push.batch[i];
     sync::ChangeSet cs;
     sync::ChainVerdict verdict = sync::ChainVerdict::next;
     std::optional<StoredChangeSet> stored;
-    if (auto error = check_one(ctx, device, batch[i], i, cs, verdict, stored)) {
+    if (auto error = check_one(ctx, device, scs, i, cs, verdict, stored)) {
       detail::log_refusal(ctx, request, device.id, error->code, error->message, cs.seq);
       reply.error = std::move(error);
       break;
@@ -91,13 +102,34 @@ Reply handle_push(const Request& request, HandlerContext& ctx) {
       reply.results.push_back(std::move(r));
       continue;
     }
-    auto outcome = detail::apply_change_set(ctx, device, cs, batch[i], batch[i].hash());
+    detail::ApplyOutcome outcome;
+    if (counter_consumed) {
+      outcome = detail::apply_change_set(ctx, device, cs, scs, scs.hash());
+    } else {
+      // The counter and the change set commit together or not at all: a failed write leaves
+      // both as they were, so the same request may be sent again.
+      std::optional<Reply> stale;
+      ctx.store.write([&](WriteTxn&) {
+        stale = detail::consume_counter(request, ctx, auth);
+        if (!stale) outcome = detail::apply_change_set(ctx, device, cs, scs, scs.hash());
+      });
+      // Another request with this counter came first: this one is a replay, nothing applied.
+      if (stale) return *stale;
+      counter_consumed = true;
+    }
     if (!outcome.refusal_code.empty())
       detail::log_refusal(ctx, request, device.id, outcome.refusal_code, outcome.result.reason,
                           cs.seq);
     reply.results.push_back(std::move(outcome.result));
   }
-  return detail::body_reply(request, 200, sync::encode_push_reply(reply), "application/json");
+  if (auto stale = consume_alone()) return *stale;
+  if (push.pull) {
+    reply.page = detail::pull_page(ctx, device, *push.pull);
+    // A device past seq 0 has the server id already: 43 bytes less on every edit.
+    if (reply.page && push.pull->cursor.seq > 0) reply.page->server_id.clear();
+  }
+  return detail::body_reply(request, 200, sync::encode_push_reply(reply),
+                            reply.page ? "application/cbor" : "application/json");
 }
 
 }  // namespace tongket::server

@@ -147,6 +147,59 @@ CREATE TABLE refusals (
 ) STRICT;
 )sql";
 
+// Version 2: the review round. `review` keeps every accepted transition of w:report with how
+// the server judged it (the signed time against the deadline in force when it arrived), so
+// `review list` and the pull log's "review" events need no re-judging later; `deadlines` holds
+// an administrator's override of a level's deadline from the template.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE review (
+  version     INTEGER PRIMARY KEY REFERENCES field_history(version),
+  event_seq   INTEGER NOT NULL REFERENCES pull_log(seq),
+  unit        TEXT NOT NULL,
+  action      TEXT NOT NULL CHECK (action IN ('submit','accept','return','finalise')),
+  state       TEXT NOT NULL,
+  device      TEXT NOT NULL,
+  author      TEXT NOT NULL,
+  comment     TEXT,
+  override    TEXT,
+  data_hash   TEXT,
+  signed_ms   INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  deadline    TEXT NOT NULL,
+  on_time     INTEGER CHECK (on_time IN (0,1)),  -- submit and finalise only
+  plausible   INTEGER NOT NULL CHECK (plausible IN (0,1))
+) STRICT;
+CREATE INDEX review_unit ON review(unit, version);
+
+CREATE TABLE deadlines (
+  level  TEXT PRIMARY KEY CHECK (level IN ('province','district','commune','department')),
+  value  TEXT NOT NULL,
+  set_ms INTEGER NOT NULL
+) STRICT;
+)sql";
+
+// Version 3: ingest speed (docs/benchmarks.md). A field's current value is the value of its
+// history row, not a third copy of every text (field_values stays, as a view, for readers);
+// scope reads find a district's or province's units in `units` (indexed, static) instead of
+// two more indexes the pull log kept up on every write.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE field_current (
+  unit    TEXT NOT NULL,
+  field   TEXT NOT NULL,
+  version INTEGER NOT NULL REFERENCES field_history(version),
+  PRIMARY KEY (unit, field)
+) STRICT, WITHOUT ROWID;
+INSERT INTO field_current(unit, field, version) SELECT unit, field, version FROM field_values;
+DROP TABLE field_values;
+CREATE VIEW field_values(unit, field, value, version) AS
+  SELECT c.unit, c.field, h.value, c.version
+  FROM field_current c JOIN field_history h ON h.version = c.version;
+DROP INDEX pull_log_district;
+DROP INDEX pull_log_province;
+CREATE INDEX units_district ON units(district) WHERE district IS NOT NULL;
+CREATE INDEX units_province ON units(province);
+)sql";
+
 int pragma_int(sqlite::Db& db, const char* pragma) {
   sqlite::Stmt s(db, std::string("PRAGMA ") + pragma);
   return s.step() ? static_cast<int>(s.int64(0)) : 0;
@@ -189,7 +242,9 @@ void check_and_migrate(sqlite::Db& db, bool create) {
   if (version == kVersion) return;
   sqlite::Transaction txn(db);
   if (version < 1) db.exec(kV1);
-  // Future migrations: if (version < 2) db.exec(kV2); ...
+  if (version < 2) db.exec(kV2);
+  if (version < 3) db.exec(kV3);
+  // Future migrations: if (version < 4) db.exec(kV4); ...
   db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
   db.exec("PRAGMA user_version=" + std::to_string(kVersion));
   txn.commit();

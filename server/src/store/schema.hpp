@@ -7,7 +7,7 @@ namespace tongket::server::schema {
 
 // 'TKSV': marks the file as a tongket server store (PRAGMA application_id).
 inline constexpr int kApplicationId = 0x544B5356;
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 3;
 
 // Connection settings every connection needs: WAL, synchronous, foreign keys, busy timeout.
 void configure(sqlite::Db& db);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "store/schema.hpp"
@@ -121,9 +122,23 @@ class SqliteTxn final : public WriteTxn {
   void resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
                         std::string_view device) override;
   void record_change_set(const StoredChangeSet& cs) override;
+  void record_review(const ReviewEntry& review) override;
 
  private:
+  // True when field() found (unit, field) never written in this transaction and nothing was
+  // written to it since: then it has no history either (every applied, merged or resolving
+  // write also becomes its current value), so the history reads can be skipped.
+  bool known_unwritten(std::string_view unit, std::string_view field) const {
+    return unwritten_ && unwritten_->first == unit && unwritten_->second == field;
+  }
+
   SqliteStore& store_;
+  std::optional<std::pair<std::string, std::string>> unwritten_;
+  // The value of the event appended last, as JSON text: record_write of the same version
+  // stores the same value, so it is not serialised twice.
+  std::uint64_t last_event_seq_ = 0;
+  nlohmann::json last_event_value_;
+  std::string last_event_text_;
 };
 
 class SqliteStore final : public Store {
@@ -268,11 +283,52 @@ class SqliteStore final : public Store {
     return read_change_set(*q);
   }
 
+  // A write inside another one (a handler that consumes the request counter in the same
+  // transaction as the change set, docs/protocol.md) joins it: one commit (one fsync) for
+  // both. Not a savepoint: that would copy every page it touches to a sub-journal. So a
+  // nested write that throws dooms the outer one, which then refuses to commit.
   void write(const std::function<void(WriteTxn&)>& fn) override {
+    if (depth_ > 0) {
+      ++depth_;
+      try {
+        SqliteTxn w(*this);
+        fn(w);
+      } catch (...) {
+        --depth_;
+        doomed_ = true;
+        throw;
+      }
+      --depth_;
+      return;
+    }
+    struct Depth {
+      SqliteStore& s;
+      explicit Depth(SqliteStore& store) : s(store) { s.begin_write(); }
+      ~Depth() { s.end_write(); }
+    };
     sqlite::Transaction txn(db_);
+    Depth depth(*this);
     SqliteTxn w(*this);
     fn(w);
+    if (doomed_)
+      throw Error(Errc::internal, "store: a write inside this transaction failed; rolled back");
     txn.commit();
+  }
+
+  // The pull log's head, read once per write transaction: only that transaction appends.
+  sync::Cursor& cached_head() {
+    if (!head_) head_ = log_head();
+    return *head_;
+  }
+
+  // A unit's district and province for its pull log rows, read once per write transaction.
+  const std::pair<std::optional<std::string>, std::string>& unit_scope(const std::string& code) {
+    auto it = scopes_.find(code);
+    if (it != scopes_.end()) return it->second;
+    Query q(stmt("SELECT district, province FROM units WHERE code = ?"));
+    q->bind(1, code);
+    if (!q->step()) throw Error(Errc::not_found, "pull log: unknown unit '" + code + "'");
+    return scopes_.emplace(code, std::make_pair(q->opt_text(0), q->text(1))).first->second;
   }
 
   sync::Cursor log_head() override {
@@ -299,15 +355,22 @@ class SqliteStore final : public Store {
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
             "FROM pull_log WHERE unit = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
         break;
+      // The scope's units first (CROSS JOIN keeps that order), each one's events by the
+      // (unit, seq) index, then only the page's seqs sorted: never a scan of the whole log,
+      // nor a sort of whole rows (schema v3 has no district or province index on the log).
       case Scope::Kind::district:
         sql =
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-            "FROM pull_log WHERE district = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+            "FROM pull_log WHERE seq IN (SELECT p.seq FROM units u CROSS JOIN pull_log p "
+            "ON p.unit = u.code WHERE u.district = ?1 AND p.seq > ?2 ORDER BY p.seq LIMIT ?3) "
+            "ORDER BY seq";
         break;
       case Scope::Kind::province:
         sql =
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-            "FROM pull_log WHERE province = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+            "FROM pull_log WHERE seq IN (SELECT p.seq FROM units u CROSS JOIN pull_log p "
+            "ON p.unit = u.code WHERE u.province = ?1 AND p.seq > ?2 ORDER BY p.seq LIMIT ?3) "
+            "ORDER BY seq";
         break;
       case Scope::Kind::all:
         sql =
@@ -399,6 +462,15 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Review round: defined at the end of this file.
+  std::vector<UnitInfo> children(std::string_view code) override;
+  std::vector<std::pair<std::string, nlohmann::json>> unit_fields(std::string_view unit) override;
+  std::vector<ReviewEntry> reviews(std::string_view unit) override;
+  void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) override;
+  std::vector<DeadlineOverride> deadlines() override;
+  std::int64_t previous_receipt_ms(std::string_view device, std::uint64_t seq,
+                                   std::int64_t received_before_ms) override;
+
   // Shared with SqliteTxn.
   static Device read_device(Stmt& q) {
     Device d;
@@ -475,6 +547,22 @@ class SqliteStore final : public Store {
 
  private:
   Db db_;
+  void begin_write() {
+    depth_ = 1;
+    doomed_ = false;
+    head_.reset();
+    scopes_.clear();
+  }
+  void end_write() {
+    depth_ = 0;
+    head_.reset();
+    scopes_.clear();
+  }
+
+  int depth_ = 0;                     // nesting of write(): 0 = no write transaction open
+  bool doomed_ = false;               // a nested write threw: the transaction must not commit
+  std::optional<sync::Cursor> head_;  // pull log head within the open write transaction
+  std::map<std::string, std::pair<std::optional<std::string>, std::string>> scopes_;
   // Keyed by the SQL literal's address: every call site passes a string literal.
   std::unordered_map<const void*, std::unique_ptr<Stmt>> cache_;
 };
@@ -485,12 +573,15 @@ std::optional<Device> SqliteTxn::device(std::string_view id) {
 
 std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_view field) {
   Query q(
-      store_.stmt("SELECT v.value, v.version, h.device, h.author, h.hlc, h.received_ms "
-                  "FROM field_values v "
-                  "JOIN field_history h ON h.version = v.version "
-                  "WHERE v.unit = ? AND v.field = ?"));
+      store_.stmt("SELECT h.value, c.version, h.device, h.author, h.hlc, h.received_ms "
+                  "FROM field_current c "
+                  "JOIN field_history h ON h.version = c.version "
+                  "WHERE c.unit = ? AND c.field = ?"));
   q->bind(1, unit).bind(2, field);
-  if (!q->step()) return std::nullopt;
+  if (!q->step()) {
+    unwritten_.emplace(std::string(unit), std::string(field));
+    return std::nullopt;
+  }
   return FieldState{parse_json(q->text(0)),
                     static_cast<std::uint64_t>(q->int64(1)),
                     q->text(2),
@@ -510,6 +601,7 @@ std::vector<std::pair<std::string, nlohmann::json>> SqliteTxn::unit_fields(std::
 std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,
                                                           std::string_view field,
                                                           std::uint64_t after) {
+  if (known_unwritten(unit, field)) return {};
   Query q(
       store_.stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, "
                   "hlc, received_ms, outcome, conflict_id FROM field_history "
@@ -523,6 +615,7 @@ std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,
 
 nlohmann::json SqliteTxn::value_at(std::string_view unit, std::string_view field,
                                    std::uint64_t version) {
+  if (known_unwritten(unit, field)) return nullptr;
   Query q(
       store_.stmt("SELECT value FROM field_history WHERE unit = ? AND field = ? "
                   "AND version <= ? AND outcome IN ('applied','merged','resolved') "
@@ -545,32 +638,42 @@ std::optional<ConflictRecord> SqliteTxn::conflict(std::uint64_t id) {
 }
 
 std::uint64_t SqliteTxn::next_seq() {
-  return store_.log_head().seq + 1;
+  return store_.cached_head().seq + 1;
 }
 
 void SqliteTxn::append_event(const sync::PullEvent& e) {
-  sync::Cursor head = store_.log_head();
+  sync::Cursor& head = store_.cached_head();
   if (e.seq != head.seq + 1)
     throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
                                     " is not the next one (" + std::to_string(head.seq + 1) + ")");
   Hash h = sync::next_log_hash(head.hash, sync::encode_event(e));
+  last_event_seq_ = 0;
+  last_event_text_ = e.value.dump();
+  // A plain one-row INSERT: an INSERT ... SELECT may write several rows, so SQLite would keep
+  // a statement journal of every page it touches.
+  const auto& [district, province] = store_.unit_scope(e.unit);
   Query q(
       store_.stmt("INSERT INTO pull_log(seq, kind, unit, district, province, field, value, "
                   "version, device, author, hlc, extra, hash) "
-                  "SELECT ?1, ?2, code, district, province, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
-                  "FROM units WHERE code = ?11"));
+                  "VALUES (?1, ?2, ?11, ?12, ?13, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
   q->bind(1, static_cast<std::int64_t>(e.seq)).bind(2, e.kind).bind(3, e.field);
-  q->bind(4, e.value.dump()).bind(5, static_cast<std::int64_t>(e.version)).bind(6, e.device);
+  q->bind(4, last_event_text_).bind(5, static_cast<std::int64_t>(e.version)).bind(6, e.device);
   q->bind(7, e.author).bind(8, static_cast<std::int64_t>(e.hlc));
   q->bind_opt(9, e.extra.is_null() ? std::optional<std::string>() : e.extra.dump());
-  q->bind_blob(10, h).bind(11, e.unit);
+  q->bind_blob(10, h).bind(11, e.unit).bind_opt(12, district).bind(13, province);
   q->run();
-  if (store_.db().changes() != 1)
-    throw Error(Errc::not_found, "pull log: unknown unit '" + e.unit + "'");
+  head = {e.seq, h};
+  last_event_seq_ = e.seq;
+  last_event_value_ = e.value;
 }
 
 void SqliteTxn::record_write(const HistoryEntry& w, bool becomes_current) {
-  std::string value = w.value.dump();
+  if (unwritten_ && unwritten_->first == w.unit && unwritten_->second == w.field)
+    unwritten_.reset();
+  // Comparing is a memcmp-like walk; dumping escapes every character of a long text again.
+  const bool same = w.version == last_event_seq_ && w.value == last_event_value_;
+  std::string dumped = same ? std::string() : w.value.dump();
+  const std::string& value = same ? last_event_text_ : dumped;
   {
     Query q(
         store_.stmt("INSERT INTO field_history(version, unit, field, value, base, device, "
@@ -588,11 +691,11 @@ void SqliteTxn::record_write(const HistoryEntry& w, bool becomes_current) {
     q->run();
   }
   if (!becomes_current) return;
+  // The value itself is the history row's (schema v3).
   Query q(
-      store_.stmt("INSERT INTO field_values(unit, field, value, version) VALUES (?, ?, ?, ?) "
-                  "ON CONFLICT(unit, field) DO UPDATE SET value = excluded.value, "
-                  "version = excluded.version"));
-  q->bind(1, w.unit).bind(2, w.field).bind(3, value).bind(4, static_cast<std::int64_t>(w.version));
+      store_.stmt("INSERT INTO field_current(unit, field, version) VALUES (?, ?, ?) "
+                  "ON CONFLICT(unit, field) DO UPDATE SET version = excluded.version"));
+  q->bind(1, w.unit).bind(2, w.field).bind(3, static_cast<std::int64_t>(w.version));
   q->run();
 }
 
@@ -648,6 +751,97 @@ void SqliteTxn::record_change_set(const StoredChangeSet& cs) {
 std::string province_of(const Hierarchy& h, const Unit& u) {
   auto path = h.path(u.code);
   return path.empty() ? u.code : path.front()->code;
+}
+
+// Review round (schema v2).
+
+void SqliteTxn::record_review(const ReviewEntry& r) {
+  Query q(store_.stmt(
+      "INSERT INTO review(version, event_seq, unit, action, state, device, author, comment, "
+      "override, data_hash, signed_ms, received_ms, deadline, on_time, plausible) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, ?, ?, ?, ?)"));
+  q->bind(1, static_cast<std::int64_t>(r.version)).bind(2, static_cast<std::int64_t>(r.event_seq));
+  q->bind(3, r.unit).bind(4, r.action).bind(5, r.state).bind(6, r.device).bind(7, r.author);
+  q->bind(8, r.comment).bind(9, r.override_reason).bind(10, r.data_hash);
+  q->bind(11, r.signed_ms).bind(12, r.received_ms).bind(13, r.deadline);
+  q->bind_opt(14, r.on_time ? std::optional<std::int64_t>(*r.on_time ? 1 : 0) : std::nullopt);
+  q->bind(15, std::int64_t{r.plausible ? 1 : 0});
+  q->run();
+}
+
+std::vector<UnitInfo> SqliteStore::children(std::string_view code) {
+  Query q(
+      stmt("SELECT code, name, level, coalesce(parent,''), province, coalesce(district,'') "
+           "FROM units WHERE parent = ? ORDER BY code"));
+  q->bind(1, code);
+  std::vector<UnitInfo> out;
+  while (q->step())
+    out.push_back(UnitInfo{q->text(0), q->text(1), level_or_throw(q->text(2)), q->text(3),
+                           q->text(4), q->text(5)});
+  return out;
+}
+
+std::vector<std::pair<std::string, nlohmann::json>> SqliteStore::unit_fields(
+    std::string_view unit) {
+  Query q(stmt("SELECT field, value FROM field_values WHERE unit = ? ORDER BY field"));
+  q->bind(1, unit);
+  std::vector<std::pair<std::string, nlohmann::json>> out;
+  while (q->step()) out.emplace_back(q->text(0), parse_json(q->text(1)));
+  return out;
+}
+
+std::vector<ReviewEntry> SqliteStore::reviews(std::string_view unit) {
+  Query q(
+      stmt("SELECT version, event_seq, unit, action, state, device, author, coalesce(comment,''), "
+           "coalesce(override,''), coalesce(data_hash,''), signed_ms, received_ms, deadline, "
+           "on_time, plausible FROM review WHERE unit = ? ORDER BY version"));
+  q->bind(1, unit);
+  std::vector<ReviewEntry> out;
+  while (q->step()) {
+    ReviewEntry r;
+    r.version = static_cast<std::uint64_t>(q->int64(0));
+    r.event_seq = static_cast<std::uint64_t>(q->int64(1));
+    r.unit = q->text(2);
+    r.action = q->text(3);
+    r.state = q->text(4);
+    r.device = q->text(5);
+    r.author = q->text(6);
+    r.comment = q->text(7);
+    r.override_reason = q->text(8);
+    r.data_hash = q->text(9);
+    r.signed_ms = q->int64(10);
+    r.received_ms = q->int64(11);
+    r.deadline = q->text(12);
+    if (auto t = q->opt_int64(13)) r.on_time = *t != 0;
+    r.plausible = q->int64(14) != 0;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void SqliteStore::set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) {
+  Query q(
+      stmt("INSERT INTO deadlines(level, value, set_ms) VALUES (?, ?, ?) "
+           "ON CONFLICT (level) DO UPDATE SET value = excluded.value, set_ms = excluded.set_ms"));
+  q->bind(1, level_name(level)).bind(2, value).bind(3, now_ms);
+  q->run();
+}
+
+std::int64_t SqliteStore::previous_receipt_ms(std::string_view device, std::uint64_t seq,
+                                              std::int64_t received_before_ms) {
+  Query q(
+      stmt("SELECT coalesce(max(received_ms), 0) FROM change_sets "
+           "WHERE device = ? AND seq < ? AND received_ms < ?"));
+  q->bind(1, device).bind(2, static_cast<std::int64_t>(seq)).bind(3, received_before_ms);
+  q->step();
+  return q->int64(0);
+}
+
+std::vector<DeadlineOverride> SqliteStore::deadlines() {
+  Query q(stmt("SELECT level, value, set_ms FROM deadlines ORDER BY level"));
+  std::vector<DeadlineOverride> out;
+  while (q->step()) out.push_back({level_or_throw(q->text(0)), q->text(1), q->int64(2)});
+  return out;
 }
 
 }  // namespace

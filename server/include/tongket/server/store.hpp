@@ -131,6 +131,33 @@ struct ConflictRecord {
   std::string resolved_device;
 };
 
+// One accepted review transition (a write of w:report) as the server judged it on receipt
+// (docs/protocol.md, "Review").
+struct ReviewEntry {
+  std::uint64_t version = 0;    // the w:report write's version (its field_history row)
+  std::uint64_t event_seq = 0;  // its "review" pull event
+  std::string unit;
+  std::string action;  // "submit" | "accept" | "return" | "finalise"
+  std::string state;   // the state it led to
+  std::string device;
+  std::string author;
+  std::string comment;          // may be empty
+  std::string override_reason;  // a submission's written reason for overridden warnings
+  std::string data_hash;        // empty for a return
+  std::int64_t signed_ms = 0;   // from the operation's HLC
+  std::int64_t received_ms = 0;
+  std::string deadline;  // in force on receipt: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC+7)
+  std::optional<bool> on_time;  // judged for a submit or finalise only
+  bool plausible = true;
+};
+
+// An administrator's deadline for a level, replacing the template's.
+struct DeadlineOverride {
+  UnitLevel level = UnitLevel::commune;
+  std::string value;  // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC+7)
+  std::int64_t set_ms = 0;
+};
+
 // The pull log: sync::PullEvent entries, chained by sync::next_log_hash; sync::Cursor points
 // into it.
 
@@ -188,6 +215,8 @@ class WriteTxn {
   // Adds the change set to the audit log and advances the device's chain to it.
   // Throws Error(protocol) if cs.seq is not the device's last_seq + 1.
   virtual void record_change_set(const StoredChangeSet& cs) = 0;
+  // Records a review transition; its write (version) and event (event_seq) must be recorded.
+  virtual void record_review(const ReviewEntry& review) = 0;
 };
 
 class Store {
@@ -234,6 +263,22 @@ class Store {
   virtual std::vector<StoredChangeSet> change_sets_of_unit(std::string_view unit) = 0;
   virtual std::vector<ConflictRecord> conflicts(const std::optional<std::string>& unit,
                                                 bool open_only) = 0;
+
+  // Review round.
+  // The units whose parent is `code`, by code.
+  virtual std::vector<UnitInfo> children(std::string_view code) = 0;
+  // Every current field of `unit` (key, value), by key.
+  virtual std::vector<std::pair<std::string, nlohmann::json>> unit_fields(
+      std::string_view unit) = 0;
+  // The unit's review transitions, oldest first.
+  virtual std::vector<ReviewEntry> reviews(std::string_view unit) = 0;
+  // Replaces the level's deadline override (value already checked by the caller).
+  virtual void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) = 0;
+  virtual std::vector<DeadlineOverride> deadlines() = 0;
+  // The latest receipt time of the device's change sets before `seq` that were received
+  // before `received_before_ms`; 0 if none.
+  virtual std::int64_t previous_receipt_ms(std::string_view device, std::uint64_t seq,
+                                           std::int64_t received_before_ms) = 0;
 };
 
 }  // namespace tongket::server

@@ -70,7 +70,9 @@ class Replica {
 struct SyncOptions {
   std::size_t batch_change_sets = kMaxBatchChangeSets;
   std::size_t batch_bytes = kMaxBatchBytes;
-  std::uint32_t pull_limit = 1000;
+  std::uint32_t pull_limit = kDefaultPullLimit;
+  // sync(): each push request also asks for the page after it (protocol 1.1).
+  bool pull_with_push = true;
   // What sync is doing now, for the user ("pushing 3 change sets", "pulled page 2").
   std::function<void(std::string_view)> on_progress;
 };
@@ -86,6 +88,10 @@ struct SyncSummary {
   std::size_t pages = 0;
   bool cursor_reset = false;
 };
+
+// Adds what a later attempt did to what earlier ones did, so that a sync retried after a
+// dropped link reports everything it sent and pulled, not just its last attempt.
+SyncSummary& operator+=(SyncSummary& total, const SyncSummary& more);
 
 class ClientSession {
  public:
@@ -103,8 +109,10 @@ class ClientSession {
  private:
   HttpReply post_signed(const std::string& path, const Bytes& plain_body,
                         const std::string& content_type);
-  void do_push();
+  // True when the push replies carried the pull to its end (no page left to fetch).
+  bool do_push(bool with_pull);
   void do_pull();
+  void accept_page(const PullRequest& request, const PullPage& page);
   void progress(const std::string& what);
 
   Transport& transport_;

@@ -54,30 +54,6 @@ WireError wire_error_from_json(const nlohmann::json& j, const std::string& where
 Bytes encode_error(const WireError& e);  // JSON body
 WireError decode_error(std::span<const std::uint8_t> body);
 
-// ---- push ----
-Bytes encode_push_request(const std::vector<SignedChangeSet>& batch);  // CBOR (not gzipped)
-std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> cbor);
-
-enum class PushStatus { applied, duplicate, refused };
-const char* push_status_name(PushStatus s);
-
-struct PushResult {
-  std::uint64_t seq = 0;
-  PushStatus status = PushStatus::applied;
-  std::string reason;                    // refused: why (a user can act on it)
-  std::vector<std::uint64_t> conflicts;  // conflict ids opened by this change set
-  std::uint64_t server_seq = 0;          // server log seq after this change set
-  bool operator==(const PushResult&) const = default;
-};
-
-struct PushReply {
-  std::vector<PushResult> results;
-  std::optional<WireError> error;  // a failure in checks 1-4 that ended the batch
-  bool operator==(const PushReply&) const = default;
-};
-Bytes encode_push_reply(const PushReply& r);  // JSON
-PushReply decode_push_reply(std::span<const std::uint8_t> json);
-
 // ---- pull ----
 struct Cursor {
   std::uint64_t seq = 0;
@@ -85,10 +61,12 @@ struct Cursor {
   bool operator==(const Cursor&) const = default;
 };
 
+inline constexpr std::uint32_t kDefaultPullLimit = 1000;
+
 struct PullRequest {
-  std::string server_id;  // empty = not known yet (first pull)
+  std::string server_id;  // empty = not known yet (first pull); not checked in a push's pull
   Cursor cursor;
-  std::uint32_t limit = 1000;
+  std::uint32_t limit = kDefaultPullLimit;
   bool operator==(const PullRequest&) const = default;
 };
 Bytes encode_pull_request(const PullRequest& r);  // JSON; hash as hex
@@ -113,6 +91,8 @@ struct PullEvent {
 // Canonical bytes of one event (CBOR map, keys k seq u f v ver dev a t [x]): the bytes the
 // running hash covers.
 Bytes encode_event(const PullEvent& e);
+// The definition above, by building the JSON map: for tests of encode_event.
+Bytes encode_event_reference(const PullEvent& e);
 // hash_n = sha256(hash_{n-1} || encode_event(event_n)), hash_0 = 32 zero bytes.
 Hash next_log_hash(const Hash& prev, std::span<const std::uint8_t> event_bytes);
 
@@ -125,6 +105,45 @@ struct PullPage {
 };
 Bytes encode_pull_page(const PullPage& p);  // CBOR (not gzipped)
 PullPage decode_pull_page(std::span<const std::uint8_t> cbor);
+
+// ---- push ----
+Bytes encode_push_request(const std::vector<SignedChangeSet>& batch);  // CBOR (not gzipped)
+std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> cbor);
+
+enum class PushStatus { applied, duplicate, refused };
+const char* push_status_name(PushStatus s);
+
+struct PushResult {
+  std::uint64_t seq = 0;
+  PushStatus status = PushStatus::applied;
+  std::string reason;                    // refused: why (a user can act on it)
+  std::vector<std::uint64_t> conflicts;  // conflict ids opened by this change set
+  std::uint64_t server_seq = 0;          // server log seq after this change set
+  bool operator==(const PushResult&) const = default;
+};
+
+// A push that also pulls (protocol 1.1): the batch, and the pull the server answers after
+// applying it, so that an edit and its echo are one request. An older server ignores "pull".
+struct PushRequest {
+  std::vector<SignedChangeSet> batch;
+  std::optional<PullRequest> pull;
+  bool operator==(const PushRequest&) const = default;
+};
+Bytes encode_push_pull_request(const PushRequest& r);  // CBOR (not gzipped); cursor hash bstr
+PushRequest decode_push_pull_request(std::span<const std::uint8_t> cbor);
+
+struct PushReply {
+  std::vector<PushResult> results;
+  std::optional<WireError> error;  // a failure in checks 1-4 that ended the batch
+  // The page after the batch, when the request asked for one and its cursor is valid; absent
+  // otherwise (the client then pulls as usual, and meets a cursor_reset there). Its server_id
+  // is empty (left out on the wire) unless the request's cursor was at seq 0.
+  std::optional<PullPage> page;
+  bool operator==(const PushReply&) const = default;
+};
+// JSON without a page (as protocol 1.0); CBOR with one. decode_push_reply reads both.
+Bytes encode_push_reply(const PushReply& r);
+PushReply decode_push_reply(std::span<const std::uint8_t> body);
 
 // ---- enroll (unsigned; the token authenticates) ----
 struct EnrollRequest {

@@ -55,8 +55,10 @@ std::optional<std::string> check_transition(ReviewState state, ReviewAction acti
 std::string lock_message(ReviewState state, const std::string& report_unit, const std::string& by,
                          const std::string& date, const std::string& reviewer);
 
-// Deadlines: an ISO date "2020-03-10" means the end of that day in Vietnam (UTC+7). Returns
-// the last millisecond (since 1970, UTC) that is still on time; nullopt for a malformed date.
+// Deadlines: an ISO date "2020-03-10" means the end of that day in Vietnam (UTC+7); a time
+// "2020-03-10T17:00:00" (an administrator's override) the end of that second in UTC+7.
+// Returns the last millisecond (since 1970, UTC) that is still on time; nullopt for a
+// malformed date or time.
 std::optional<std::uint64_t> deadline_end_ms(std::string_view iso_date);
 
 // How far a device's signed time may drift from the server's receipt time and still be

@@ -1,0 +1,69 @@
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "review/completeness.hpp"
+#include "tongket/error.hpp"
+#include "tongket/server/sqlite_store.hpp"
+#include "tongket/sync/workflow.hpp"
+
+namespace tongket::server::cli {
+
+namespace {
+
+std::string shown_time(std::int64_t ms) {
+  return sync::vietnam_time(static_cast<std::uint64_t>(ms));
+}
+
+void print_unit(const review::UnitStanding& s, std::ostream& out) {
+  out << "  " << s.unit.code << "  " << s.unit.name << "  " << s.state << "\n";
+  if (s.submission) {
+    const auto& r = *s.submission;
+    out << "      " << r.action << " signed " << shown_time(r.signed_ms) << ", received "
+        << shown_time(r.received_ms) << ", deadline " << (r.deadline.empty() ? "none" : r.deadline)
+        << ": " << (r.on_time.value_or(true) ? "on time" : "LATE") << " (by \"" << r.author
+        << "\")\n";
+    // The device's clock and the server's disagree: the reviewer judges by both times.
+    if (!r.plausible)
+      out << "      check: signed " << shown_time(r.signed_ms) << ", received "
+          << shown_time(r.received_ms) << "\n";
+    if (s.late && r.on_time.value_or(true)) out << "      (first submission was late)\n";
+  }
+  if (s.latest && !s.latest->comment.empty())
+    out << "      comment (" << s.latest->action << "): " << s.latest->comment << "\n";
+}
+
+void print_summary(const std::string& title, const review::Tally& t, std::ostream& out) {
+  out << title << ": " << t.units.size() << " unit(s): " << t.submitted + t.accepted + t.returned
+      << " submitted (" << t.submitted << " waiting for review, " << t.accepted << " accepted, "
+      << t.returned << " returned), " << t.late << " late, " << t.missing.size() << " missing\n";
+  for (const auto& m : t.missing) out << "    missing: " << m.code << " " << m.name << "\n";
+}
+
+}  // namespace
+
+int review_list(const std::filesystem::path& data, const std::string& unit, std::ostream& out) {
+  auto store = open_sqlite_store(data);
+  auto top = store->unit(unit);
+  if (!top) throw Error(Errc::not_found, "unknown unit " + unit);
+  if (top->level != UnitLevel::district && top->level != UnitLevel::province)
+    throw Error(Errc::invalid_argument, unit + " (" + top->name + ") is a " +
+                                            std::string(level_name(top->level)) +
+                                            ": no units report to it; give a district or province");
+  const auto tally = review::tally_children(*store, unit);
+  out << top->name << " (" << unit
+      << "): " << (top->level == UnitLevel::district ? "communes" : "districts and departments")
+      << " (times in UTC+7)\n";
+  for (const auto& s : tally.units) print_unit(s, out);
+  out << "\n";
+  print_summary("Summary", tally, out);
+  if (top->level == UnitLevel::province) {
+    out << "\nCommunes, per district:\n";
+    for (const auto& s : tally.units)
+      if (s.unit.level == UnitLevel::district)
+        print_summary("  " + s.unit.name + " (" + s.unit.code + ")",
+                      review::tally_children(*store, s.unit.code), out);
+  }
+  return 0;
+}
+
+}  // namespace tongket::server::cli

@@ -1,0 +1,26 @@
+// The review-round admin commands (each in its own file), called by cli.cpp once it has
+// parsed and checked the arguments. Each opens the store itself and returns the exit code.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+namespace tongket::server::cli {
+
+// deadline set: --level LEVEL --date YYYY-MM-DD | YYYY-MM-DDTHH:MM:SS (UTC+7).
+int deadline_set(const std::filesystem::path& data, const std::string& level,
+                 const std::string& date, std::int64_t now_ms, std::ostream& out);
+// deadline list: every level's deadline in force, and where it comes from.
+int deadline_list(const std::filesystem::path& data, std::ostream& out);
+// review list --unit CODE: the units reporting to a district or province, and completeness.
+int review_list(const std::filesystem::path& data, const std::string& unit, std::ostream& out);
+// export --unit CODE [--rollup] --format docx|xlsx|csv --out FILE.
+int export_report(const std::filesystem::path& data, const std::filesystem::path& units_dir,
+                  const std::string& unit, bool rollup, const std::string& format,
+                  const std::filesystem::path& out_file, std::ostream& out);
+// verify --unit CODE: 0 when every submission and acceptance verifies, 6 when one does not.
+int verify(const std::filesystem::path& data, const std::string& unit, std::ostream& out);
+
+}  // namespace tongket::server::cli
