@@ -1,4 +1,5 @@
 #include "ingest_bench.hpp"
+#include "timing.hpp"
 
 #include <sqlite3.h>
 
@@ -17,19 +18,6 @@
 namespace tongket::bench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// This thread's CPU time: what the work costs on an idle core, whatever else the machine runs.
-double thread_cpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 void check(sqlite3* db, int rc, const char* what) {
   if (rc != SQLITE_OK && rc != SQLITE_DONE)

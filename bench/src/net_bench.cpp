@@ -1,4 +1,5 @@
 #include "net_bench.hpp"
+#include "timing.hpp"
 
 #include <curl/curl.h>
 
@@ -24,12 +25,6 @@
 namespace tongket::bench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;

@@ -1,4 +1,5 @@
 #include "rollup_bench.hpp"
+#include "timing.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -13,18 +14,6 @@
 namespace tongket::bench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double thread_cpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // Every unit's own values in memory, one slot per (indicator, period) of the template, as a
 // server-side cache of field_values would hold them. Lookups allocate nothing.
