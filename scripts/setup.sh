@@ -15,6 +15,11 @@ packages=(
   libxlsxwriter-dev               # .xlsx export of the appendices
   libzip-dev                      # zip container of the .docx export (never hand-rolled)
   curl python3                    # scripts/demo.sh waits for the server; free port; data scripts
+  libcpp-httplib-dev              # the client's loopback web app (header-only; builds with MinGW)
+  libutf8proc-dev                 # Unicode NFC of imported text
+  libexpat1-dev                   # reading the XML inside an imported .docx
+  nginx-light                     # the production layout: TLS, limits and time-outs in front
+  chromium chromium-driver python3-selenium   # the web app's tests in a real browser
 )
 # The tests open the exported .docx/.xlsx in LibreOffice (headless) and read the PDF's text.
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then

@@ -22,6 +22,10 @@ struct Request {
   std::string path;                            // "/v1/push" (no query string)
   std::map<std::string, std::string> headers;  // names in any case
   sync::Bytes body;  // as sent (possibly gzip): the request signature covers these bytes
+  // Where the request came from, as the HTTP edge knows it: the peer address, or behind the
+  // production proxy the client address it passes. For the security log and rate limits only;
+  // never trusted for authentication. Empty when unknown.
+  std::string source;
 };
 
 struct Reply {
