@@ -35,15 +35,18 @@ Usage:
       the administrative units and the report template.
   tongket-server serve --data DIR [--listen URL] [--cert FILE --key FILE]
                        [--insecure-http] [--max-body BYTES] [--threads N]
-                       [--body-timeout SECONDS]
+                       [--body-timeout SECONDS] [--drain-timeout SECONDS]
       Serve the sync protocol until SIGTERM/SIGINT (then drain and exit 0).
-      --listen      default https://127.0.0.1:8443
+      Production: --insecure-http --listen http://127.0.0.1:8080 behind nginx
+      (deploy/nginx/tongket.conf; scripts/serve.sh runs both). GET /healthz: 200 "ok".
+      --listen      default https://127.0.0.1:8443 (own TLS: development and tests only)
       --cert/--key  PEM certificate chain and key (default DIR/server.pem, DIR/server-key.pem);
                     development ones: certs/make-dev-certs.sh OUTDIR
       --insecure-http  plain HTTP on 127.0.0.1 only, for a TLS-terminating proxy (nginx)
       --max-body    refuse bodies over this many bytes with 413 (default 4194304)
       --threads     listener threads, 1..64 (default 2)
       --body-timeout  seconds for a body to arrive after its headers (default 600), then 408
+      --drain-timeout seconds in-flight requests get after SIGTERM (default 30)
   tongket-server token create --data DIR --unit CODE --role ROLE [--ttl-hours 72]
       Print a one-time enrollment token for a device of unit CODE. ROLE: clerk,
       district_reviewer (a district), province_reviewer (a province), admin.
@@ -91,14 +94,18 @@ struct Args {
 };
 
 const std::map<std::string, bool> kTakesValue = {
-    {"--data", true},   {"--listen", true},       {"--cert", true},
-    {"--key", true},    {"--max-body", true},     {"--threads", true},
-    {"--unit", true},   {"--role", true},         {"--ttl-hours", true},
-    {"--device", true}, {"--units", true},        {"--template", true},
-    {"--limit", true},  {"--body-timeout", true}, {"--insecure-http", false},
-    {"--all", false},   {"--help", false},        {"--version", false},
-    {"--level", true},  {"--date", true},         {"--format", true},
-    {"--out", true},    {"--rollup", false}};
+    {"--data", true},          {"--listen", true},
+    {"--cert", true},          {"--key", true},
+    {"--max-body", true},      {"--threads", true},
+    {"--unit", true},          {"--role", true},
+    {"--ttl-hours", true},     {"--device", true},
+    {"--units", true},         {"--template", true},
+    {"--limit", true},         {"--body-timeout", true},
+    {"--drain-timeout", true}, {"--insecure-http", false},
+    {"--all", false},          {"--help", false},
+    {"--version", false},      {"--level", true},
+    {"--date", true},          {"--format", true},
+    {"--out", true},           {"--rollup", false}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -203,6 +210,8 @@ int cmd_serve(const Args& a) {
   if (auto v = opt(a, "--threads")) o.threads = number("--threads", *v, 1, 64);
   if (auto v = opt(a, "--body-timeout"))
     o.body_timeout = std::chrono::seconds(number("--body-timeout", *v, 1, 86400));
+  if (auto v = opt(a, "--drain-timeout"))
+    o.drain_timeout = std::chrono::seconds(number("--drain-timeout", *v, 1, 3600));
   return serve(o);
 }
 

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/client_source.hpp"
 #include "http/store_executor.hpp"
 #include "http/tls.hpp"
 #include "tongket/error.hpp"
@@ -32,6 +33,10 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+sync::Bytes text_bytes(std::string_view text) {
+  return sync::Bytes(text.begin(), text.end());
 }
 
 struct Listen {
@@ -126,10 +131,18 @@ class BodyWatchdog {
   std::thread thread_;
 };
 
-class Edge {
+// The HTTP edge. Shared (enable_shared_from_this): every reply continuation and body read
+// holds it, so one that completes after serve() gave up draining and returned still finds it
+// (and its executor) alive. `ctx` is used only by jobs on the executor, which serve() stops
+// before the context goes.
+class Edge : public std::enable_shared_from_this<Edge> {
  public:
-  Edge(const ServeOptions& options, HandlerContext& ctx, StoreExecutor& executor)
-      : options_(options), ctx_(ctx), executor_(executor), watchdog_([this](http_request& request) {
+  Edge(ServeOptions options, bool behind_proxy, HandlerContext& ctx)
+      : options_(std::move(options)),
+        behind_proxy_(behind_proxy),
+        ctx_(ctx),
+        executor_(std::make_shared<StoreExecutor>(options_.max_queue)),
+        watchdog_([this](http_request& request) {
           Reply r = error_reply("request_timeout",
                                 "the body did not arrive within " +
                                     std::to_string(options_.body_timeout.count()) + " s");
@@ -151,7 +164,8 @@ class Edge {
     try {
       accept(request);
     } catch (const std::exception& e) {
-      finish(request, error_reply("internal", std::string("internal error: ") + e.what()));
+      log("tongket-server: internal error at the edge: " + std::string(e.what()));
+      finish(request, error_reply("internal", "internal error"));
     } catch (...) {
       finish(request, error_reply("internal", "internal error"));
     }
@@ -167,11 +181,18 @@ class Edge {
           " request(s) still running after the drain period; closing anyway");
   }
 
+  // Runs what is queued for the store and stops taking more (later posts are answered 503).
+  void stop_store_work() { executor_->stop(); }
+
  private:
   void accept(http_request& request) {
     if (draining_.load()) {
       refuse_unread(request,
                     error_reply("unavailable", "the server is shutting down: retry later"));
+      return;
+    }
+    if (request.method() == "GET" && request.request_uri().path() == "/healthz") {
+      health(request);
       return;
     }
     const auto& headers = request.headers();
@@ -192,43 +213,84 @@ class Edge {
     }
     auto claim = std::make_shared<std::atomic<bool>>(false);
     watchdog_.watch(request, claim, std::chrono::steady_clock::now() + options_.body_timeout);
-    request.extract_vector().then([this, request,
-                                   claim](pplx::task<std::vector<unsigned char>> body) {
-      if (claim->exchange(true)) return;  // the watchdog already answered (408)
-      try {
-        auto bytes = body.get();  // already complete: a task-based continuation
-        Request req = to_request(request, std::move(bytes));
-        bool queued = executor_.post([this, request, req = std::move(req)]() mutable {
-          Reply reply;
-          auto start = std::chrono::steady_clock::now();
-          try {
-            reply = dispatch(req, ctx_);
-          } catch (...) {
-            reply = error_reply("internal", "internal error");
-          }
-          auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-          log(req.method + " " + req.path + " " + std::to_string(reply.status) + " " +
-              std::to_string(ms) + "ms" +
-              (header(req, "X-Tongket-Device").empty()
-                   ? ""
-                   : " device=" + header(req, "X-Tongket-Device").substr(0, 64)));
-          finish(request, std::move(reply));
+    request.extract_vector().then(
+        [self = shared_from_this(), request, claim](pplx::task<std::vector<unsigned char>> body) {
+          if (claim->exchange(true)) return;  // the watchdog already answered (408)
+          self->body_arrived(request, body);
         });
-        if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
-      } catch (const std::exception& e) {
-        finish(request, error_reply("malformed", std::string("cannot read the body: ") + e.what()));
-      }
-    });
   }
 
-  static Request to_request(const http_request& request, std::vector<unsigned char> body) {
+  void body_arrived(const http_request& request, pplx::task<std::vector<unsigned char>>& body) {
+    try {
+      Request req = to_request(request, body.get());  // already complete: task-based
+      bool queued =
+          executor_->post([self = shared_from_this(), request, req = std::move(req)]() mutable {
+            self->run_handler(request, req);
+          });
+      if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
+    } catch (const std::exception& e) {
+      finish(request, error_reply("malformed", std::string("cannot read the body: ") + e.what()));
+    }
+  }
+
+  // On the store thread.
+  void run_handler(const http_request& request, const Request& req) {
+    Reply reply;
+    auto start = std::chrono::steady_clock::now();
+    try {
+      reply = dispatch(req, ctx_);
+    } catch (...) {
+      reply = error_reply("internal", "internal error");
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    std::string device = header(req, "X-Tongket-Device").substr(0, 64);
+    log(req.method + " " + req.path + " " + std::to_string(reply.status) + " " +
+        std::to_string(ms) + "ms source=" + req.source +
+        (device.empty() ? "" : " device=" + device));
+    finish(request, without_internals(std::move(reply)));
+  }
+
+  // GET /healthz: 200 "ok" when the store thread runs and the store answers a read.
+  void health(const http_request& request) {
+    bool queued = executor_->post([self = shared_from_this(), request] {
+      Reply r;
+      r.headers["Content-Type"] = "text/plain; charset=utf-8";
+      r.headers["Cache-Control"] = "no-store";
+      try {
+        self->ctx_.store.log_head();
+        r.body = text_bytes("ok\n");
+      } catch (const std::exception& e) {
+        self->log(std::string("tongket-server: health check: the store does not answer: ") +
+                  e.what());
+        r.status = 503;
+        r.body = text_bytes("store unavailable\n");
+      }
+      self->finish(request, std::move(r));
+    });
+    if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
+  }
+
+  // A 500 reply's message may carry what the server knows of itself (file paths, SQL): the
+  // client gets a reference to the log line that keeps the detail.
+  Reply without_internals(Reply reply) {
+    if (reply.status != 500) return reply;
+    std::string ref = std::to_string(now_ms());
+    log("tongket-server: internal error (reference " + ref +
+        "): " + std::string(reply.body.begin(), reply.body.end()).substr(0, 2000));
+    return error_reply(
+        "internal", "internal error (reference " + ref + " in the server's log; please report it)");
+  }
+
+  Request to_request(const http_request& request, std::vector<unsigned char> body) const {
     Request r;
     r.method = request.method();
     r.path = request.request_uri().path();
     for (const auto& [name, value] : request.headers()) r.headers[name] = value;
     r.body = std::move(body);
+    r.source = client_source(request.remote_address(), behind_proxy_, header(r, "X-Real-IP"),
+                             header(r, "X-Forwarded-For"));
     return r;
   }
 
@@ -247,14 +309,15 @@ class Edge {
 
   void finish(http_request request, Reply reply) {
     try {
-      request.reply(to_response(std::move(reply))).then([this](pplx::task<void> sent) {
-        try {
-          sent.get();
-        } catch (...) {
-          // The client went away: nothing to tell it.
-        }
-        in_flight_.fetch_sub(1);
-      });
+      request.reply(to_response(std::move(reply)))
+          .then([self = shared_from_this()](pplx::task<void> sent) {
+            try {
+              sent.get();
+            } catch (...) {
+              // The client went away: nothing to tell it.
+            }
+            self->in_flight_.fetch_sub(1);
+          });
     } catch (...) {
       in_flight_.fetch_sub(1);  // already answered, or the connection is gone
     }
@@ -274,9 +337,10 @@ class Edge {
     finish(request, std::move(reply));
   }
 
-  const ServeOptions& options_;
+  const ServeOptions options_;
+  const bool behind_proxy_;
   HandlerContext& ctx_;
-  StoreExecutor& executor_;
+  std::shared_ptr<StoreExecutor> executor_;
   std::atomic<int> in_flight_{0};
   std::atomic<bool> draining_{false};
   std::mutex log_mutex_;
@@ -316,32 +380,38 @@ int serve(const ServeOptions& options) {
   ctx.limits.max_body_bytes = options.max_body;
 
   crossplat::threadpool::initialize_with_threads(options.threads);
-  StoreExecutor executor(options.max_queue);
-  Edge edge(options, ctx, executor);
+  auto edge = std::make_shared<Edge>(options, !listen.https, ctx);
 
   web::http::experimental::listener::http_listener_config config;
   if (tls)
     config.set_ssl_context_callback(
         [tls](boost::asio::ssl::context& c) { tls->configure(c.native_handle()); });
   web::http::experimental::listener::http_listener listener(listen.url, config);
-  listener.support([&edge](http_request request) { edge.on_request(std::move(request)); });
+  listener.support([edge](http_request request) { edge->on_request(std::move(request)); });
   try {
     listener.open().wait();  // not in a handler: start-up may wait
   } catch (const std::exception& e) {
     throw Error(Errc::io_error, "cannot listen on " + listen.url + ": " + e.what());
   }
-  if (!listen.https)
-    edge.log("WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
-             " (--insecure-http). Traffic is unencrypted: only a TLS-terminating proxy on this "
-             "machine may connect to it. Never expose this port.");
-  edge.log("tongket-server " + std::string(version()) + " listening on " + listen.url +
-           " (server id " + identity.server_id + ", data " + options.data_dir.string() + ")");
+  if (listen.https)
+    edge->log(
+        "WARNING: tongket-server is terminating TLS itself (--listen https://...): for development "
+        "and tests on loopback or a trusted network only. Its TLS listener has no handshake, "
+        "header "
+        "or connection limits (see docs/security.md). In production run it with --insecure-http "
+        "behind nginx: deploy/nginx/tongket.conf, or scripts/serve.sh.");
+  else
+    edge->log("WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
+              " (--insecure-http). Traffic is unencrypted: only a TLS-terminating proxy on this "
+              "machine may connect to it. Never expose this port.");
+  edge->log("tongket-server " + std::string(version()) + " listening on " + listen.url +
+            " (server id " + identity.server_id + ", data " + options.data_dir.string() + ")");
 
   int sig = 0;
   sigwait(&signals, &sig);
-  edge.log(std::string("tongket-server: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-           ": refusing new requests, finishing the ones in flight");
-  edge.drain_and_wait(std::chrono::seconds(30));
+  edge->log(std::string("tongket-server: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+            ": refusing new requests, finishing the ones in flight");
+  edge->drain_and_wait(options.drain_timeout);
   // close() has been seen to hang after many dropped TLS handshakes: do not wait forever.
   auto closed = std::async(std::launch::async, [&listener] {
     try {
@@ -350,13 +420,13 @@ int serve(const ServeOptions& options) {
     }
   });
   bool clean = closed.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  executor.stop();
+  edge->stop_store_work();  // the store and `ctx` go when serve() returns
   if (!clean) {
-    edge.log("tongket-server: the listener did not close in 10 s; exiting anyway");
+    edge->log("tongket-server: the listener did not close in 10 s; exiting anyway");
     store.reset();
     std::_Exit(0);  // the store is closed; the hung listener thread must not block exit
   }
-  edge.log("tongket-server: stopped");
+  edge->log("tongket-server: stopped");
   return 0;
 }
 
