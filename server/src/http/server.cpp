@@ -216,15 +216,28 @@ class Edge {
                    : " device=" + header(req, "X-Tongket-Device").substr(0, 64)));
           finish(request, std::move(reply));
         });
-        if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
+        if (!queued) {
+          Reply busy = error_reply("unavailable", "the server is busy: retry later");
+          note_refused(request, busy);
+          finish(request, std::move(busy));
+        }
       } catch (const std::exception& e) {
         finish(request, error_reply("malformed", std::string("cannot read the body: ") + e.what()));
       }
     });
   }
 
+  // The edge's own refusals go to the security log's counts (written by the store thread).
+  void note_refused(const http_request& request, const Reply& reply) {
+    auto j = nlohmann::json::parse(reply.body.begin(), reply.body.end(), nullptr, false);
+    if (j.is_discarded() || !j.contains("error")) return;
+    note_edge_refusal(ctx_, to_request(request, {}), j["error"].value("code", "?"),
+                      j["error"].value("message", ""));
+  }
+
   static Request to_request(const http_request& request, std::vector<unsigned char> body) {
     Request r;
+    r.source = request.remote_address();
     r.method = request.method();
     r.path = request.request_uri().path();
     for (const auto& [name, value] : request.headers()) r.headers[name] = value;
@@ -264,6 +277,7 @@ class Edge {
   // memory) before sending any reply; completing the request's body now stops that read, and
   // "Connection: close" drops the connection with whatever the client still sends.
   void refuse_unread(http_request& request, Reply reply) {
+    note_refused(request, reply);
     reply.headers["Connection"] = "close";
     try {
       request._get_impl()->_complete(
@@ -328,7 +342,8 @@ int serve(const ServeOptions& options) {
   try {
     listener.open().wait();  // not in a handler: start-up may wait
   } catch (const std::exception& e) {
-    throw Error(Errc::io_error, "cannot listen on " + listen.url + ": " + e.what());
+    // A port in use or not ours is a network problem (exit 5, as --help says).
+    throw Error(Errc::network, "cannot listen on " + listen.url + ": " + e.what());
   }
   if (!listen.https)
     edge.log("WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
@@ -351,6 +366,7 @@ int serve(const ServeOptions& options) {
   });
   bool clean = closed.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
   executor.stop();
+  flush_security_log(ctx, true);  // the store's thread has stopped: this one owns the store
   if (!clean) {
     edge.log("tongket-server: the listener did not close in 10 s; exiting anyway");
     store.reset();
