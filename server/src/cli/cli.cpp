@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/hierarchy.hpp"
 #include "tongket/paths.hpp"
@@ -58,7 +59,9 @@ Usage:
   tongket-server conflicts list --data DIR [--unit CODE] [--all]
       Open conflicts (--all: resolved ones too).
   tongket-server refusals --data DIR [--limit N]
-      The security log: refused requests and change sets, newest first.
+      The security log: refused requests and change sets, newest first, with the client
+      address; repeats from one address within a minute are one line ("xN until TIME").
+      Text from requests is shown escaped (\x1b, \n, \u202e).
 
 Review round:
   tongket-server review list --data DIR --unit CODE
@@ -184,6 +187,11 @@ std::string shorten(std::string s, std::size_t n) {
   return s;
 }
 
+// Untrusted text for the terminal: shortened, then every control character escaped.
+std::string shown(const std::string& s, std::size_t n = 200) {
+  return cli::printable(shorten(s, n));
+}
+
 int cmd_init(const Args& a, std::ostream& out) {
   std::filesystem::path data = need(a, "--data");
   std::filesystem::path units = opt(a, "--units").value_or(units_dir().string());
@@ -250,10 +258,10 @@ int cmd_devices_list(const Args& a, std::ostream& out) {
   auto devices = store->devices();
   if (devices.empty()) out << "no devices enrolled\n";
   for (const auto& d : devices) {
-    out << d.id << "  unit " << d.unit << "  " << role_name(d.role) << "  enrolled "
+    out << shown(d.id) << "  unit " << shown(d.unit) << "  " << role_name(d.role) << "  enrolled "
         << iso_time(d.enrolled_ms) << "  change sets " << d.last_seq;
     if (d.revoked_ms) out << "  REVOKED " << iso_time(*d.revoked_ms);
-    if (!d.label.empty()) out << "  \"" << shorten(d.label, 60) << "\"";
+    if (!d.label.empty()) out << "  \"" << shown(d.label, 60) << "\"";
     out << "\n";
   }
   return 0;
@@ -272,7 +280,7 @@ int cmd_audit(const Args& a, std::ostream& out) {
   std::string unit_code = need(a, "--unit");
   auto unit = store->unit(unit_code);
   if (!unit) throw Error(Errc::not_found, "unknown unit " + unit_code);
-  out << "Audit of " << unit->name << " (" << unit_code << ")\n\nChange sets:\n";
+  out << "Audit of " << shown(unit->name) << " (" << shown(unit_code) << ")\n\nChange sets:\n";
   std::size_t bad = 0;
   std::map<std::string, std::optional<Device>> devices;
   auto change_sets = store->change_sets_of_unit(unit_code);
@@ -290,18 +298,18 @@ int cmd_audit(const Args& a, std::ostream& out) {
     }
     bool ok = hash_ok && sig_ok && decoded_ok;
     if (!ok) ++bad;
-    out << "  " << iso_time(cs.received_ms) << "  device " << cs.device << " #" << cs.seq
-        << "  by \"" << shorten(cs.author, 60) << "\"  " << cs.status;
-    if (!cs.result.reason.empty()) out << " (" << shorten(cs.result.reason, 160) << ")";
+    out << "  " << iso_time(cs.received_ms) << "  device " << shown(cs.device) << " #" << cs.seq
+        << "  by \"" << shown(cs.author, 60) << "\"  " << shown(cs.status);
+    if (!cs.result.reason.empty()) out << " (" << shown(cs.result.reason, 160) << ")";
     out << "  signature " << (ok ? "verified" : "DOES NOT VERIFY") << "\n";
   }
   if (change_sets.empty()) out << "  none\n";
   out << "\nChanges (every accepted write, current or not):\n";
   auto history = store->history(unit_code);
   for (const auto& h : history)
-    out << "  v" << h.version << "  " << iso_time(h.received_ms) << "  " << h.field << " = "
-        << shorten(h.value.dump(), 80) << "  " << h.outcome << "  device " << h.device << " #"
-        << h.cs_seq << "  by \"" << shorten(h.author, 60) << "\"\n";
+    out << "  v" << h.version << "  " << iso_time(h.received_ms) << "  " << shown(h.field) << " = "
+        << shown(h.value.dump(), 80) << "  " << shown(h.outcome) << "  device " << shown(h.device)
+        << " #" << h.cs_seq << "  by \"" << shown(h.author, 60) << "\"\n";
   if (history.empty()) out << "  none\n";
   out << "\n"
       << change_sets.size() << " change set(s), " << bad << " failing verification; "
@@ -316,15 +324,15 @@ int cmd_conflicts(const Args& a, std::ostream& out) {
   auto list = store->conflicts(unit, !all);
   if (list.empty()) out << (all ? "no conflicts\n" : "no open conflicts\n");
   for (const auto& c : list) {
-    out << "conflict " << c.id << "  unit " << c.unit << "  " << c.field << "\n"
-        << "  kept:     " << shorten(c.current_value.dump(), 100) << "  (v" << c.current_version
-        << ", device " << c.current_device << ", \"" << shorten(c.current_author, 40) << "\", "
+    out << "conflict " << c.id << "  unit " << shown(c.unit) << "  " << shown(c.field) << "\n"
+        << "  kept:     " << shown(c.current_value.dump(), 100) << "  (v" << c.current_version
+        << ", device " << shown(c.current_device) << ", \"" << shown(c.current_author, 40) << "\", "
         << iso_time(c.current_ms) << ")\n"
-        << "  incoming: " << shorten(c.incoming_value.dump(), 100) << "  (v" << c.incoming_version
-        << ", device " << c.incoming_device << ", \"" << shorten(c.incoming_author, 40) << "\", "
-        << iso_time(c.incoming_ms) << ")\n";
+        << "  incoming: " << shown(c.incoming_value.dump(), 100) << "  (v" << c.incoming_version
+        << ", device " << shown(c.incoming_device) << ", \"" << shown(c.incoming_author, 40)
+        << "\", " << iso_time(c.incoming_ms) << ")\n";
     if (c.resolved_version)
-      out << "  resolved by v" << *c.resolved_version << " from device " << c.resolved_device
+      out << "  resolved by v" << *c.resolved_version << " from device " << shown(c.resolved_device)
           << " at " << iso_time(c.resolved_ms.value_or(0)) << "\n";
   }
   return 0;
@@ -335,11 +343,14 @@ int cmd_refusals(const Args& a, std::ostream& out) {
   std::size_t limit = number("--limit", opt(a, "--limit").value_or("50"), 1, 100000);
   auto list = store->refusals(limit);
   if (list.empty()) out << "no refusals\n";
+  // Every field but the times came from a request: shown escaped.
   for (const auto& r : list) {
-    out << iso_time(r.at_ms) << "  " << r.endpoint << "  " << r.code << "  device "
-        << (r.device.empty() ? "-" : r.device);
+    out << iso_time(r.at_ms) << "  " << shown(r.endpoint) << "  " << shown(r.code) << "  from "
+        << (r.source.empty() ? "-" : shown(r.source, 64)) << "  device "
+        << (r.device.empty() ? "-" : shown(r.device, 64));
     if (r.cs_seq) out << " #" << r.cs_seq;
-    out << "  " << shorten(r.message, 200) << "\n";
+    if (r.count > 1) out << "  x" << r.count << " until " << iso_time(r.last_ms);
+    out << "  " << shown(r.message) << "\n";
   }
   return 0;
 }

@@ -227,10 +227,22 @@ class Edge : public std::enable_shared_from_this<Edge> {
           executor_->post([self = shared_from_this(), request, req = std::move(req)]() mutable {
             self->run_handler(request, req);
           });
-      if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
+      if (!queued) {
+        Reply busy = error_reply("unavailable", "the server is busy: retry later");
+        note_refused(request, busy);
+        finish(request, std::move(busy));
+      }
     } catch (const std::exception& e) {
       finish(request, error_reply("malformed", std::string("cannot read the body: ") + e.what()));
     }
+  }
+
+  // The edge's own refusals go to the security log's counts (written by the store thread).
+  void note_refused(const http_request& request, const Reply& reply) {
+    auto j = nlohmann::json::parse(reply.body.begin(), reply.body.end(), nullptr, false);
+    if (j.is_discarded() || !j.contains("error")) return;
+    note_edge_refusal(ctx_, to_request(request, {}), j["error"].value("code", "?"),
+                      j["error"].value("message", ""));
   }
 
   // On the store thread.
@@ -327,6 +339,7 @@ class Edge : public std::enable_shared_from_this<Edge> {
   // memory) before sending any reply; completing the request's body now stops that read, and
   // "Connection: close" drops the connection with whatever the client still sends.
   void refuse_unread(http_request& request, Reply reply) {
+    note_refused(request, reply);
     reply.headers["Connection"] = "close";
     try {
       request._get_impl()->_complete(
@@ -391,7 +404,8 @@ int serve(const ServeOptions& options) {
   try {
     listener.open().wait();  // not in a handler: start-up may wait
   } catch (const std::exception& e) {
-    throw Error(Errc::io_error, "cannot listen on " + listen.url + ": " + e.what());
+    // A port in use or not ours is a network problem (exit 5, as --help says).
+    throw Error(Errc::network, "cannot listen on " + listen.url + ": " + e.what());
   }
   if (listen.https)
     edge->log(
@@ -420,7 +434,8 @@ int serve(const ServeOptions& options) {
     }
   });
   bool clean = closed.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  edge->stop_store_work();  // the store and `ctx` go when serve() returns
+  edge->stop_store_work();       // the store and `ctx` go when serve() returns
+  flush_security_log(ctx, true);  // the store's thread has stopped: this one owns the store
   if (!clean) {
     edge->log("tongket-server: the listener did not close in 10 s; exiting anyway");
     store.reset();

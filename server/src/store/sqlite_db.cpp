@@ -42,7 +42,7 @@ Db::Db(const std::filesystem::path& file, OpenMode mode) : file_(file) {
                       (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error(mode == OpenMode::existing ? Errc::not_found : Errc::io_error,
+    throw Error(Errc::io_error,
                 msg + (mode == OpenMode::existing ? " (run `tongket-server init` first)" : ""));
   }
   sqlite3_extended_result_codes(db_, 1);
