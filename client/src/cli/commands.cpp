@@ -38,7 +38,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
              std::istream& in) {
   ParsedArgs parsed = parse_args(args, option_specs());
   if (parsed.has("version")) {
-    out << "tongket " << version() << "\n";
+    out << version_text("tongket");
     return 0;
   }
   if (parsed.positional.empty()) {

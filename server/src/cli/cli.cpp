@@ -83,6 +83,17 @@ Review round:
       then from the history, compare it with the signed one, verify the signature of the
       change set that carried it; then list what changed since the last acceptance.
       Exit 6 if anything does not verify.
+
+Operations:
+  tongket-server backup --data DIR --out FILE
+      An online, consistent copy of the store while the server serves (one read
+      transaction), checked (integrity, application id, schema) before it takes the name
+      FILE. An existing FILE is refused. Copy FILE off the machine afterwards.
+  tongket-server restore --data DIR --from FILE
+      With the server stopped: checks FILE, keeps the current store as
+      DIR/tongket-server.db.before-restore-<time>, then puts FILE's content in its place.
+      Clients that synced after the backup re-send what the server lacks (gap) and pull
+      again from the start (cursor_reset): nothing they hold is lost.
   tongket-server --help | --version
 
 Admin commands may run while the server runs.
@@ -108,7 +119,8 @@ const std::map<std::string, bool> kTakesValue = {
     {"--all", false},          {"--help", false},
     {"--version", false},      {"--level", true},
     {"--date", true},          {"--format", true},
-    {"--out", true},           {"--rollup", false}};
+    {"--out", true},           {"--rollup", false},
+    {"--from", true}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -386,6 +398,8 @@ int run(const Args& a, std::ostream& out, std::ostream& err) {
                               need(a, "--unit"), a.flags.count("--rollup") > 0, need(a, "--format"),
                               need(a, "--out"), out);
   if (is({"verify"})) return cli::verify(need(a, "--data"), need(a, "--unit"), out);
+  if (is({"backup"})) return cli::backup(need(a, "--data"), need(a, "--out"), out);
+  if (is({"restore"})) return cli::restore(need(a, "--data"), need(a, "--from"), out);
   std::string cmd;
   for (const auto& s : w) cmd += (cmd.empty() ? "" : " ") + s;
   throw Error(Errc::invalid_argument, "unknown command '" + cmd + "' (see --help)");
@@ -397,7 +411,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   try {
     Args a = parse_args(argc, argv);
     if (a.flags.count("--version")) {
-      out << "tongket-server " << version() << "\n";
+      out << version_text("tongket-server");
       return 0;
     }
     return run(a, out, err);

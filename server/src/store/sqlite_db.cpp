@@ -34,7 +34,8 @@ void Db::fail(std::string_view what, int rc) const {
 }
 
 Db::Db(const std::filesystem::path& file, OpenMode mode) : file_(file) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int flags = (mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+              SQLITE_OPEN_NOMUTEX;
   if (mode == OpenMode::create) flags |= SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {

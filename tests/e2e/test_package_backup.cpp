@@ -1,0 +1,106 @@
+// tongket-server backup / restore with real processes: an online backup of a serving server,
+// checked; a restore refused while the server runs; and after a restore, the clients that
+// synced after the backup bring the server back up to date (gap: they re-send their change
+// sets; cursor_reset: they pull again), so nothing is lost.
+#include <catch2/catch.hpp>
+
+#include "server_fixture.hpp"
+#include "sync_world.hpp"
+
+using namespace tongket;
+using namespace tongket::test;
+using Catch::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kCommuneA = "25489";
+constexpr const char* kCommuneB = "25492";
+
+// A data dir whose store is a copy of `file`, to read it with the server-store readers.
+fs::path as_data_dir(const fs::path& file, const fs::path& dir) {
+  fs::create_directories(dir);
+  fs::copy_file(file, dir / "tongket-server.db");
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("backup while serving, restore, and clients that are ahead catch the server up",
+          "[package][backup]") {
+  SyncServer server;
+  TempDir dir("tongket-backup");
+  SyncClient a(dir.path(), "a"), b(dir.path(), "b");
+  a.init(kCommuneA, "Nguyễn Văn A");
+  b.init(kCommuneB, "Trần Thị B");
+  a.enroll(server, server.token(kCommuneA, "clerk"));
+  b.enroll(server, server.token(kCommuneB, "clerk"));
+  a.set("PL1.4", "2016", "3");
+  a.text("KH.X.1.1", "Xã Tân Lập: trước khi sao lưu.\n");
+  b.set("PL2.1", "2018", "1");
+  a.sync_ok();
+  b.sync_ok();
+
+  // Online: the server keeps running and serving across the backup.
+  const fs::path backup = dir / "backup.db";
+  const ServerData at_backup = server_data(server.data());
+  auto r = server.admin({"backup", "--out", backup.string()});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("integrity ok"));
+  CHECK(server_data(as_data_dir(backup, dir / "check")) == at_backup);
+  // One self-contained file: header bytes 18-19 say rollback journal (1), not WAL (2).
+  CHECK(read_file(backup).at(18) == 1);
+  CHECK_FALSE(fs::exists(backup.string() + "-wal"));
+
+  SECTION("bad requests are refused and change nothing") {
+    auto again = server.admin({"backup", "--out", backup.string()});
+    CHECK(again.exit_code == 2);
+    CHECK_THAT(again.err, Contains("exists"));
+    write_file(dir / "not-a-store.db", "this is not SQLite at all, just text");
+    auto garbage = server.admin({"restore", "--from", (dir / "not-a-store.db").string()});
+    CHECK(garbage.exit_code != 0);
+    CHECK_THAT(garbage.err, Contains("not-a-store.db"));
+    CHECK(server_data(server.data()) == at_backup);
+  }
+
+  // After the backup, both clients write and sync: the server moves ahead of the backup.
+  a.set("PL1.4", "2017", "4");
+  a.text("KH.X.1.1", "Xã Tân Lập: sau khi sao lưu.\n");
+  b.set("PL2.1", "2019", "2");
+  a.sync_ok();
+  b.sync_ok();
+  const ServerData before_restore = server_data(server.data());
+  REQUIRE_FALSE(before_restore == at_backup);
+
+  // A running server holds the store: restore refuses and leaves it as it was.
+  auto busy = server.admin({"restore", "--from", backup.string()});
+  CHECK(busy.exit_code != 0);
+  CHECK_THAT(busy.err, Contains("stop the server first"));
+  CHECK(server_data(server.data()) == before_restore);
+
+  server.kill9();
+  auto restored = server.admin({"restore", "--from", backup.string()});
+  INFO(restored.out << restored.err);
+  REQUIRE(restored.exit_code == 0);
+  CHECK(server_data(server.data()) == at_backup);
+  // The store it replaced is kept, whole.
+  fs::path kept;
+  for (const auto& e : fs::directory_iterator(server.data()))
+    if (e.path().filename().string().find(".before-restore-") != std::string::npos) kept = e.path();
+  REQUIRE_FALSE(kept.empty());
+  CHECK(server_data(as_data_dir(kept, dir / "kept")) == before_restore);
+
+  // The clients are ahead of the restored server; their syncs bring it back. Nothing lost.
+  server.start();
+  for (int round = 0; round < 2; ++round) {
+    a.sync_ok();
+    b.sync_ok();
+  }
+  CHECK(server_values(server.data(), kCommuneA) == a.values());
+  CHECK(server_values(server.data(), kCommuneB) == b.values());
+  CHECK(server_data(server.data()).values == before_restore.values);
+  CHECK(server_integrity_problems(server.data()).empty());
+  CHECK(a.values().at({kCommuneA, "v:PL1.4:2017"}) == 4);
+  CHECK(b.values().at({kCommuneB, "v:PL2.1:2019"}) == 2);
+}
