@@ -1,7 +1,7 @@
 // tongket-server backup / restore with real processes: an online backup of a serving server,
 // checked; a restore refused while the server runs; and after a restore, the clients that
-// synced after the backup bring the server back up to date (gap: they re-send their change
-// sets; cursor_reset: they pull again), so nothing is lost.
+// synced after the backup keep what they hold (cursor_reset: they pull again) and bring the
+// server back up to date with their next edit (gap: they re-send the change sets it lost).
 #include <catch2/catch.hpp>
 
 #include "server_fixture.hpp"
@@ -91,16 +91,29 @@ TEST_CASE("backup while serving, restore, and clients that are ahead catch the s
   REQUIRE_FALSE(kept.empty());
   CHECK(server_data(as_data_dir(kept, dir / "kept")) == before_restore);
 
-  // The clients are ahead of the restored server; their syncs bring it back. Nothing lost.
+  // The clients are ahead of the restored server. A sync with nothing to send meets
+  // cursor_reset (their pull cursors are past the restored log): they pull again from the start
+  // and keep every value they hold.
   server.start();
+  const FieldMap a_held = a.values(), b_held = b.values();
+  a.sync_ok();
+  b.sync_ok();
+  CHECK(a.values() == a_held);
+  CHECK(b.values() == b_held);
+  // Their next edit meets gap (the server expects a change set it lost): they re-send every
+  // change set from there, and the server holds all of it again.
+  a.set("PL1.4", "2018", "5");
+  b.set("PL2.1", "2020", "3");
   for (int round = 0; round < 2; ++round) {
     a.sync_ok();
     b.sync_ok();
   }
   CHECK(server_values(server.data(), kCommuneA) == a.values());
   CHECK(server_values(server.data(), kCommuneB) == b.values());
-  CHECK(server_data(server.data()).values == before_restore.values);
+  FieldMap expected = before_restore.values;
+  expected[{kCommuneA, "v:PL1.4:2018"}] = 5;
+  expected[{kCommuneB, "v:PL2.1:2020"}] = 3;
+  CHECK(server_data(server.data()).values == expected);
+  CHECK(server_data(server.data()).change_sets == before_restore.change_sets + 2);
   CHECK(server_integrity_problems(server.data()).empty());
-  CHECK(a.values().at({kCommuneA, "v:PL1.4:2017"}) == 4);
-  CHECK(b.values().at({kCommuneB, "v:PL2.1:2019"}) == 2);
 }
