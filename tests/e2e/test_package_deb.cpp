@@ -3,6 +3,8 @@
 // from there with no TONGKET_DATA (they find their data relative to themselves). The systemd
 // units are checked with systemd-analyze verify; an upgrade from the previous schema keeps
 // every value.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -46,7 +48,12 @@ class Unpacked {
     ProcessOptions o;
     o.cwd = build;
     o.timeout = std::chrono::minutes(5);
+    // One cpack at a time per build tree (ctest -j2): both write its install manifests.
+    int lock = ::open((build / ".cpack-test.lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    REQUIRE(lock >= 0);
+    REQUIRE(::flock(lock, LOCK_EX) == 0);
     auto r = run({tool("cpack"), "-G", "DEB", "-B", (dir_ / "cpack").string()}, o);
+    ::close(lock);  // releases the lock
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     for (const char* name : {"tongket", "tongket-server"}) {
