@@ -49,7 +49,8 @@ fi
 # Windows: the other half of issue 12, built by installer/windows/.
 win=$root/installer/windows/package.sh
 if [ -x "$win" ] && command -v x86_64-w64-mingw32-g++ >/dev/null; then
-  "$win" "$dist"
+  # It cross-builds the client (build-client.sh; the MinGW library prefix is reused) first.
+  TONGKET_DIST="$dist" "$win"
 elif [ ! -x "$win" ]; then
   echo "package: Windows packages skipped: $win does not exist yet" >&2
 else

@@ -1,8 +1,10 @@
 // tongket-server backup / restore with real processes: an online backup of a serving server,
 // checked; a restore refused while the server runs; and after a restore, the clients that
-// synced after the backup bring the server back up to date (gap: they re-send their change
-// sets; cursor_reset: they pull again), so nothing is lost.
+// synced after the backup keep what they hold (cursor_reset: they pull again) and bring the
+// server back up to date with their next edit (gap: they re-send the change sets it lost).
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "server_fixture.hpp"
 #include "sync_world.hpp"
@@ -91,16 +93,73 @@ TEST_CASE("backup while serving, restore, and clients that are ahead catch the s
   REQUIRE_FALSE(kept.empty());
   CHECK(server_data(as_data_dir(kept, dir / "kept")) == before_restore);
 
-  // The clients are ahead of the restored server; their syncs bring it back. Nothing lost.
+  // The clients are ahead of the restored server. A sync with nothing to send meets
+  // cursor_reset (their pull cursors are past the restored log): they pull again from the start
+  // and keep every value they hold.
   server.start();
+  const FieldMap a_held = a.values(), b_held = b.values();
+  a.sync_ok();
+  b.sync_ok();
+  CHECK(a.values() == a_held);
+  CHECK(b.values() == b_held);
+  // Their next edit meets gap (the server expects a change set it lost): they re-send every
+  // change set from there, and the server holds all of it again.
+  a.set("PL1.4", "2018", "5");
+  b.set("PL2.1", "2020", "3");
   for (int round = 0; round < 2; ++round) {
     a.sync_ok();
     b.sync_ok();
   }
   CHECK(server_values(server.data(), kCommuneA) == a.values());
   CHECK(server_values(server.data(), kCommuneB) == b.values());
-  CHECK(server_data(server.data()).values == before_restore.values);
+  FieldMap expected = before_restore.values;
+  expected[{kCommuneA, "v:PL1.4:2018"}] = 5;
+  expected[{kCommuneB, "v:PL2.1:2020"}] = 3;
+  CHECK(server_data(server.data()).values == expected);
+  CHECK(server_data(server.data()).change_sets == before_restore.change_sets + 2);
   CHECK(server_integrity_problems(server.data()).empty());
-  CHECK(a.values().at({kCommuneA, "v:PL1.4:2017"}) == 4);
-  CHECK(b.values().at({kCommuneB, "v:PL2.1:2019"}) == 2);
+}
+
+TEST_CASE("backups taken while a client keeps pushing are each one consistent state",
+          "[package][backup]") {
+  SyncServer server;
+  TempDir dir("tongket-backup-busy");
+  SyncClient a(dir.path(), "a");
+  a.init(kCommuneA, "Nguyễn Văn A");
+  a.enroll(server, server.token(kCommuneA, "clerk"));
+
+  // The writer: edit and sync, again and again, in the background (no Catch macros in a
+  // thread: it only records what happened).
+  std::atomic<bool> done{false};
+  std::vector<int> exit_codes;
+  std::thread writer([&] {
+    for (int i = 1; i <= 12; ++i) {
+      exit_codes.push_back(a.run({"set", "PL1.4", "2016", std::to_string(i)}).exit_code);
+      exit_codes.push_back(a.sync().exit_code);
+    }
+    done = true;
+  });
+  std::vector<fs::path> backups;
+  while (!done || backups.empty()) {
+    backups.push_back(dir / ("busy-" + std::to_string(backups.size()) + ".db"));
+    auto r = server.admin({"backup", "--out", backups.back().string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+  }
+  writer.join();
+  for (int code : exit_codes) CHECK(code == 0);
+
+  // Every copy is a state the server was in after some commit: whole change sets, a log
+  // whose running hash chains, device heads that are their last change sets.
+  std::int64_t last_change_sets = -1;
+  for (std::size_t i = 0; i < backups.size(); ++i) {
+    auto copy = as_data_dir(backups[i], dir / ("copy-" + std::to_string(i)));
+    INFO(backups[i]);
+    CHECK(server_integrity_problems(copy).empty());
+    auto change_sets = server_data(copy).change_sets;
+    CHECK(change_sets >= last_change_sets);  // taken one after the other
+    last_change_sets = change_sets;
+  }
+  CHECK(server_data(server.data()).change_sets >= last_change_sets);
+  CHECK(server_values(server.data(), kCommuneA).at({kCommuneA, "v:PL1.4:2016"}) == 12);
 }
