@@ -25,7 +25,7 @@ struct Request {
   // Where the request came from, as the HTTP edge knows it: the peer address, or behind the
   // production proxy the client address it passes. For the security log and rate limits only;
   // never trusted for authentication. Empty when unknown.
-  std::string source;
+  std::string source = {};  // a default: aggregate initialisers may leave it out
 };
 
 struct Reply {
