@@ -262,7 +262,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "behind nginx: oversized heads and bodies are refused unread; the client address "
+    "behind nginx: oversized heads and bodies are refused unread, the client address "
     "comes from nginx",
     "[e2e][edge]") {
   SyncServer server({"--max-body", "65536"});
