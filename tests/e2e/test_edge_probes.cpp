@@ -190,7 +190,7 @@ TEST_CASE(
     "syncs go on",
     "[e2e][edge]") {
   // A short head time-out so that the 300 slow heads are dropped by nginx within seconds.
-  SyncServer server(SyncServer::Layout::behind_nginx, {}, {"HEADER_TIMEOUT=3"});
+  SyncServer server(SyncServer::Layout::behind_nginx, {}, {"HEADER_TIMEOUT=6"});
   TempDir dir("tongket-edge-probes");
   SyncClient a(dir.path(), "commune-a");
   SyncClient b(dir.path(), "commune-b");
