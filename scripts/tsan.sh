@@ -32,7 +32,7 @@ mkdir -p "$reports"
 export TONGKET_TEST_SERVER_BIN="$root/build-tsan/server/tongket-server"
 # Reports go to files (a server killed by a test still leaves them); exitcode=0 so that a
 # report never changes the server's exit code under test, the files decide instead.
-export TSAN_OPTIONS="log_path=$reports/tsan exitcode=0 second_deadlock_stack=1 suppressions=$root/scripts/tsan.supp"
+export TSAN_OPTIONS="log_path=$reports/tsan exitcode=0 second_deadlock_stack=1"
 # GCC 12's TSan cannot map its shadow memory with the kernel's higher ASLR entropy: run the
 # tests without address randomisation when setarch can do that.
 run=()
