@@ -94,18 +94,14 @@ struct Args {
 };
 
 const std::map<std::string, bool> kTakesValue = {
-    {"--data", true},          {"--listen", true},
-    {"--cert", true},          {"--key", true},
-    {"--max-body", true},      {"--threads", true},
-    {"--unit", true},          {"--role", true},
-    {"--ttl-hours", true},     {"--device", true},
-    {"--units", true},         {"--template", true},
-    {"--limit", true},         {"--body-timeout", true},
-    {"--drain-timeout", true}, {"--insecure-http", false},
-    {"--all", false},          {"--help", false},
-    {"--version", false},      {"--level", true},
-    {"--date", true},          {"--format", true},
-    {"--out", true},           {"--rollup", false}};
+    {"--data", true},   {"--listen", true},       {"--cert", true},
+    {"--key", true},    {"--max-body", true},     {"--threads", true},
+    {"--unit", true},   {"--role", true},         {"--ttl-hours", true},
+    {"--device", true}, {"--units", true},        {"--template", true},
+    {"--limit", true},  {"--body-timeout", true}, {"--insecure-http", false},
+    {"--all", false},   {"--help", false},        {"--version", false},
+    {"--level", true},  {"--date", true},         {"--format", true},
+    {"--out", true},    {"--rollup", false},      {"--drain-timeout", true}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
