@@ -55,7 +55,7 @@ bool tls12_handshake(int port, const std::filesystem::path& ca, const char* ciph
 
 }  // namespace
 
-TEST_CASE("tongket-server's own TLS: development only, said on start; no TLS 1.2 CBC suite",
+TEST_CASE("tongket-server's own TLS: development only, said on start, no TLS 1.2 CBC suite",
           "[server][e2e][edge]") {
   ServerSetup setup;
   const int port = free_port();

@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
+#include <iostream>
 #include <map>
 #include <thread>
 
@@ -189,7 +190,7 @@ TEST_CASE(
     "syncs go on",
     "[e2e][edge]") {
   // A short head time-out so that the 300 slow heads are dropped by nginx within seconds.
-  SyncServer server(SyncServer::Layout::behind_nginx, {}, {"HEADER_TIMEOUT=3"});
+  SyncServer server(SyncServer::Layout::behind_nginx, {}, {"HEADER_TIMEOUT=6"});
   TempDir dir("tongket-edge-probes");
   SyncClient a(dir.path(), "commune-a");
   SyncClient b(dir.path(), "commune-b");
@@ -243,24 +244,29 @@ TEST_CASE(
        << describe(names, held) << "after:\n"
        << describe(names, after));
   CHECK(settled);
-  // The slow heads did hold connections in nginx (the probe reached it)...
-  std::size_t held_fds = 0, base_fds = 0;
-  for (const auto& [pid, use] : held) held_fds += use.fds;
-  for (const auto& [pid, use] : baseline) base_fds += use.fds;
-  CHECK(held_fds >= base_fds + 300);
+  // The figures for docs/security.md.
+  std::cout << "edge probes through nginx\nbaseline:\n"
+            << describe(names, baseline) << "with 300 slow heads held:\n"
+            << describe(names, held) << "after:\n"
+            << describe(names, after) << std::flush;
+  // The slow heads did hold connections in nginx's worker (the probe reached it)...
+  std::size_t held_by_workers = 0;
+  for (const auto& [pid, use] : held)
+    if (names.at(pid) == "nginx worker") held_by_workers += use.fds;
+  CHECK(held_by_workers >= 300);
   // ...and none of it reached tongket-server: only the syncs' requests are in its log.
-  CHECK_THAT(server.log(), !Contains("edge-probe-slow"));
+  CHECK_THAT(server.server_log(), !Contains("edge-probe-slow"));
   // A last sync after all of it.
   a.set("PL1.4", "2019", "6");
   a.sync_ok();
 }
 
 TEST_CASE(
-    "behind nginx: oversized heads and bodies are refused unread; the client address "
+    "behind nginx: oversized heads and bodies are refused unread, the client address "
     "comes from nginx",
     "[e2e][edge]") {
   SyncServer server({"--max-body", "65536"});
-  auto served = [&](const std::string& what) { return count_of(server.log(), what); };
+  auto served = [&](const std::string& what) { return count_of(server.server_log(), what); };
 
   // A control: an ordinary request reaches tongket-server and shows in its log.
   HttpRequest control;

@@ -97,6 +97,10 @@ pid_t SyncServer::pid() const {
   return process_ ? process_->pid() : -1;
 }
 
+std::string SyncServer::server_log() const {
+  return process_ ? process_->log() : std::string();
+}
+
 std::string SyncServer::log() const {
   std::string out = process_ ? process_->log() : std::string();
   if (nginx_) out += "\n-- nginx error log:\n" + nginx_->error_log();

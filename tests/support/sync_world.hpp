@@ -58,8 +58,9 @@ class SyncServer {
   }
   // `tongket-server <args> --data <its data dir>` (an admin command), run to its end.
   ProcessResult admin(std::vector<std::string> args) const;
-  pid_t pid() const;        // tongket-server's
-  std::string log() const;  // tongket-server's output, then nginx's error log
+  pid_t pid() const;               // tongket-server's
+  std::string log() const;         // tongket-server's output, then nginx's error log
+  std::string server_log() const;  // tongket-server's output only (what reached it)
   NginxProcess* nginx() const { return nginx_.get(); }  // null with Layout::own_tls
 
  private:

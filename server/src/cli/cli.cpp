@@ -38,7 +38,7 @@ Usage:
                        [--insecure-http] [--max-body BYTES] [--threads N]
                        [--body-timeout SECONDS] [--drain-timeout SECONDS]
       Serve the sync protocol until SIGTERM/SIGINT (then drain and exit 0).
-      Production: --insecure-http --listen http://127.0.0.1:8080 behind nginx
+      Production: --insecure-http --listen http://127.0.0.1:8443 behind nginx
       (deploy/nginx/tongket.conf; scripts/serve.sh runs both). GET /healthz: 200 "ok".
       --listen      default https://127.0.0.1:8443 (own TLS: development and tests only)
       --cert/--key  PEM certificate chain and key (default DIR/server.pem, DIR/server-key.pem);

@@ -131,10 +131,11 @@ class BodyWatchdog {
   std::thread thread_;
 };
 
-// The HTTP edge. Shared (enable_shared_from_this): every reply continuation and body read
-// holds it, so one that completes after serve() gave up draining and returned still finds it
-// (and its executor) alive. `ctx` is used only by jobs on the executor, which serve() stops
-// before the context goes.
+// The HTTP edge. Shared (enable_shared_from_this): body reads and store jobs hold it, and
+// reply continuations hold its in-flight count, so whatever completes after serve() gave up
+// draining and returned still finds what it touches alive. `ctx` is used only by jobs on the
+// executor, which serve() stops (and joins) before the context goes, so the executor thread
+// never drops the last reference; the body watchdog's thread never takes one.
 class Edge : public std::enable_shared_from_this<Edge> {
  public:
   Edge(ServeOptions options, bool behind_proxy, HandlerContext& ctx)
@@ -160,7 +161,7 @@ class Edge : public std::enable_shared_from_this<Edge> {
 
   // Called on a listener thread: must not block.
   void on_request(http_request request) {
-    in_flight_.fetch_add(1);
+    in_flight_->fetch_add(1);
     try {
       accept(request);
     } catch (const std::exception& e) {
@@ -174,10 +175,10 @@ class Edge : public std::enable_shared_from_this<Edge> {
   void drain_and_wait(std::chrono::seconds limit) {
     draining_.store(true);
     auto until = std::chrono::steady_clock::now() + limit;
-    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < until)
+    while (in_flight_->load() > 0 && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (in_flight_.load() > 0)
-      log("tongket-server: " + std::to_string(in_flight_.load()) +
+    if (in_flight_->load() > 0)
+      log("tongket-server: " + std::to_string(in_flight_->load()) +
           " request(s) still running after the drain period; closing anyway");
   }
 
@@ -319,19 +320,21 @@ class Edge : public std::enable_shared_from_this<Edge> {
     return resp;
   }
 
+  // The reply's continuation holds the in-flight count only (not the edge): it may run on
+  // any thread, after serve() returned, and must never be the one that destroys the edge.
   void finish(http_request request, Reply reply) {
     try {
       request.reply(to_response(std::move(reply)))
-          .then([self = shared_from_this()](pplx::task<void> sent) {
+          .then([in_flight = in_flight_](pplx::task<void> sent) {
             try {
               sent.get();
             } catch (...) {
               // The client went away: nothing to tell it.
             }
-            self->in_flight_.fetch_sub(1);
+            in_flight->fetch_sub(1);
           });
     } catch (...) {
-      in_flight_.fetch_sub(1);  // already answered, or the connection is gone
+      in_flight_->fetch_sub(1);  // already answered, or the connection is gone
     }
   }
 
@@ -354,7 +357,7 @@ class Edge : public std::enable_shared_from_this<Edge> {
   const bool behind_proxy_;
   HandlerContext& ctx_;
   std::shared_ptr<StoreExecutor> executor_;
-  std::atomic<int> in_flight_{0};
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> draining_{false};
   std::mutex log_mutex_;
   BodyWatchdog watchdog_;  // last: its thread stops before the rest goes
