@@ -15,6 +15,7 @@
 
 #include "http/store_executor.hpp"
 #include "http/tls.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/server/http_server.hpp"
@@ -209,11 +210,13 @@ class Edge {
           auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - start)
                         .count();
-          log(req.method + " " + req.path + " " + std::to_string(reply.status) + " " +
-              std::to_string(ms) + "ms" +
+          // Method, path and header are the client's bytes: escaped for the admin's terminal.
+          log(printable(req.method.substr(0, 16) + " " + req.path.substr(0, 200)) + " " +
+              std::to_string(reply.status) + " " + std::to_string(ms) + "ms" +
               (header(req, "X-Tongket-Device").empty()
                    ? ""
-                   : " device=" + header(req, "X-Tongket-Device").substr(0, 64)));
+                   : " device=" + printable(header(req, "X-Tongket-Device").substr(0, 64))) +
+              (req.source.empty() ? "" : " from " + printable(req.source.substr(0, 64))));
           finish(request, std::move(reply));
         });
         if (!queued) {
