@@ -3,6 +3,7 @@
 // codes `tongket-server --help` documents.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -159,4 +160,34 @@ TEST_CASE("tongket-server exit codes agree with --help", "[server][cli]") {
                  "clerk"})
               .exit_code == 2);
   }
+}
+
+TEST_CASE("the running server logs client text escaped and records the client address",
+          "[server][security]") {
+  ServerFixture f;
+  TempDir logs("tongket-server-log");
+  const std::string base = "http://127.0.0.1:" + std::to_string(free_port());
+  ServerProcess server({"serve", "--data", f.data_dir().string(), "--insecure-http", "--listen",
+                        base, "--max-body", "1024"},
+                       logs / "server.log");
+  INFO(server.log());
+  REQUIRE(wait_until_serving(base, {}, std::chrono::seconds(15)));
+  HttpRequest r;
+  r.url = base + sync::kPathPull;
+  r.headers = {{sync::kHeaderDevice, "dev\x1b[2J\x1b]0;owned\x07"},
+               {sync::kHeaderCounter, "1"},
+               {sync::kHeaderSignature, "AAAA"}};
+  REQUIRE(http(r).status == 401);
+  // Refused at the edge, unread: counted, written by the store's thread at shutdown.
+  HttpRequest big;
+  big.url = base + sync::kPathPush;
+  big.body.assign(5000, 'x');
+  for (int i = 0; i < 3; ++i) REQUIRE(http(big).status == 413);
+  REQUIRE(server.stop(SIGTERM, std::chrono::seconds(20)) == 0);
+  const std::string log = server.log();
+  CHECK(log.find('\x1b') == std::string::npos);
+  CHECK_THAT(log, Contains("device=dev\\x1b[2J\\x1b]0;owned\\x07"));
+  auto refusals = admin({"refusals", "--data", f.data_dir().string()});
+  CHECK_THAT(refusals.out, Contains("unauthorized  from 127.0.0.1"));
+  CHECK_THAT(refusals.out, Contains("POST /v1/push  too_large  from 127.0.0.1  device -  x3"));
 }

@@ -1,6 +1,7 @@
 // The security log (docs/security.md): refusals aggregated per source and kind with an injected
 // clock, the HTTP edge's refusals counted, the table bounded, failed enrollments rate-limited
 // per source. Through the real handlers and a real SQLite store.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "server_fixture.hpp"
@@ -90,10 +91,20 @@ TEST_CASE("security log: refusals at the HTTP edge are counted, written by the s
   for (int i = 0; i < 5; ++i)
     server::note_edge_refusal(f.ctx(), big, "too_large", "the body is over the limit");
   server::note_edge_refusal(f.ctx(), big, "request_timeout", "the body did not arrive");
+  // Paths the client made up count under one key.
+  for (int i = 0; i < 50; ++i)
+    server::note_edge_refusal(f.ctx(), {"POST", "/x/" + std::to_string(i), {}, {}, "192.0.2.5"},
+                              "length_required", "send a Content-Length");
   CHECK(f.store().refusals(10).empty());  // the edge's threads never write
   server::flush_security_log(f.ctx(), true);
   auto rows = f.store().refusals(10);
-  REQUIRE(rows.size() == 2);
+  REQUIRE(rows.size() == 3);
+  auto other = std::find_if(rows.begin(), rows.end(),
+                            [](const auto& r) { return r.endpoint == "POST (other path)"; });
+  REQUIRE(other != rows.end());
+  CHECK(other->count == 50);
+  CHECK(other->code == "length_required");
+  rows.erase(other);
   for (const auto& r : rows) {
     CHECK(r.source == "192.0.2.5");
     CHECK(r.endpoint == "POST /v1/push");

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/terminal_text.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/hierarchy.hpp"
 #include "tongket/paths.hpp"
@@ -201,7 +201,7 @@ std::string shorten(std::string s, std::size_t n) {
 
 // Untrusted text for the terminal: shortened, then every control character escaped.
 std::string shown(const std::string& s, std::size_t n = 200) {
-  return cli::printable(shorten(s, n));
+  return printable(shorten(s, n));
 }
 
 int cmd_init(const Args& a, std::ostream& out) {

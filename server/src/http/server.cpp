@@ -16,6 +16,7 @@
 #include "http/client_source.hpp"
 #include "http/store_executor.hpp"
 #include "http/tls.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/server/http_server.hpp"
@@ -258,10 +259,12 @@ class Edge : public std::enable_shared_from_this<Edge> {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - start)
                   .count();
+    // Method, path, header and source are the client's bytes: escaped for the admin's terminal.
     std::string device = header(req, "X-Tongket-Device").substr(0, 64);
-    log(req.method + " " + req.path + " " + std::to_string(reply.status) + " " +
-        std::to_string(ms) + "ms source=" + req.source +
-        (device.empty() ? "" : " device=" + device));
+    log(printable(req.method.substr(0, 16) + " " + req.path.substr(0, 200)) + " " +
+        std::to_string(reply.status) + " " + std::to_string(ms) +
+        "ms source=" + printable(req.source.substr(0, 64)) +
+        (device.empty() ? "" : " device=" + printable(device)));
     finish(request, without_internals(std::move(reply)));
   }
 
@@ -437,7 +440,7 @@ int serve(const ServeOptions& options) {
     }
   });
   bool clean = closed.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  edge->stop_store_work();       // the store and `ctx` go when serve() returns
+  edge->stop_store_work();        // the store and `ctx` go when serve() returns
   flush_security_log(ctx, true);  // the store's thread has stopped: this one owns the store
   if (!clean) {
     edge->log("tongket-server: the listener did not close in 10 s; exiting anyway");

@@ -1,11 +1,18 @@
 // The protocol's side of the security log: edge refusals, flushing, the enrollment limit.
 #include "protocol/internal.hpp"
+#include "tongket/sync/messages.hpp"
 
 namespace tongket::server {
 
 void note_edge_refusal(HandlerContext& ctx, const Request& request, const std::string& code,
                        const std::string& message) {
-  ctx.security->note_counted(detail::refusal_of(ctx, request, "", code, message));
+  // The path is the client's choice: one key for every path that is not an endpoint, so
+  // random paths cannot make a key (and a row) each.
+  Request known{request.method.substr(0, 8), request.path, {}, {}, request.source};
+  if (known.path != sync::kPathEnroll && known.path != sync::kPathPush &&
+      known.path != sync::kPathPull && known.path != "/v1/status")
+    known.path = "(other path)";
+  ctx.security->note_counted(detail::refusal_of(ctx, known, "", code, message));
 }
 
 void flush_security_log(HandlerContext& ctx, bool all) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-namespace tongket::server::cli {
+namespace tongket::server {
 
 std::string printable(std::string_view text);
 
-}  // namespace tongket::server::cli
+}  // namespace tongket::server

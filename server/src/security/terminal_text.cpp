@@ -1,9 +1,9 @@
-#include "cli/terminal_text.hpp"
+#include "security/terminal_text.hpp"
 
 #include <cstdint>
 #include <cstdio>
 
-namespace tongket::server::cli {
+namespace tongket::server {
 
 namespace {
 
@@ -76,4 +76,4 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-}  // namespace tongket::server::cli
+}  // namespace tongket::server
