@@ -68,12 +68,11 @@ void SecurityLog::flush(Store& store, std::int64_t now_ms, bool all) {
       }
     }
   }
-  for (const auto& row : rows) {
-    try {
-      store.log_refusal(row);
-    } catch (const std::exception&) {
-      // A busy or full store: the counts are lost, the service goes on.
-    }
+  if (rows.empty()) return;
+  try {
+    store.log_refusals(rows);  // one commit for the window's rows
+  } catch (const std::exception&) {
+    // A busy or full store: the counts are lost, the service goes on.
   }
 }
 

@@ -442,6 +442,13 @@ class SqliteStore final : public Store {
     trim->run();
   }
 
+  void log_refusals(const std::vector<Refusal>& rows) override {
+    if (depth_ > 0) return Store::log_refusals(rows);  // inside a write: it joins that one
+    sqlite::Transaction txn(db_);
+    for (const auto& r : rows) log_refusal(r);
+    txn.commit();
+  }
+
   std::vector<Refusal> refusals(std::size_t limit) override {
     Query q(
         stmt("SELECT at_ms, device, endpoint, code, message, cs_seq, source, count, last_ms "

@@ -264,6 +264,10 @@ class Store {
   // Security log: one row (a refusal, or an aggregate of several with its count), in its own
   // small transaction; keeps only the newest kMaxRefusalRows rows.
   virtual void log_refusal(const Refusal& refusal) = 0;
+  // Several rows at once (the security log's flush): one transaction where the store can.
+  virtual void log_refusals(const std::vector<Refusal>& rows) {
+    for (const auto& r : rows) log_refusal(r);
+  }
   // The newest rows first.
   virtual std::vector<Refusal> refusals(std::size_t limit) = 0;
 
