@@ -144,6 +144,7 @@ class CommuneRound(unittest.TestCase):
         d = self.driver
         d.get(self.ui.url)  # the printed URL: token -> cookie -> clean URL
         self.wait.until(lambda d: "token=" not in d.current_url)
+        self.wait.until(lambda d: d.execute_script("return document.body.dataset.page") == "khoi-tao")
         self.shot("01-khoi-tao")
         self.find("#unit-search").send_keys("tan lap")  # without diacritics
         self.click(f'input[name="unit"][value="{COMMUNE}"]')
@@ -199,6 +200,8 @@ class CommuneRound(unittest.TestCase):
                     self.type_cell(name, values[indicator])
                     self.assertIn("saved", self.cell_state(name), f"{name}: {self.cell_message(name)}")
             if appendix == "PL3":
+                self.shot("04b-phu-luc-3-dan-khoi")
+                d.execute_script("window.scrollTo(0, 0)")
                 self.shot("04-phu-luc-3")
         self.assertEqual(self.stored("PL1.4", "2016"), "1")
         self.assertEqual(self.stored("PL2.1", years[-1]), str(len(years) - 1 + 3))
@@ -219,6 +222,7 @@ class CommuneRound(unittest.TestCase):
             area.send_keys(f"Nội dung mục {section} của xã Tân Lập.")
             d.execute_script("arguments[0].blur()", area)  # leaving the box saves it
             self.wait.until(lambda d: "Đã lưu" in area.find_element(By.XPATH, "following-sibling::div[@class='section-msg']").text)
+        d.execute_script("window.scrollTo(0, 0)")
         self.shot("06-thuyet-minh")
         self.assertIn("kế hoạch cải cách", tongket(self.store, "text", "get", sections[0]).stdout)
 
@@ -253,17 +257,35 @@ class CommuneRound(unittest.TestCase):
         self.open("#/tong-quan")
         self.assertIn("xem lại số PAKN", self.find("#reviewer-comment").text)
         self.shot("12-bi-tra-lai")
+
+        # A second laptop of the commune edits the same cell first: a conflict, settled here.
+        other = os.path.join(self.dir, "xa-may-2.db")
+        tongket(other, "init", "--unit", COMMUNE, "--author", "Máy thứ hai")
+        tongket(other, "enroll", "--server", self.server.url, "--ca", self.server.ca,
+                "--token", self.server.token(COMMUNE, "clerk"))
+        tongket(other, "sync")
+        tongket(other, "set", "PL3.6.a", years[-1], "30")
+        tongket(other, "sync")
         self.open("#/phu-luc/PL3")
+        self.type_cell(f"PL3.6.a@{years[-1]}", 31)
         self.type_cell(f"PL3.6.c@{years[-1]}", 12)
         self.assertIn("saved", self.cell_state(f"PL3.6.c@{years[-1]}"))
+        self.sync_in_browser()
+        self.open("#/xung-dot")
+        self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".conflict"))
+        self.shot("13-xung-dot")
+        sides = d.find_elements(By.CSS_SELECTOR, ".conflict .side")
+        self.assertEqual(sorted(s.find_element(By.CSS_SELECTOR, ".value").text for s in sides), ["30", "31"])
+        [mine] = [s for s in sides if s.find_element(By.CSS_SELECTOR, ".value").text == "31"]
+        mine.find_element(By.TAG_NAME, "button").click()
+        self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "main .notice.ok"))
+        self.assertEqual(self.stored("PL3.6.a", years[-1]), "31")
         self.submit(None)
         self.sync_in_browser()
         tongket(self.district, "sync")
         self.assertIn(COMMUNE, tongket(self.district, "review", "pending").stdout)
         self.assertEqual(tongket(self.district, "get", "PL3.6.c", years[-1], "--unit", COMMUNE).stdout.strip(), "12")
-
-        self.open("#/xung-dot")
-        self.shot("13-xung-dot")
+        self.assertEqual(tongket(self.district, "get", "PL3.6.a", years[-1], "--unit", COMMUNE).stdout.strip(), "31")
         # An export downloads.
         self.open("#/tong-quan")
         self.click("#export-docx")

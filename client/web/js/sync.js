@@ -58,8 +58,9 @@ export async function conflictsPage(main) {
     try {
       await post('conflicts/' + conflict.id, { keep });
       markSaved('Đã chọn giá trị');
-      await app.refresh();
-      await conflictsPage(main);
+      const kept = keep === 'current' ? conflict.current.value : conflict.other.value;
+      document.getElementById('conflict-' + conflict.id).replaceWith(notice('ok',
+        `${conflict.label || conflict.field}: đã giữ giá trị ${kept || '(trống)'}. Lựa chọn sẽ được gửi ở lần đồng bộ sau.`));
     } catch (error) {
       clear(message, notice('error', error.message));
     }

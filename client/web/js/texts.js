@@ -29,7 +29,7 @@ function sectionBlock(section) {
       clear(message, notice('error', 'Chưa lưu: ' + error.message));
     }
   });
-  const file = h('input', { type: 'file', accept: '.docx,.txt', name: 'file@' + section.id, disabled: !section.editable });
+  const file = h('input', { type: 'file', accept: '.docx,.txt', name: 'file@' + section.id, class: 'hidden-file', disabled: !section.editable });
   file.addEventListener('change', async () => {
     if (!file.files.length) return;
     const data = new FormData();
@@ -52,5 +52,7 @@ function sectionBlock(section) {
     h('h3', { class: 'section-heading' }, `${section.number} ${section.heading}`),
     section.guidance.length ? h('ul', { class: 'guidance' }, section.guidance.map((g) => h('li', {}, g))) : '',
     section.editable || section.text ? [area,
-      section.editable ? h('label', { class: 'import' }, 'Nhập từ tệp Word/.txt: ', file) : '', message] : '');
+      // The browser's own file button speaks the browser's language: a Vietnamese one instead.
+      section.editable ? h('label', { class: 'import button secondary' }, file, 'Nhập từ tệp Word (.docx) hoặc văn bản (.txt)…') : '',
+      message] : '');
 }
