@@ -38,8 +38,8 @@
 namespace tongket::client {
 
 struct WorkspaceOptions {
-  std::filesystem::path store;        // the store file (the CLI: --store / $TONGKET_STORE)
-  Language language = Language::vi;   // of every message the Workspace returns or throws
+  std::filesystem::path store;       // the store file (the CLI: --store / $TONGKET_STORE)
+  Language language = Language::vi;  // of every message the Workspace returns or throws
   // Milliseconds since 1970 for the clock (HLC) and deadlines; tests inject one. Empty: system.
   std::function<std::uint64_t()> clock;
 };
@@ -55,10 +55,13 @@ struct UnitChoice {  // a unit found by name, for the first run
 
 struct UnitInfo {
   std::string code, name, level;  // level as in UnitChoice
-  std::string level_label;        // "Cấp xã"
-  std::string author;             // remembered at init; may be empty
-  std::string department;         // "SNV" for "72-SNV"; empty otherwise
-  bool is_store_unit = true;      // false when a reviewer selected a unit below
+  std::string description;  // with the units above: "Xã Tân Lập (Huyện Tân Biên, ...)"
+  std::string template_id;  // "cchc-2011-2020"
+  int template_version = 0;
+  std::string level_label;    // "Cấp xã"
+  std::string author;         // remembered at init; may be empty
+  std::string department;     // "SNV" for "72-SNV"; empty otherwise
+  bool is_store_unit = true;  // false when a reviewer selected a unit below
 };
 
 struct Progress {
@@ -67,13 +70,13 @@ struct Progress {
 };
 
 struct PartInfo {
-  std::string id;     // "PL3", or a section id "P1.II.2.1.a"
-  std::string kind;   // "appendix", "section", "table", "goals"
-  std::string number; // as printed ("I", "1.", "a)"), sections only
-  std::string title;  // official title or heading
-  int depth = 0;      // sections: nesting under their headings
+  std::string id;        // "PL3", or a section id "P1.II.2.1.a"
+  std::string kind;      // "appendix", "section", "table", "goals"
+  std::string number;    // as printed ("I", "1.", "a)"), sections only
+  std::string title;     // official title or heading
+  int depth = 0;         // sections: nesting under their headings
   bool writable = true;  // false for a heading that only groups others
-  Progress progress;  // cells (appendix), 0/1 (section), rows (table), goals assessed
+  Progress progress;     // cells (appendix), 0/1 (section), rows (table), goals assessed
 };
 
 // ---- appendix forms ----
@@ -91,6 +94,7 @@ struct FormCell {
   bool editable = false;  // present, filled by this unit, and the report is not locked
   std::string text;       // as shown: "12", "45,5" (decimal comma); empty when empty
   std::optional<double> number;
+  std::size_t missing = 0;  // roll-up: units that fill the row and have no value yet
 };
 
 struct FormRow {
@@ -99,7 +103,7 @@ struct FormRow {
   std::string label;  // official label, verbatim
   std::string type;   // "count", "percentage", "flag", "ratio", "text", "heading"
   int depth = 0;
-  std::string hint;   // the template's filling note for the row, if any
+  std::string hint;  // the template's filling note for the row, if any
   // false: greyed, this unit does not fill it; `filled_by` says who does (a level or a Sở).
   bool fills = true;
   std::string filled_by;
@@ -134,9 +138,16 @@ struct CellInput {
   std::string text;  // as typed or pasted: "12", "45,5", "" clears
 };
 
+struct CellChange {
+  std::string field;  // "PL3.6.a@2019"
+  std::string indicator, period;
+  std::string before, after;  // as shown ("45,5"); empty when empty
+};
+
 struct SaveResult {
   std::size_t changed = 0, unchanged = 0;
-  std::vector<Problem> problems;  // validation findings after the write (rules between values)
+  std::vector<CellChange> changes;  // what changed (what would, for a dry run)
+  std::vector<Problem> problems;    // validation findings after the write (rules between values)
 };
 
 // Thrown by set_values / import_csv: nothing was written; `problems` names every bad cell.
@@ -177,9 +188,17 @@ struct GoalRow {
 
 // ---- submission and review ----
 
-struct Completeness {  // what a submission would send
+struct Completeness {             // what a submission would send
   std::vector<Problem> errors;    // block the submission (validation errors)
   std::vector<Problem> warnings;  // empty rows, empty sections, rule warnings: need a reason
+};
+
+struct SubmitResult {
+  std::string unit_label;  // "Xã Tân Lập (25459)"
+  std::size_t fields = 0;  // how many fields the signed digest covers
+  std::string digest;      // hex
+  std::string deadline;    // of this level; empty if none
+  bool late = false;
 };
 
 struct ReviewEntry {
@@ -187,7 +206,29 @@ struct ReviewEntry {
   std::string state;   // the state it led to
   std::string author, time, comment, override_reason;
   bool synced = false;
+  std::string local_state;      // not synced: the outbox state ("pending", "packed")
   std::optional<bool> on_time;  // the server's judgement, when known
+  std::string received;         // the server's receipt time, when known
+  bool implausible = false;     // the device's clock and the server's disagree
+};
+
+struct PendingReview {
+  UnitChoice unit;
+  ReviewEntry last;  // the submission waiting
+};
+
+struct FieldValue {   // one field of a report, for review
+  std::string field;  // the store key ("v:PL3.1:2019")
+  std::string label;
+  std::string value;   // as shown; "(empty)" / "(trống)" when empty
+  std::string before;  // Changes only: the value when submitted or accepted
+};
+
+struct Changes {       // what differs from the data last submitted or accepted
+  bool known = false;  // false: no submission or acceptance with its data is known here
+  std::string action, state, time;
+  std::vector<FieldValue> rows;
+  bool digest_matches = false;
 };
 
 // ---- sync and status ----
@@ -201,7 +242,7 @@ struct SyncReport {
   bool cancelled = false;
   std::string error;  // the last failure, for the user
   std::size_t sent = 0, applied = 0, duplicates = 0, requeued = 0, pulled = 0, pages = 0;
-  std::vector<std::string> refused;     // "change set 3: reason"
+  std::vector<std::string> refused;      // "change set 3: reason"
   std::vector<std::uint64_t> conflicts;  // conflict ids opened
   bool cursor_reset = false;
   int attempts = 0;
@@ -209,13 +250,20 @@ struct SyncReport {
 
 struct SyncControl {
   int attempts = 4;  // 1: one attempt; more: retries with backoff on network failures
+  std::string server_url, ca_file;  // override the enrolled ones (empty: enrolled)
   std::function<void(const std::string&)> on_progress;  // "sending 3 change sets", ...
+  // Before waiting to try again: the failure and the wait in seconds.
+  std::function<void(const std::string&, double)> on_retry;
+  // When sync gives up (the error is then thrown): what was done before, for the user.
+  std::function<void(const SyncReport&)> on_failure;
   const std::atomic<bool>* cancel = nullptr;  // set it (from any thread) to stop soon
 };
 
 struct RefusedEdit {
   std::uint64_t op = 0;
-  std::string field, label, value, reason;
+  std::string field;  // "PL3.6.a@2019" for a cell; the store key otherwise ("t:KH.X.1.1")
+  std::string key;    // the store key
+  std::string label, value, reason;  // value: the refused one, as shown
 };
 
 struct Status {
@@ -223,11 +271,15 @@ struct Status {
   std::string device, role, server;  // empty before enrolment
   std::string report_state;          // "draft", "submitted", "accepted", "returned", ...
   std::string report_state_label;    // in the Workspace's language
-  std::string reviewer_comment;      // of the last transition, when it has one
-  std::string deadline;              // the deadline in force (ISO date), empty if none
-  std::optional<int> days_left;      // negative when overdue
-  std::string last_sync, last_error;
-  std::size_t unsent = 0, waiting_for_server = 0, open_conflicts = 0;
+  std::string last_action, last_action_author, last_action_time;  // empty in draft
+  bool last_action_synced = false;
+  std::string reviewer_comment;  // of the last transition, when it has one
+  std::string deadline;          // the deadline in force (ISO date, end of day UTC+7), or empty
+  std::optional<int> days_left;  // whole days until it; negative when past
+  bool submitted = false;        // submitted or beyond (the deadline no longer matters)
+  bool overdue = false;          // past the deadline and not submitted
+  std::string last_sync, last_attempt, last_error;  // ISO UTC; empty: never
+  std::size_t unsent = 0, waiting_for_server = 0, refused_count = 0, open_conflicts = 0;
   std::vector<RefusedEdit> refused;
   std::size_t waiting_for_review = 0;  // reports below waiting for this unit's review
 };
@@ -247,11 +299,21 @@ struct Tally {
   std::vector<std::string> missing;  // "25459 Xã Tân Lập"
 };
 
+struct Contributor {
+  std::string unit, name;
+  std::optional<double> value, denominator;  // ratio rows: numerator and denominator
+};
+
 struct DrillDown {
-  std::string indicator, label, period;
-  std::string value;  // as shown; empty if nothing known
-  std::vector<std::pair<std::string, std::string>> contributions;  // unit code -> value
-  std::vector<std::string> missing;
+  std::string indicator, label, period, type;
+  std::optional<double> value, numerator, denominator;  // nothing known: no value
+  std::vector<Contributor> contributions;
+  std::vector<std::string> missing;  // unit codes
+};
+
+struct GoalTallyRow {
+  std::string id, stt, label;
+  int dat = 0, khong_dat = 0, missing = 0;
 };
 
 enum class ExportFormat { docx, xlsx, csv, values_csv };
@@ -276,8 +338,9 @@ class Workspace {
   // A reviewer works on a unit below its own (code); empty: back to the store's unit.
   void select_unit(const std::string& code);
   UnitInfo unit();
-  void set_author(const std::string& author);  // remembered; used for every write after
-  std::string role();                          // "clerk" before enrolment
+  // Who writes from now on in this Workspace (not remembered; init remembers one).
+  void set_author(const std::string& author);
+  std::string role();  // "clerk" before enrolment
 
   // ---- what this unit fills ----
   std::vector<PartInfo> parts();
@@ -285,6 +348,8 @@ class Workspace {
   std::string resolve_indicator(const std::string& code);  // canonical code, or throws
   std::vector<std::string> closest_codes(const std::string& code, std::size_t n = 3);
   Form form(const std::string& appendix);
+  // One row of its appendix's form (any code case); Error naming the closest codes if unknown.
+  FormRow row(const std::string& indicator);
 
   // ---- values ----
   SaveResult set_value(const std::string& indicator, const std::string& period,
@@ -297,50 +362,70 @@ class Workspace {
   // ---- narrative ----
   std::vector<SectionText> sections();
   SectionText section(const std::string& id);
-  void set_text(const std::string& section, const std::string& utf8_text);  // stored NFC
+  // Stored NFC; only whitespace clears the section. false: the text was already that.
+  bool set_text(const std::string& section, const std::string& utf8_text);
   // .docx (Word), .txt in UTF-8, UTF-16 with BOM, or Windows-1258: decoded, NFC, stored.
-  void import_text(const std::string& section, const std::filesystem::path& file);
+  // Returns how it was read: "docx", "UTF-8", "UTF-16", "Windows-1258".
+  std::string import_text(const std::string& section, const std::filesystem::path& file);
 
   // ---- lists and goals ----
+  std::string list_title(const std::string& table);
   std::vector<ListColumn> list_columns(const std::string& table);
   std::vector<ListRow> list_rows(const std::string& table, bool rolled_up = false);
   std::string add_row(const std::string& table,
                       const std::vector<std::pair<std::string, std::string>>& cells);  // row id
   void delete_row(const std::string& table, const std::string& row_id);
   std::vector<GoalRow> goals();
-  void assess(const std::string& goal, const std::string& result, const std::string& note);
+  // result: "dat", "khong_dat", or the label typed ("Đạt", "không đạt"). false: unchanged.
+  bool assess(const std::string& goal, const std::string& result, const std::string& note);
 
   // ---- submission and review ----
   Completeness completeness();
-  // Errors throw (validation_failed) with the list; warnings need a non-empty reason.
-  void submit(const std::string& override_reason, const std::string& comment);
-  void accept(const std::string& comment);       // the selected unit below
-  void give_back(const std::string& comment);    // return; the comment is required
-  void finalise(const std::string& comment);     // the province's own report
+  // Errors throw CellsRefused(validation_failed) listing them; warnings (rule warnings, and
+  // with `empty_parts_need_reason` the empty rows and sections) need a non-empty reason.
+  // The transition is written like any edit and sent with the next sync; the report locks.
+  SubmitResult submit(const std::string& override_reason, const std::string& comment,
+                      bool empty_parts_need_reason = true);
+  void accept(const std::string& comment);     // the selected unit below
+  void give_back(const std::string& comment);  // return; the comment is required
+  void finalise(const std::string& comment);   // the province's own report
   std::vector<ReviewEntry> review_history();
-  std::vector<UnitChoice> pending_reviews();
+  std::vector<PendingReview> pending_reviews();
+  std::vector<FieldValue> report_values();  // the selected unit's data as held here
+  Changes changes();
 
   // ---- sync ----
   UnitInfo enroll(const EnrollInput& input);  // writes the device key beside the store
+  std::string device_key_file() const;        // <store>.key
+  // Throws the last error when every attempt failed (network) or a failure is final; a
+  // cancelled sync returns with `cancelled` (nothing is lost: the outbox is kept).
   SyncReport sync(const SyncControl& control);
   Status status();
   std::vector<Conflict> conflicts(bool include_resolved = false);
   void resolve_conflict(std::uint64_t id, bool keep_current);
+  // Writes a refused edit's value again (a new edit through the write path, e.g. once the
+  // report was returned); Error when the op is not a refused one or the write is refused.
+  void reapply(std::uint64_t op);
 
   // ---- reviewer: completeness below, roll-up ----
   std::vector<Tally> completeness_below();
-  Form rollup(const std::string& appendix);
+  std::size_t contributor_count();           // units whose figures the selected unit's roll-up adds
+  Form rollup(const std::string& appendix);  // PL1..PL7: cells hold the rolled-up figures
+  std::vector<GoalTallyRow> rollup_goals();  // PL8
   DrillDown drilldown(const std::string& indicator, const std::string& period);
 
   // ---- export ----
   std::string export_bytes(ExportFormat format, bool rolled_up);
+  // Written beside `path` and renamed into place: a failure never leaves half a file.
   void export_file(ExportFormat format, bool rolled_up, const std::filesystem::path& path);
+  void export_file_bytes(const std::string& bytes, const std::filesystem::path& path);
   // A CSV (indicator,period,value) with every row and period this unit fills, current values
   // filled in: importable after filling.
   std::string export_blank();
 
+  struct Impl;  // opaque: client/src/core/workspace_impl.hpp
+
  private:
-  struct Impl;
   explicit Workspace(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

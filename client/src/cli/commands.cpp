@@ -133,7 +133,13 @@ const std::vector<Command>& commands() {
        0,
        0,
        cmd_validate},
-      {{"show"}, "<appendix>", "print an appendix (PL1..PL8) as a table", {"unit"}, 1, 1, cmd_show},
+      {{"show"},
+       "<appendix> [--codes]",
+       "print an appendix (PL1..PL8) as a table; --codes: with the code to type for each row",
+       {"unit", "codes"},
+       1,
+       1,
+       cmd_show},
       {{"import"},
        "<file.csv> [--dry-run]",
        "store values from a CSV file (indicator,period,value), all or nothing",
@@ -142,10 +148,11 @@ const std::vector<Command>& commands() {
        1,
        cmd_import},
       {{"export"},
-       "<file.csv | -> | --format docx|xlsx|csv --out FILE [--rollup] [--unit CODE]",
-       "write the stored values as CSV (indicator,period,value); with --format, the report as "
+       "<file.csv | -> [--blank] | --format docx|xlsx|csv --out FILE [--rollup] [--unit CODE]",
+       "write the stored values as CSV (indicator,period,value); --blank: every row and period "
+       "this unit fills, to fill in a spreadsheet and import; with --format, the report as "
        "the ministry's .docx, the appendices as .xlsx, or CSV (--rollup: with the units below)",
-       {"unit", "format", "out", "rollup"},
+       {"unit", "format", "out", "rollup", "blank"},
        0,
        1,
        cmd_export},
@@ -296,6 +303,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"format", true, "FMT", "docx, xlsx or csv (export)"},
       {"out", true, "FILE", "the file to write (export)"},
       {"rollup", false, "", "with the units below added up (export, rows list)"},
+      {"codes", false, "", "with each row's code (show)"},
+      {"blank", false, "", "every row this unit fills, current values filled in (export)"},
   };
   return specs;
 }
@@ -321,6 +330,7 @@ std::string help_text() {
          "  TONGKET_DATA        the folder with template/ and units/ (default: "
       << data_dir().string()
       << ")\n"
+         "  LANG, LC_ALL       vi_VN.UTF-8 (any vi_*): messages in Vietnamese\n"
          "\nexit codes:\n"
          "  0  ok\n"
          "  2  bad input or not found (unknown unit, indicator or period, wrong value, bad CSV)\n"
