@@ -276,6 +276,13 @@ const std::vector<Command>& commands() {
        1,
        1,
        cmd_conflicts_resolve},
+      {{"ui"},
+       "[--port N] [--no-browser]",
+       "the app in the browser (Vietnamese), on this computer only; prints its address first",
+       {"port", "no-browser"},
+       0,
+       0,
+       cmd_ui},
   };
   return table;
 }
@@ -305,6 +312,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"rollup", false, "", "with the units below added up (export, rows list)"},
       {"codes", false, "", "with each row's code (show)"},
       {"blank", false, "", "every row this unit fills, current values filled in (export)"},
+      {"port", true, "N", "the port on 127.0.0.1 (ui; default: any free port)"},
+      {"no-browser", false, "", "do not open the browser (ui)"},
   };
   return specs;
 }
