@@ -17,6 +17,7 @@ export async function listPage(main, table) {
     try {
       await post('lists/' + encodeURIComponent(table), { cells });
       markSaved('Đã thêm dòng');
+      await app.refresh();  // the menu's counts
       await listPage(main, table);
     } catch (error) {
       clear(message, notice('error', 'Chưa thêm: ' + error.message));
