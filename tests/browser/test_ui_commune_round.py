@@ -307,6 +307,16 @@ class CommuneRound(unittest.TestCase):
         self.assertIn(COMMUNE, tongket(self.district, "review", "pending").stdout)
         self.assertEqual(tongket(self.district, "get", "PL3.6.c", years[-1], "--unit", COMMUNE).stdout.strip(), "12")
         self.assertEqual(tongket(self.district, "get", "PL3.6.a", years[-1], "--unit", COMMUNE).stdout.strip(), "31")
+        # The server is gone: the sync retries with a visible wait, and Hủy stops it.
+        self.server.stop()
+        self.open("#/dong-bo")
+        self.click("#sync-start")
+        self.wait.until(lambda d: "thử lại sau" in d.find_element(By.ID, "sync-progress").text)
+        self.click("#sync-cancel")
+        self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
+        self.assertIn("Đã hủy", self.driver.find_element(By.ID, "sync-result").text)
+        self.shot("17-dong-bo-huy")
+
         # An export downloads.
         self.open("#/tong-quan")
         self.click("#export-docx")

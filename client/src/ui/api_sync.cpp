@@ -27,6 +27,11 @@ void run_sync(AppState& state) {
       std::lock_guard lock(job.mutex);
       job.progress.push_back(line);
     };
+    control.on_retry = [&job](const std::string& failure, double wait_s) {
+      std::lock_guard lock(job.mutex);
+      job.progress.push_back(failure + " — thử lại sau " +
+                             std::to_string(static_cast<int>(wait_s + 0.5)) + " giây");
+    };
     auto report = ws.sync(control);
     std::lock_guard lock(job.mutex);
     job.result = std::move(report);
