@@ -1,8 +1,10 @@
 #include "ui/browser.hpp"
 
 #ifdef _WIN32
-#include <shellapi.h>
+// windows.h first: shellapi.h needs its definitions (blank line keeps clang-format's order).
 #include <windows.h>
+
+#include <shellapi.h>
 #else
 #include <spawn.h>
 #include <sys/wait.h>
