@@ -5,11 +5,14 @@
 #include <sstream>
 
 #include "tongket/error.hpp"
+#include "tongket/messages.hpp"
 #include "tongket/paths.hpp"
 
 namespace tongket::cli {
 
 namespace {
+
+using client::message;
 
 const std::vector<std::string> kGlobalOptions = {"store", "author", "help", "version"};
 
@@ -36,6 +39,7 @@ std::string usage_of(const Command& cmd) {
 
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
              std::istream& in) {
+  const auto lang = client::language_from_environment();
   ParsedArgs parsed = parse_args(args, option_specs());
   if (parsed.has("version")) {
     out << "tongket " << version() << "\n";
@@ -46,7 +50,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       out << help_text();
       return 0;
     }
-    err << "tongket: no command given\n\n" << help_text();
+    err << "tongket: " << message(lang, "cli.no_command") << "\n\n" << help_text();
     return exit_code(Errc::invalid_argument);
   }
   const Command* cmd = find_command(parsed.positional);
@@ -56,9 +60,9 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       if (c.words.front() == parsed.positional.front())
         similar += (similar.empty() ? "" : ", ") + joined(c.words);
     throw Error(Errc::invalid_argument,
-                "unknown command '" + parsed.positional.front() + "'" +
-                    (similar.empty() ? "" : " (did you mean: " + similar + "?)") +
-                    "; see tongket --help");
+                message(lang, "cli.unknown_command",
+                        {parsed.positional.front(),
+                         similar.empty() ? "" : message(lang, "code.did_you_mean", {similar})}));
   }
   if (parsed.has("help")) {
     out << "usage: " << usage_of(*cmd) << "\n  " << cmd->summary << "\n";
@@ -69,8 +73,8 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
         std::find(kGlobalOptions.begin(), kGlobalOptions.end(), name) != kGlobalOptions.end();
     bool own = std::find(cmd->options.begin(), cmd->options.end(), name) != cmd->options.end();
     if (!global && !own) {
-      throw Error(Errc::invalid_argument, "tongket " + joined(cmd->words) + " takes no --" + name +
-                                              " (usage: " + usage_of(*cmd) + ")");
+      throw Error(Errc::invalid_argument,
+                  message(lang, "cli.no_such_option", {joined(cmd->words), name, usage_of(*cmd)}));
     }
   }
   std::vector<std::string> operands(
@@ -78,8 +82,10 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       parsed.positional.end());
   if (operands.size() < cmd->min_operands || operands.size() > cmd->max_operands) {
     throw Error(Errc::invalid_argument,
-                std::string(operands.size() < cmd->min_operands ? "missing" : "too many") +
-                    " arguments (usage: " + usage_of(*cmd) + ")");
+                message(lang,
+                        operands.size() < cmd->min_operands ? "cli.missing_arguments"
+                                                            : "cli.too_many_arguments",
+                        {usage_of(*cmd)}));
   }
   Context ctx(std::move(parsed), std::move(operands), out, err, in);
   return cmd->handler(ctx);
@@ -362,7 +368,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return exit_code(e.code());
   } catch (const std::exception& e) {
     out.flush();
-    err << "tongket: internal error: " << e.what() << "\n";
+    err << "tongket: " << message(client::language_from_environment(), "cli.internal", {e.what()})
+        << "\n";
     return exit_code(Errc::internal);
   }
 }
