@@ -193,6 +193,18 @@ class CommuneRound(unittest.TestCase):
                 self.paste(f"PL3.6.a@{years[0]}", pasted_block(len(years)))
                 self.wait.until(lambda d: "saved" in self.cell_state(f"PL3.6.c@{years[-1]}"))
                 self.assertEqual(self.stored("PL3.6.b", years[-1]), str(18 + len(years) - 1))
+                # Spreadsheet keys: arrows and Enter move between the cells.
+                start = self.cell(f"PL3.6.a@{years[0]}")
+                d.execute_script("arguments[0].focus(); arguments[0].setSelectionRange(99, 99)", start)
+                focused = lambda: d.switch_to.active_element.get_attribute("name")  # noqa: E731
+                start.send_keys(Keys.ARROW_DOWN)
+                self.assertEqual(focused(), f"PL3.6.b@{years[0]}")
+                d.switch_to.active_element.send_keys(Keys.END, Keys.ARROW_RIGHT)
+                self.assertEqual(focused(), f"PL3.6.b@{years[1]}")
+                d.switch_to.active_element.send_keys(Keys.ENTER)
+                self.assertEqual(focused(), f"PL3.6.c@{years[1]}")
+                d.switch_to.active_element.send_keys(Keys.ARROW_UP, Keys.ARROW_UP)
+                self.assertEqual(focused(), f"PL3.6.a@{years[1]}")
             for name in names:
                 indicator, period = name.split("@")
                 values = figures(years.index(period))
