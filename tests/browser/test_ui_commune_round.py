@@ -215,6 +215,12 @@ class CommuneRound(unittest.TestCase):
                 self.shot("04b-phu-luc-3-dan-khoi")
                 d.execute_script("window.scrollTo(0, 0)")
                 self.shot("04-phu-luc-3")
+                visible = "return [...document.querySelectorAll('tr.not-ours')].filter(r => r.offsetParent).length"
+                self.assertGreater(d.execute_script(visible), 0)
+                self.click("#only-ours")  # only the rows this commune fills
+                self.assertEqual(d.execute_script(visible), 0)
+                self.shot("04c-phu-luc-3-chi-dong-cua-xa")
+                self.click("#only-ours")
         self.assertEqual(self.stored("PL1.4", "2016"), "1")
         self.assertEqual(self.stored("PL2.1", years[-1]), str(len(years) - 1 + 3))
         self.assertEqual(self.stored("PL3.5.c.2", years[0]), "290")

@@ -30,6 +30,11 @@ export const app = {
     renderHeader();
     renderNav();
   },
+  // After saves: the menu's and header's counts, at most once a second.
+  refreshSoon() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh().catch(() => {}), 1000);
+  },
   go(hash) {
     if (location.hash === hash) route();
     else location.hash = hash;

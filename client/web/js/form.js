@@ -20,11 +20,20 @@ export async function formPage(main, appendix) {
   table.addEventListener('change', (event) => onChange(context, event));
   table.addEventListener('keydown', (event) => onKey(context, event));
   table.addEventListener('paste', (event) => onPaste(context, event));
+  // The official layout shows every row; a clerk may hide those other levels fill.
+  const onlyOurs = h('input', { type: 'checkbox', id: 'only-ours', checked: localStorage.getItem('onlyOurs') === '1' });
+  const applyFilter = () => {
+    table.classList.toggle('only-ours', onlyOurs.checked);
+    localStorage.setItem('onlyOurs', onlyOurs.checked ? '1' : '0');
+  };
+  onlyOurs.addEventListener('change', applyFilter);
+  applyFilter();
   clear(main,
     h('h1', {}, form.title),
     form.locked ? notice('info', h('b', {}, 'Chỉ xem: '), form.lock_reason || status.report_state_label,
       status.reviewer_comment ? [h('br'), 'Ý kiến của cấp trên: ', status.reviewer_comment] : '') : '',
     h('p', { class: 'hint' }, 'Gõ số rồi nhấn Enter hoặc Tab; mỗi ô được lưu ngay. Có thể dán một khối ô chép từ Excel. Các dòng màu xám do cấp khác điền.'),
+    h('label', { class: 'filter' }, onlyOurs, ' Chỉ hiện các dòng đơn vị mình điền'),
     banner,
     h('div', { class: 'table-wrap' }, table));
   showProblems(context, form.problems);
@@ -81,6 +90,7 @@ async function save(context, inputs, texts) {
     });
     clear(context.banner);
     markSaved(inputs.length > 1 ? `Đã lưu ${inputs.length} ô` : 'Đã lưu');
+    app.refreshSoon();
     recomputeRatios(context);
     showProblems(context, result.problems);
   } catch (error) {
