@@ -10,6 +10,7 @@
 #include "core/workspace_impl.hpp"
 #include "review/review_log.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_access.hpp"
 #include "sync/store_replica.hpp"
 #include "tongket/client/curl_transport.hpp"
 #include "tongket/error.hpp"
@@ -64,7 +65,7 @@ net::TransportOptions transport_options(Workspace::Impl& d, const std::string& s
 }
 
 void record_attempt(Workspace::Impl& d, const std::optional<std::string>& error) {
-  auto& db = d.store.database();
+  auto& db = StoreAccess::database(d.store);
   const auto when = utc_iso(d.now());
   if (error) {
     Statement st(db, "UPDATE sync_state SET last_attempt = ?1, last_error = ?2 WHERE id = 1");
@@ -192,7 +193,7 @@ SyncReport Workspace::sync(const SyncControl& control) {
 
 Status Workspace::status() {
   auto& d = *impl_;
-  auto& db = d.store.database();
+  auto& db = StoreAccess::database(d.store);
   Status s;
   s.unit = unit();
   s.device = d.store.meta("device_id").value_or("");
@@ -261,7 +262,7 @@ Status Workspace::status() {
 
 std::vector<Conflict> Workspace::conflicts(bool include_resolved) {
   auto& d = *impl_;
-  Statement st(d.store.database(),
+  Statement st(StoreAccess::database(d.store),
                "SELECT id, unit, key, current_value, current_author, current_device, "
                "other_value, other_author, other_device, state FROM conflict "
                "WHERE state = 'open' OR ?1 ORDER BY id");
@@ -291,7 +292,7 @@ void Workspace::resolve_conflict(std::uint64_t id, bool keep_current) {
   std::string unit, key_text;
   nlohmann::json value;
   {
-    Statement st(d.store.database(),
+    Statement st(StoreAccess::database(d.store),
                  "SELECT unit, key, current_value, other_value FROM conflict WHERE id = ?1 AND "
                  "state = 'open'");
     st.bind(1, id);
@@ -312,7 +313,8 @@ void Workspace::reapply(std::uint64_t op) {
   std::string unit, key_text;
   nlohmann::json value;
   {
-    Statement st(d.store.database(), "SELECT unit, key, value FROM refused_op WHERE op_id = ?1");
+    Statement st(StoreAccess::database(d.store),
+                 "SELECT unit, key, value FROM refused_op WHERE op_id = ?1");
     st.bind(1, op);
     if (!st.step()) throw Error(Errc::not_found, d.msg("refused.none", {std::to_string(op)}));
     unit = st.text(0);

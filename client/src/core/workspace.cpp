@@ -7,6 +7,7 @@
 #include "core/workspace_impl.hpp"
 #include "review/review_log.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_access.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -128,7 +129,7 @@ std::vector<std::uint64_t> Workspace::Impl::write(
   const auto who = author();
   // One transaction: the checks read the state the write is made on (a sync on another
   // connection cannot lock the report between the check and the write).
-  store::Transaction tx(store.database());
+  store::Transaction tx(StoreAccess::database(store));
   for (const auto& [key, value] : writes) check_writable(key, value);
   std::vector<std::uint64_t> ops;
   if (writes.size() == 1) {
