@@ -16,7 +16,7 @@ enum class Language { en, vi };
 Language language_from_environment();
 
 // The catalogue's text `id` in `lang` with {0}.. replaced; an unknown id yields the id itself
-// (a test checks that every id used exists in both languages).
+// (visible, never a crash).
 std::string message(Language lang, std::string_view id,
                     std::initializer_list<std::string_view> args = {});
 
