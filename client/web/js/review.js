@@ -143,7 +143,8 @@ function readonlyTable(form, id, drill) {
       if (row.type === 'heading')
         return h('tr', { class: classes }, h('td', { class: 'stt' }, row.stt),
           h('td', { class: 'label', colspan: form.columns.length + 1 }, row.label));
-      return h('tr', { class: classes, 'data-code': row.code }, h('td', { class: 'stt' }, row.stt), h('td', { class: 'label' }, row.label),
+      return h('tr', { class: classes + (row.fills ? '' : ' not-ours'), 'data-code': row.code }, h('td', { class: 'stt' }, row.stt),
+        h('td', { class: 'label' }, row.label, !row.fills && row.filled_by ? h('div', { class: 'row-hint' }, 'Do ' + row.filled_by + ' điền') : ''),
         row.cells.map((cell) => {
           if (!cell.present) return h('td', { class: 'blank' });
           const text = cell.text ? cell.text + (row.type === 'ratio' ? ' %' : '') : '';
@@ -160,8 +161,8 @@ export async function rollupPage(main, appendix) {
   const apps = app.parts.filter((p) => p.kind === 'appendix');
   const panel = h('div', { id: 'drilldown' });
   const drill = (row, cell, text) => h('td', { class: 'readonly drill', 'data-name': cell.name },
-    h('button', { type: 'button', class: 'link', title: 'Xem các đơn vị góp số liệu', onclick: () => showDrill(panel, cell.name) }, text || '—'),
-    cell.missing ? h('div', { class: 'cell-missing' }, `thiếu ${cell.missing}`) : '');
+    h('button', { type: 'button', class: text ? 'link' : 'link empty', title: 'Xem các đơn vị góp số liệu và các đơn vị còn thiếu', onclick: () => showDrill(panel, cell.name) },
+      text || (cell.missing ? '' : '–'), cell.missing ? h('div', { class: 'cell-missing' }, `thiếu ${cell.missing}`) : ''));
   const accepted = below.units.filter((u) => u.state === 'accepted' || u.state === 'finalised').length;
   clear(main,
     h('h1', {}, 'Số liệu tổng hợp: ', form.title),
@@ -186,18 +187,20 @@ async function showDrill(panel, name) {
     const d = await get(`drilldown/${encodeURIComponent(name.slice(0, at))}/${encodeURIComponent(name.slice(at + 1))}`);
     const below = await get('below');
     const names = Object.fromEntries(below.units.map((u) => [u.unit.code, u.unit.name]));
+    names[below.unit.code] = below.unit.name;
     const ratio = d.type === 'ratio';
+    const given = d.contributions.filter((c) => c.value !== null);
     clear(panel, h('section', { class: 'drill-panel' },
       h('h2', {}, `${d.label} (${periodLabel(d.period)})`),
       h('p', {}, 'Tổng hợp: ', h('b', { id: 'drill-value' }, number(d.value) + (ratio && d.value !== null ? ' %' : '')),
         ratio && d.denominator ? ` (= ${number(d.numerator)} / ${number(d.denominator)})` : ''),
       h('table', { class: 'list', id: 'drill-contributors' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Đơn vị góp số liệu'), h('th', {}, ratio ? 'Tử số' : 'Giá trị'), ratio ? h('th', {}, 'Mẫu số') : '')),
-        h('tbody', {}, d.contributions.length ? d.contributions.map((c) => h('tr', { 'data-unit': c.unit },
+        h('tbody', {}, given.length ? given.map((c) => h('tr', { 'data-unit': c.unit },
           h('td', {}, `${c.name} (${c.unit})`), h('td', { class: 'num' }, number(c.value)), ratio ? h('td', { class: 'num' }, number(c.denominator)) : ''))
           : h('tr', {}, h('td', { colspan: ratio ? 3 : 2 }, 'Chưa có đơn vị nào góp số liệu cho ô này.')))),
       h('p', { id: 'drill-missing' }, d.missing.length
-        ? ['Còn thiếu (chưa có số liệu được tiếp nhận): ', d.missing.map((c) => `${names[c] || c} (${c})`).join('; ')]
+        ? [h('b', {}, `Còn thiếu ${d.missing.length} đơn vị chưa có số liệu: `), d.missing.map((c) => `${names[c] || c} (${c})`).join('; ')]
         : 'Không thiếu đơn vị nào.'),
       h('button', { type: 'button', class: 'secondary small', onclick: () => clear(panel) }, 'Đóng')));
     panel.scrollIntoView({ block: 'start' });
