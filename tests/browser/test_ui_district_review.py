@@ -89,6 +89,10 @@ class DistrictReview(BrowserSteps, unittest.TestCase):
         self.assertEqual(self.find(f'#review-form [data-name="PL3.6.a@{YEAR}"]').text, "20")
         self.assertFalse(d.find_elements(By.CSS_SELECTOR, "#review-form input"), "the unit's report is editable")
         self.assertIn("lần nộp đầu tiên", self.find("#changes").text)
+        self.click("#give-back")  # without a comment: refused, nothing written
+        self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#decide-message .notice.error"))
+        self.assertIn("hãy ghi ý kiến", self.find("#decide-message").text)
+        self.assertEqual(self.find("#unit-state [data-state]").get_attribute("data-state"), "submitted")
         comment = "Đề nghị xem lại số hồ sơ tiếp nhận năm 2020"
         self.find("#review-comment").send_keys(comment)
         d.execute_script("window.scrollTo(0, 0)")
