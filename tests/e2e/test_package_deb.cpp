@@ -316,7 +316,14 @@ TEST_CASE("upgrade: the packaged server migrates a previous-schema store and kee
   CHECK(after == before);
   CHECK(server_integrity_problems(server.data()).empty());
 
-  auto serving = serve_unpacked(p, server.data(), server.dir() / "certs", server.port());
+  // As the package runs it: plain HTTP on loopback behind the nginx the test server keeps.
+  auto serving = std::make_unique<KillableProcess>(
+      std::vector<std::string>{p.bin("tongket-server").string(), "serve", "--data",
+                               server.data().string(), "--insecure-http", "--listen",
+                               "http://127.0.0.1:" + std::to_string(server.backend_port())},
+      Unpacked::options(), server.data().parent_path() / "serve-upgraded");
+  REQUIRE(wait_until_healthy("https://127.0.0.1:" + std::to_string(server.port()),
+                             server.dir() / "certs" / "ca.pem", std::chrono::seconds(20)));
   a.set("PL1.4", "2018", "6");
   a.sync_ok();
   b.sync_ok();
