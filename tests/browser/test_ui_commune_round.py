@@ -88,6 +88,36 @@ class CommuneRound(unittest.TestCase):
     def find(self, css):
         return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
+    def delete_row_asks_in_vietnamese(self):
+        # A second KT row; deleting it asks in the page (Vietnamese buttons, not the browser's
+        # confirm()): "Không xóa" keeps it, "Xóa dòng" deletes it.
+        d = self.driver
+        inputs = d.find_elements(By.CSS_SELECTOR, "#list-KT tr.new-row input")
+        for i, box in enumerate(inputs):
+            box.send_keys(["Tập thể", "Bộ phận một cửa", "UBND xã Tân Lập", "Thành tích CCHC", "Giấy khen"][i % 5])
+        self.click("#add-row")
+        rows = "#list-KT tr[data-row]"
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == 2)
+        # The rows are listed by id (random): find the new one's place.
+        texts = [r.text for r in d.find_elements(By.CSS_SELECTOR, rows)]
+        place = next(i for i, t in enumerate(texts) if "Bộ phận một cửa" in t) + 1
+        delete = f"{rows}:nth-child({place}) button"
+        self.click(delete)
+        dialog = self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "dialog#confirm-dialog[open]")))
+        self.assertIn(f"Xóa dòng {place} của Đề nghị khen thưởng?", dialog.text)
+        self.assertEqual(dialog.find_element(By.ID, "confirm-yes").text, "Xóa dòng")
+        self.assertEqual(dialog.find_element(By.ID, "confirm-no").text, "Không xóa")
+        self.click("#confirm-no")
+        self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog#confirm-dialog"))
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, rows)), 2)
+        self.assertIn("Bộ phận một cửa", tongket(self.store, "rows", "list", "KT").stdout)
+        self.click(delete)
+        self.click("#confirm-yes")
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == 1)
+        listed = tongket(self.store, "rows", "list", "KT").stdout
+        self.assertNotIn("Bộ phận một cửa", listed)
+        self.assertIn("Trần Văn Bình", listed)
+
     def click(self, css):
         element = self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
@@ -253,6 +283,7 @@ class CommuneRound(unittest.TestCase):
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#list-KT tr[data-row]"))
         self.shot("07-khen-thuong")
         self.assertIn("Trần Văn Bình", tongket(self.store, "rows", "list", "KT").stdout)
+        self.delete_row_asks_in_vietnamese()
 
         # Overview with progress, then submit.
         self.open("#/tong-quan")
