@@ -110,7 +110,9 @@ TEST_CASE("LANG=vi: an edit the server refuses (report locked) is explained in V
   a.sync_ok();
   a2.set("PL1.4", "2016", "7");  // the second laptop has not seen the submission
 
-  auto r = run_vi(a2, {"sync", "--quiet", "--attempts", "1"});
+  auto r = run_vi(a2, {"sync", "--attempts", "1"});
+  CHECK_THAT(r.err, Contains("sync: Đang gửi 1 gói thay đổi"));  // progress, Vietnamese too
+  CHECK_THAT(r.err, !Contains("pushing"));
   CHECK_THAT(r.out, Contains("Máy chủ không nhận thay đổi: báo cáo của 25489 ở trạng thái "
                              "\"đã gửi\" nên đang khóa"));
   CHECK_THAT(r.out, Contains("(chi tiết: operation 1"));

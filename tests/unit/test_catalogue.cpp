@@ -137,3 +137,20 @@ TEST_CASE("a refused edit's reason becomes a sentence the clerk can act on", "[m
   CHECK_THAT(explain_refusal(Language::vi, "something new"),
              StartsWith("Máy chủ không nhận thay đổi này (chi tiết: something new)"));
 }
+
+TEST_CASE("the sync session's progress lines in Vietnamese, English unchanged",
+          "[messages][server]") {
+  const std::string pulled = "pulled page 2 (37 events, up to seq 120)";
+  CHECK(explain_progress(Language::vi, pulled) == "Đã nhận trang 2 (37 thay đổi)");
+  CHECK(explain_progress(Language::en, pulled) == pulled);
+  CHECK(explain_progress(Language::vi, "pushing 3 change set(s) from seq 9") ==
+        "Đang gửi 3 gói thay đổi");
+  CHECK_THAT(explain_progress(Language::vi,
+                              "the server lost change sets from seq 4 (restored "
+                              "from a backup?): sending them again"),
+             StartsWith("Máy chủ thiếu các gói thay đổi từ số 4"));
+  CHECK_THAT(explain_progress(Language::vi,
+                              "the server's history changed (restored or "
+                              "replaced): pulling again from the start"),
+             StartsWith("Dữ liệu trên máy chủ đã thay đổi"));
+}

@@ -5,6 +5,7 @@
 // client/src/net/curl_transport.cpp): change them together.
 #include "tongket/server_messages.hpp"
 
+#include <cstdio>
 #include <initializer_list>
 
 namespace tongket::client {
@@ -155,6 +156,21 @@ std::string explain_refusal(Language lang, std::string_view reason) {
   else
     sentence = message(lang, "refusal.other");
   return with_detail(lang, sentence, reason);
+}
+
+std::string explain_progress(Language lang, const std::string& what) {
+  // English: sync/'s own line, unchanged (scripts and the chaos tests read it).
+  if (lang == Language::en) return what;
+  unsigned long long a = 0, b = 0, c = 0;
+  if (std::sscanf(what.c_str(), "pulled page %llu (%llu events, up to seq %llu)", &a, &b, &c) == 3)
+    return message(lang, "progress.pulled", {std::to_string(a), std::to_string(b)});
+  if (std::sscanf(what.c_str(), "pushing %llu change set(s) from seq %llu", &a, &b) == 2)
+    return message(lang, "progress.pushing", {std::to_string(a)});
+  if (std::sscanf(what.c_str(), "the server lost change sets from seq %llu", &a) == 1)
+    return message(lang, "progress.requeue", {std::to_string(a)});
+  if (what.starts_with("the server's history changed"))
+    return message(lang, "progress.cursor_reset");
+  return what;
 }
 
 }  // namespace tongket::client

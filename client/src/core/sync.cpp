@@ -168,7 +168,7 @@ SyncReport Workspace::sync(const SyncControl& control) {
   sync::SyncOptions options;
   options.on_progress = [&](std::string_view what) {
     if (cancelled(control)) throw Cancelled{};
-    if (control.on_progress) control.on_progress(std::string(what));
+    if (control.on_progress) control.on_progress(explain_progress(d.lang(), std::string(what)));
   };
   SyncReport report;
   sync::SyncSummary total;  // over every attempt
