@@ -107,6 +107,7 @@ class CommuneRound(unittest.TestCase):
         self.assertIn(f"Xóa dòng {place} của Đề nghị khen thưởng?", dialog.text)
         self.assertEqual(dialog.find_element(By.ID, "confirm-yes").text, "Xóa dòng")
         self.assertEqual(dialog.find_element(By.ID, "confirm-no").text, "Không xóa")
+        self.shot("07b-xoa-dong")
         self.click("#confirm-no")
         self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog#confirm-dialog"))
         self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, rows)), 2)
@@ -189,6 +190,8 @@ class CommuneRound(unittest.TestCase):
         self.find("#token").send_keys("sai-ma")
         self.click("#enrol")
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#enrol-message .notice.error"))
+        # The server's reason is only the detail after the catalogue's sentence.
+        self.assertTrue(self.find("#enrol-message").text.startswith("Máy chủ không nhận mã đăng ký này"))
         self.shot("03-dang-ky-loi")
         token = self.find("#token")
         token.clear()
@@ -341,6 +344,7 @@ class CommuneRound(unittest.TestCase):
         self.open("#/tong-quan")
         refused = self.find("#refused table").text
         self.assertIn("12", refused)
+        self.assertIn("Máy chủ không nhận thay đổi: báo cáo của", refused)
         self.shot("14-bi-tu-choi")
         tongket(self.district, "sync")
         tongket(self.district, "review", "return", "--unit", COMMUNE, "--comment", "Trả lại để cập nhật số PAKN")
@@ -361,6 +365,7 @@ class CommuneRound(unittest.TestCase):
         self.open("#/dong-bo")
         self.click("#sync-start")
         self.wait.until(lambda d: "thử lại sau" in d.find_element(By.ID, "sync-progress").text)
+        self.assertIn("Không kết nối được máy chủ", self.driver.find_element(By.ID, "sync-progress").text)
         self.click("#sync-cancel")
         self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
         self.assertIn("Đã hủy", self.driver.find_element(By.ID, "sync-result").text)
