@@ -5,8 +5,8 @@
 // client/src/net/curl_transport.cpp): change them together.
 #include "tongket/server_messages.hpp"
 
-#include <cstdio>
 #include <initializer_list>
+#include <vector>
 
 namespace tongket::client {
 
@@ -105,6 +105,22 @@ std::string explain_lock(Language lang, std::string_view why) {
   return message(lang, "refusal.locked", {unit, label});
 }
 
+// The runs of digits in `text`, in order ("pulled page 2 (37 events, ...)" -> 2, 37, ...).
+std::vector<std::string> numbers_in(std::string_view text) {
+  std::vector<std::string> out;
+  std::string run;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      run += c;
+    } else if (!run.empty()) {
+      out.push_back(std::move(run));
+      run.clear();
+    }
+  }
+  if (!run.empty()) out.push_back(std::move(run));
+  return out;
+}
+
 }  // namespace
 
 std::string explain_enroll_refusal(Language lang, std::string_view code, std::string_view text) {
@@ -161,13 +177,12 @@ std::string explain_refusal(Language lang, std::string_view reason) {
 std::string explain_progress(Language lang, const std::string& what) {
   // English: sync/'s own line, unchanged (scripts and the chaos tests read it).
   if (lang == Language::en) return what;
-  unsigned long long a = 0, b = 0, c = 0;
-  if (std::sscanf(what.c_str(), "pulled page %llu (%llu events, up to seq %llu)", &a, &b, &c) == 3)
-    return message(lang, "progress.pulled", {std::to_string(a), std::to_string(b)});
-  if (std::sscanf(what.c_str(), "pushing %llu change set(s) from seq %llu", &a, &b) == 2)
-    return message(lang, "progress.pushing", {std::to_string(a)});
-  if (std::sscanf(what.c_str(), "the server lost change sets from seq %llu", &a) == 1)
-    return message(lang, "progress.requeue", {std::to_string(a)});
+  const auto n = numbers_in(what);
+  if (what.starts_with("pulled page ") && n.size() >= 2)
+    return message(lang, "progress.pulled", {n[0], n[1]});
+  if (what.starts_with("pushing ") && !n.empty()) return message(lang, "progress.pushing", {n[0]});
+  if (what.starts_with("the server lost change sets from seq ") && !n.empty())
+    return message(lang, "progress.requeue", {n[0]});
   if (what.starts_with("the server's history changed"))
     return message(lang, "progress.cursor_reset");
   return what;
