@@ -134,6 +134,8 @@ TEST_CASE("a refused edit's reason becomes a sentence the clerk can act on", "[m
                              "operation 1 (w:report of unit 25489): the figures you submitted "
                              "differ from the server's: sync, check, submit again"),
              StartsWith("Máy chủ không nhận báo cáo: số liệu đã gửi khác"));
+  CHECK_THAT(explain_refusal(Language::vi, "operation 1 (x of unit 1): locked: "),
+             StartsWith("Máy chủ không nhận thay đổi này (chi tiết:"));  // a short text
   CHECK_THAT(explain_refusal(Language::vi, "something new"),
              StartsWith("Máy chủ không nhận thay đổi này (chi tiết: something new)"));
 }

@@ -94,13 +94,15 @@ std::string errc_id(const Error& e) {
 // "locked: the report of <unit> was <state>[ by ..][ on ..]; ..." (sync::lock_message).
 std::string explain_lock(Language lang, std::string_view why) {
   constexpr std::string_view head = "locked: the report of ";
+  if (!why.starts_with(head)) return message(lang, "refusal.other");
   auto rest = why.substr(head.size());
   const auto was = rest.find(" was ");
-  if (was == std::string_view::npos) return message(lang, "refusal.locked", {"?", "?"});
+  if (was == std::string_view::npos) return message(lang, "refusal.other");
   const auto unit = rest.substr(0, was);
   auto state = rest.substr(was + 5);
   state = state.substr(0, state.find_first_of(" ;"));
-  const std::string label = message(lang, "state." + std::string(state));
+  const std::string state_id = "state." + std::string(state);
+  const std::string label = has_message(state_id) ? message(lang, state_id) : std::string(state);
   if (state == "finalised") return message(lang, "refusal.finalised", {unit, label});
   return message(lang, "refusal.locked", {unit, label});
 }
