@@ -96,3 +96,10 @@ say "9. A concurrent edit: the reviewer corrects a figure while the commune edit
 "$tongket" conflicts --store tanlap.db
 "$tongket" status --store tanlap.db
 say "Done. Everything is in $work"
+
+# scripts/run.sh asks for the app too: Xã Tân Lập's clerk works in the browser, with the server
+# above still running (Ctrl-C stops both).
+if [ "${TONGKET_DEMO_UI:-0}" = 1 ]; then
+  say "10. Ứng dụng cho cán bộ xã: tongket ui (mở trình duyệt; Ctrl-C để dừng)"
+  "$tongket" ui --store tanlap.db
+fi

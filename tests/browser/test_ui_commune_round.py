@@ -13,11 +13,10 @@ import unittest
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ui_support import UiProcess, SyncServer, chromium, tongket, log  # noqa: E402
+from ui_support import BrowserSteps, UiProcess, SyncServer, chromium, tongket, log  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 COMMUNE, DISTRICT = "25489", "705"
@@ -57,7 +56,7 @@ def pasted_block(k_count):
     return "\r\n".join("\t".join(str(v) for v in row) for row in rows) + "\r\n"
 
 
-class CommuneRound(unittest.TestCase):
+class CommuneRound(BrowserSteps, unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="tongket-ui-round-")
         self.dir = self.tmp.name
@@ -81,12 +80,7 @@ class CommuneRound(unittest.TestCase):
         self.server.stop()
         self.tmp.cleanup()
 
-    # ---- helpers ----
-    def shot(self, name):
-        self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
-
-    def find(self, css):
-        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+    # ---- helpers (shot, find, click, open, sync_in_browser: ui_support.BrowserSteps) ----
 
     def delete_row_asks_in_vietnamese(self):
         # A second KT row; deleting it asks in the page (Vietnamese buttons, not the browser's
@@ -119,17 +113,6 @@ class CommuneRound(unittest.TestCase):
         self.assertNotIn("Bộ phận một cửa", listed)
         self.assertIn("Trần Văn Bình", listed)
 
-    def click(self, css):
-        element = self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-
-    def open(self, hash_):
-        # A new query each time: a full page load (a hash alone may not reload the page).
-        self.loads = getattr(self, "loads", 0) + 1
-        self.driver.get(f"{self.ui.base}/?n={self.loads}{hash_}")
-        self.wait.until(lambda d: d.execute_script("return document.body.dataset.page") == hash_.split("/")[1])
-
     def cell(self, name):
         try:
             return self.find(f'input[name="{name}"]')
@@ -161,14 +144,6 @@ class CommuneRound(unittest.TestCase):
             "const dt = new DataTransfer(); dt.setData('text/plain', arguments[1]);"
             "document.querySelector(`input[name='${arguments[0]}']`).dispatchEvent("
             "new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));", name, text)
-
-    def sync_in_browser(self):
-        self.open("#/dong-bo")
-        self.click("#sync-start")
-        self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
-        result = self.driver.find_element(By.ID, "sync-result").text
-        self.assertIn("Đồng bộ xong", result)
-        return result
 
     # ---- the round ----
     def test_a_commune_enters_submits_syncs_is_returned_fixes_and_resubmits(self):

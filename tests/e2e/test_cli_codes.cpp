@@ -23,7 +23,7 @@ TEST_CASE("parts and show --codes list the codes a clerk types", "[cli][codes]")
   CHECK_THAT(cli.tongket({"show", "PL3"}).out, !Contains("PL3.5.c.1"));
 }
 
-TEST_CASE("codes are case-insensitive; unknown ones get the closest; periods are listed",
+TEST_CASE("codes are case-insensitive, unknown ones get the closest, periods are listed",
           "[cli][codes]") {
   CliFixture cli;
   cli.init("25486");

@@ -127,11 +127,15 @@ void make_certs(const fs::path& out) {
   REQUIRE(r.exit_code == 0);
 }
 
-// Turns a schema-v3 store back into the v2 layout the previous version wrote: field_values a
-// table again (its DDL verbatim from schema.cpp's version 1), the v2 indexes back, v3's
-// field_current and unit indexes gone. The inverse of schema.cpp's kV3, with the same data.
+// Turns a store of the current schema back into the v2 layout the previous version wrote: v4's
+// refusal columns gone, field_values a table again (its DDL verbatim from schema.cpp's version
+// 1), the v2 indexes back, v3's field_current and unit indexes gone. The inverse of schema.cpp's
+// kV4 and kV3, with the same data.
 constexpr const char* kDowngradeToV2 = R"sql(
 BEGIN;
+ALTER TABLE refusals DROP COLUMN source;
+ALTER TABLE refusals DROP COLUMN count;
+ALTER TABLE refusals DROP COLUMN last_ms;
 DROP VIEW field_values;
 CREATE TABLE field_values (
   unit    TEXT NOT NULL,
