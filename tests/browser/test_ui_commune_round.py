@@ -17,6 +17,7 @@ from ui_support import BrowserSteps, UiProcess, SyncServer, chromium, tongket, l
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 COMMUNE, DISTRICT = "25489", "705"
