@@ -17,6 +17,7 @@ from ui_support import BrowserSteps, UiProcess, SyncServer, chromium, tongket, l
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 COMMUNE, DISTRICT = "25489", "705"
@@ -81,6 +82,38 @@ class CommuneRound(BrowserSteps, unittest.TestCase):
         self.tmp.cleanup()
 
     # ---- helpers (shot, find, click, open, sync_in_browser: ui_support.BrowserSteps) ----
+
+    def delete_row_asks_in_vietnamese(self):
+        # A second KT row; deleting it asks in the page (Vietnamese buttons, not the browser's
+        # confirm()): "Không xóa" keeps it, "Xóa dòng" deletes it.
+        d = self.driver
+        inputs = d.find_elements(By.CSS_SELECTOR, "#list-KT tr.new-row input")
+        for i, box in enumerate(inputs):
+            box.send_keys(["Tập thể", "Bộ phận một cửa", "UBND xã Tân Lập", "Thành tích CCHC", "Giấy khen"][i % 5])
+        self.click("#add-row")
+        rows = "#list-KT tr[data-row]"
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == 2)
+        # The rows are listed by id (random): find the new one's place.
+        texts = [r.text for r in d.find_elements(By.CSS_SELECTOR, rows)]
+        place = next(i for i, t in enumerate(texts) if "Bộ phận một cửa" in t) + 1
+        delete = f"{rows}:nth-child({place}) button"
+        self.click(delete)
+        dialog = self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "dialog#confirm-dialog[open]")))
+        self.assertIn(f"Xóa dòng {place} của Đề nghị khen thưởng?", dialog.text)
+        self.assertEqual(dialog.find_element(By.ID, "confirm-yes").text, "Xóa dòng")
+        self.assertEqual(dialog.find_element(By.ID, "confirm-no").text, "Không xóa")
+        self.shot("07b-xoa-dong")
+        self.click("#confirm-no")
+        self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog#confirm-dialog"))
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, rows)), 2)
+        self.assertIn("Bộ phận một cửa", tongket(self.store, "rows", "list", "KT").stdout)
+        self.click(delete)
+        self.click("#confirm-yes")
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == 1)
+        listed = tongket(self.store, "rows", "list", "KT").stdout
+        self.assertNotIn("Bộ phận một cửa", listed)
+        self.assertIn("Trần Văn Bình", listed)
+
     def cell(self, name):
         try:
             return self.find(f'input[name="{name}"]')
@@ -133,6 +166,8 @@ class CommuneRound(BrowserSteps, unittest.TestCase):
         self.find("#token").send_keys("sai-ma")
         self.click("#enrol")
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#enrol-message .notice.error"))
+        # The server's reason is only the detail after the catalogue's sentence.
+        self.assertTrue(self.find("#enrol-message").text.startswith("Máy chủ không nhận mã đăng ký này"))
         self.shot("03-dang-ky-loi")
         token = self.find("#token")
         token.clear()
@@ -227,6 +262,7 @@ class CommuneRound(BrowserSteps, unittest.TestCase):
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#list-KT tr[data-row]"))
         self.shot("07-khen-thuong")
         self.assertIn("Trần Văn Bình", tongket(self.store, "rows", "list", "KT").stdout)
+        self.delete_row_asks_in_vietnamese()
 
         # Overview with progress, then submit.
         self.open("#/tong-quan")
@@ -284,6 +320,7 @@ class CommuneRound(BrowserSteps, unittest.TestCase):
         self.open("#/tong-quan")
         refused = self.find("#refused table").text
         self.assertIn("12", refused)
+        self.assertIn("Máy chủ không nhận thay đổi: báo cáo của", refused)
         self.shot("14-bi-tu-choi")
         tongket(self.district, "sync")
         tongket(self.district, "review", "return", "--unit", COMMUNE, "--comment", "Trả lại để cập nhật số PAKN")
@@ -304,6 +341,7 @@ class CommuneRound(BrowserSteps, unittest.TestCase):
         self.open("#/dong-bo")
         self.click("#sync-start")
         self.wait.until(lambda d: "thử lại sau" in d.find_element(By.ID, "sync-progress").text)
+        self.assertIn("Không kết nối được máy chủ", self.driver.find_element(By.ID, "sync-progress").text)
         self.click("#sync-cancel")
         self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
         self.assertIn("Đã hủy", self.driver.find_element(By.ID, "sync-result").text)
