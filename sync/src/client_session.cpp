@@ -62,6 +62,10 @@ WireError error_of(const HttpReply& reply) {
 
 }  // namespace
 
+HttpReply Transport::get(const std::string& path, const std::map<std::string, std::string>&) {
+  throw Error(Errc::protocol, "this transport cannot GET " + path);
+}
+
 SyncSummary& operator+=(SyncSummary& total, const SyncSummary& more) {
   total.sent += more.sent;
   total.applied += more.applied;

@@ -32,6 +32,8 @@ class Transport {
   // POST to the server. No link, timeout, reset: throw Error(network).
   virtual HttpReply post(const std::string& path, const std::map<std::string, std::string>& headers,
                          const Bytes& body) = 0;
+  // GET from the server (GET /v1/status). A transport that cannot: Error(protocol).
+  virtual HttpReply get(const std::string& path, const std::map<std::string, std::string>& headers);
 };
 
 // The local store as the session needs it. Every mutating call must be durable on return.
