@@ -171,9 +171,10 @@ bool ClientSession::do_push(bool with_pull) {
           ++summary_.duplicates;
           break;
         case PushStatus::refused:
-          summary_.refused.push_back(r);
           break;
       }
+      // Refused as a whole, or some of its operations (the others were applied).
+      if (r.status == PushStatus::refused || !r.refused_ops.empty()) summary_.refused.push_back(r);
       summary_.conflicts.insert(summary_.conflicts.end(), r.conflicts.begin(), r.conflicts.end());
     }
     // After the results: the page may hold this device's own writes coming back.

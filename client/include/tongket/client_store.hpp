@@ -105,6 +105,13 @@ class ClientStore {
   // Outbox, oldest first.
   std::vector<OutboxOp> pending_ops(std::size_t limit = SIZE_MAX) const;
   std::size_t outbox_count(std::optional<OpState> state = std::nullopt) const;
+  // Edits the server refused that are still outstanding (not sent again, not typed over),
+  // oldest first, each with its own reason in `refusal`.
+  std::vector<OutboxOp> refused_ops() const;
+  // Sends those edits again (once the reason is gone, e.g. the report was returned): each
+  // becomes a new outbox operation on the field's current server version, in one transaction.
+  // Review transitions (w:report) are not repeated: they must be made again. Returns how many.
+  std::size_t retry_refused(std::uint64_t physical_ms);
 
   // The next hybrid-logical-clock value, persisted before it is returned.
   std::uint64_t next_hlc(std::uint64_t physical_ms);

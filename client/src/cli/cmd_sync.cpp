@@ -83,7 +83,9 @@ void record_attempt(Context& ctx, const std::optional<std::string>& error) {
   }
 }
 
-void print_summary(std::ostream& out, const sync::SyncSummary& s) {
+// `finished`: false when an error ends the sync, so that nothing reads as a success.
+void print_summary(std::ostream& out, const sync::SyncSummary& s, bool finished) {
+  if (!finished) out << "sync did NOT finish; before it stopped it had ";
   out << "sent " << s.sent << " change set(s): " << s.applied << " applied, " << s.duplicates
       << " already there, " << s.refused.size() << " refused, " << s.conflicts.size()
       << " conflict(s)";
@@ -92,12 +94,17 @@ void print_summary(std::ostream& out, const sync::SyncSummary& s) {
   if (s.cursor_reset) out << " (the server was new or restored: pulled again from the start)";
   out << "\n";
   for (const auto& r : s.refused) {
-    out << "  refused change set " << r.seq << ": " << r.reason << "\n";
+    if (r.refused_ops.empty()) out << "  REFUSED change set " << r.seq << ": " << r.reason << "\n";
+    for (const auto& op : r.refused_ops)
+      out << "  REFUSED edit " << op.op << ": " << op.reason << "\n";
   }
   for (auto id : s.conflicts) {
     out << "  conflict " << id << ": see `tongket conflicts`\n";
   }
 }
+
+// `tongket sync` when it finished but the server refused edits (documented in --help).
+constexpr int kExitRefused = 9;
 
 }  // namespace
 
@@ -155,20 +162,30 @@ int cmd_sync(Context& ctx) {
   options.on_progress = [&](std::string_view what) {
     if (!quiet) ctx.err << "sync: " << what << "\n";
   };
+  if (ctx.args().has("retry-refused")) {
+    const auto n = store.retry_refused(system_time_ms());
+    ctx.out << "sending " << n << " refused edit(s) again\n";
+  }
   sync::SyncSummary total;  // over every attempt
   for (int attempt = 0;; ++attempt) {
     sync::ClientSession session(transport, replica, options);
     try {
       total += session.sync();
       record_attempt(ctx, std::nullopt);
-      print_summary(ctx.out, total);
+      print_summary(ctx.out, total, true);
+      if (!total.refused.empty()) {
+        ctx.err << "tongket: the server refused " << store.refused_ops().size()
+                << " edit(s); they are kept (tongket status); once allowed, send them again "
+                   "with: tongket sync --retry-refused\n";
+        return kExitRefused;
+      }
       return 0;
     } catch (const Error& e) {
       total += session.summary();
       record_attempt(ctx, e.what());
       // The outbox is intact whatever happened: what was not acknowledged is sent again.
       if (!e.retryable() || attempt + 1 >= attempts) {
-        print_summary(ctx.out, total);
+        print_summary(ctx.out, total, false);
         throw;
       }
       const double jitter = static_cast<double>(sync::random_bytes(1)[0]) / 255.0;
@@ -235,10 +252,9 @@ int cmd_status(Context& ctx) {
   Statement conflicts(db, "SELECT count(*) FROM conflict WHERE state = 'open'");
   conflicts.step();
   ctx.out << "open conflicts: " << conflicts.int64(0) << "\n";
-  Statement refused(db, "SELECT op_id, key, reason FROM refused_op ORDER BY op_id LIMIT 20");
-  while (refused.step()) {
-    ctx.out << "  refused edit " << refused.int64(0) << " of " << refused.text(1) << ": "
-            << refused.optional_text(2).value_or("") << "\n";
+  for (const auto& op : store.refused_ops()) {
+    ctx.out << "  refused edit " << op.id << " of " << op.key.str() << " (unit " << op.unit
+            << ") = " << op.value.dump() << ": " << op.refusal << "\n";
   }
   return 0;
 }

@@ -242,9 +242,9 @@ const std::vector<Command>& commands() {
        0,
        cmd_enroll},
       {{"sync"},
-       "[--attempts N] [--quiet]",
+       "[--attempts N] [--quiet] [--retry-refused]",
        "send the outbox, then receive what changed; retries with backoff on a bad link",
-       {"attempts", "quiet", "server", "ca"},
+       {"attempts", "quiet", "server", "ca", "retry-refused"},
        0,
        0,
        cmd_sync},
@@ -285,6 +285,7 @@ const std::vector<OptionSpec>& option_specs() {
       {"token", true, "TOKEN", "the one-time enrollment token from the admin (enroll)"},
       {"attempts", true, "N", "how many times sync tries before giving up (default 4)"},
       {"quiet", false, "", "no progress lines (sync)"},
+      {"retry-refused", false, "", "send the edits the server refused again (sync)"},
       {"all", false, "", "resolved ones too (conflicts)"},
       {"keep", true, "WHICH", "current or other (conflicts resolve)"},
       {"file", true, "F", "read the text from F (text set)"},
@@ -329,7 +330,8 @@ std::string help_text() {
          "  5  network problem (retrying later may help)\n"
          "  6  not authorised\n"
          "  7  locked or in conflict\n"
-         "  8  internal error (please report it)\n";
+         "  8  internal error (please report it)\n"
+         "  9  sync finished, but the server refused some edits (kept: see tongket status)\n";
   return out.str();
 }
 

@@ -448,6 +448,48 @@ std::size_t ClientStore::outbox_count(std::optional<OpState> state) const {
   return static_cast<std::size_t>(st.int64(0));
 }
 
+std::vector<OutboxOp> ClientStore::refused_ops() const {
+  Statement st(*impl_->db,
+               "SELECT r.op_id, r.unit, r.key, r.value, o.base, o.hlc, r.author, r.local_time, "
+               "r.change_set, r.reason FROM refused_op r JOIN outbox o ON o.op_id = r.op_id "
+               "ORDER BY r.op_id");
+  std::vector<OutboxOp> out;
+  while (st.step()) {
+    OutboxOp op;
+    op.id = st.uint64(0);
+    op.unit = st.text(1);
+    op.key = parse_key(st.text(2), *impl_->db);
+    op.value = parse_stored(st, 3, *impl_->db);
+    op.base = st.uint64(4);
+    op.hlc = st.uint64(5);
+    op.author = st.text(6);
+    op.local_time = st.text(7);
+    op.state = OpState::refused;
+    if (!st.is_null(8)) op.change_set = st.uint64(8);
+    op.refusal = st.optional_text(9).value_or("");
+    out.push_back(std::move(op));
+  }
+  return out;
+}
+
+std::size_t ClientStore::retry_refused(std::uint64_t physical_ms) {
+  auto refused = refused_ops();
+  Transaction tx(*impl_->db);
+  sync::HybridClock clock(stored_hlc(*impl_->db));
+  FieldWriter writer(*impl_->db);
+  Statement link(*impl_->db, "UPDATE outbox SET retried_as = ?2 WHERE op_id = ?1");
+  std::size_t n = 0;
+  for (const auto& op : refused) {
+    if (op.key.kind == FieldKind::review) continue;
+    auto again = writer.write(op.unit, op.key, op.value, op.author, clock.now(physical_ms));
+    link.bind(1, op.id).bind(2, again).run();
+    link.reset();
+    ++n;
+  }
+  tx.commit();
+  return n;
+}
+
 std::uint64_t ClientStore::next_hlc(std::uint64_t physical_ms) {
   Transaction tx(*impl_->db);
   sync::HybridClock clock(stored_hlc(*impl_->db));

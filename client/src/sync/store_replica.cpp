@@ -9,6 +9,7 @@
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
+#include "tongket/sync/messages.hpp"
 #include "tongket/time_text.hpp"
 
 namespace tongket::client {
@@ -158,18 +159,15 @@ std::vector<sync::SignedChangeSet> StoreReplica::unacknowledged(std::size_t max_
 void StoreReplica::record_result(const sync::PushResult& result) {
   auto& db = store_.database();
   const bool refused = result.status == sync::PushStatus::refused;
-  nlohmann::json j = {{"seq", result.seq},
-                      {"status", sync::push_status_name(result.status)},
-                      {"reason", result.reason},
-                      {"conflicts", result.conflicts},
-                      {"server_seq", result.server_seq}};
   Transaction tx(db);
   Statement cs(db, "UPDATE change_set SET state = ?2, result = ?3, result_at = ?4 WHERE seq = ?1");
   cs.bind(1, result.seq)
       .bind(2, refused ? "refused" : "acked")
-      .bind(3, j.dump())
+      .bind(3, sync::to_json(result).dump())
       .bind(4, utc_iso(system_time_ms()))
       .run();
+  // Every operation of the change set as the server judged it: refused ones with their own
+  // reason (a server before 1.2 refused all of them with the change set's reason).
   Statement ops(db,
                 "UPDATE outbox SET state = ?2, refusal = ?3 WHERE change_set = ?1 "
                 "AND state = 'packed'");
@@ -180,10 +178,20 @@ void StoreReplica::record_result(const sync::PushResult& result) {
     ops.bind_null(3);
   }
   ops.run();
-  // A refused edit never reaches the server: the field goes back to the server's value (the
-  // edit stays in the outbox as refused, with its reason, so nothing typed is lost).
-  if (refused) {
-    Statement fields(db, "SELECT DISTINCT unit, key FROM outbox WHERE change_set = ?1");
+  Statement one(db,
+                "UPDATE outbox SET state = 'refused', refusal = ?3 WHERE change_set = ?1 "
+                "AND op_id = ?2");
+  for (const auto& r : result.refused_ops) {
+    one.bind(1, result.seq).bind(2, r.op).bind(3, r.reason).run();
+    one.reset();
+  }
+  // A refused edit never reaches the server: the field shows the server's value again, and
+  // the edit stays in the outbox as refused, with its reason and value (refused_op, `tongket
+  // status`), until it is sent again (ClientStore::retry_refused) or typed over.
+  if (refused || !result.refused_ops.empty()) {
+    Statement fields(db,
+                     "SELECT DISTINCT unit, key FROM outbox WHERE change_set = ?1 "
+                     "AND state = 'refused'");
     fields.bind(1, result.seq);
     std::vector<std::pair<std::string, std::string>> touched;
     while (fields.step()) touched.emplace_back(fields.text(0), fields.text(1));

@@ -83,7 +83,7 @@ struct SyncSummary {
   std::size_t sent = 0;  // change sets sent (re-sends included)
   std::size_t applied = 0;
   std::size_t duplicates = 0;            // already applied by the server (a reply was lost earlier)
-  std::vector<PushResult> refused;       // with reasons
+  std::vector<PushResult> refused;       // refused, or applied with refused_ops; with reasons
   std::vector<std::uint64_t> conflicts;  // conflict ids opened by our change sets
   std::size_t requeued = 0;              // change sets sent again after a gap (server restored)
   std::size_t pulled_events = 0;
