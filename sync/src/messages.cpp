@@ -426,8 +426,9 @@ PullPage decode_pull_page(std::span<const std::uint8_t> cbor) {
 // ---- enroll ----
 
 Bytes encode_enroll_request(const EnrollRequest& r) {
-  return dump(
-      json{{"token", r.token}, {"public_key", base64_encode(r.public_key)}, {"label", r.label}});
+  json doc{{"token", r.token}, {"public_key", base64_encode(r.public_key)}, {"label", r.label}};
+  if (!r.unit.empty()) doc["unit"] = r.unit;
+  return dump(doc);
 }
 
 EnrollRequest decode_enroll_request(std::span<const std::uint8_t> body) {
@@ -443,6 +444,7 @@ EnrollRequest decode_enroll_request(std::span<const std::uint8_t> body) {
   }
   if (r.public_key.size() != 32) f.fail("public_key", "expected a raw 32-byte Ed25519 key");
   r.label = f.opt_text("label", kMaxAuthorLength).value_or("");
+  r.unit = f.opt_text("unit", kMaxIdLength).value_or("");
   return r;
 }
 

@@ -78,3 +78,86 @@ TEST_CASE("a sync that fails prints no success summary before the error", "[e2e]
   CHECK_THAT(r.out, Contains("sync did NOT finish"));
   CHECK_THAT(r.err, Contains("revoked"));
 }
+
+TEST_CASE("a revoked laptop enrolls again and its unsent edits go out signed with the new key",
+          "[e2e][enroll]") {
+  SyncServer server;
+  TempDir dir("tongket-reenroll");
+  SyncClient a(dir.path(), "xa-a");
+  a.init(kCommuneA, "Cán bộ xã A");
+  a.enroll(server, server.token(kCommuneA, "clerk"));
+  a.set("PL1.4", "2016", "3");
+  a.sync_ok();
+  const std::string old_device = a.meta("device_id");
+
+  // Revoked while it still has edits: one packed and signed by the old key, one not packed.
+  REQUIRE(server.admin({"devices", "revoke", "--device", old_device}).exit_code == 0);
+  a.set("PL1.4", "2017", "4");
+  auto revoked = a.sync();
+  INFO(revoked.out << revoked.err);
+  REQUIRE(revoked.exit_code == 6);
+  REQUIRE(a.count("SELECT count(*) FROM change_set WHERE state = 'sent'") == 1);
+  a.set("PL2.1", "2018", "1");
+
+  auto again = a.run({"enroll", "--server", server.url(), "--ca", server.ca().string(), "--token",
+                      server.token(kCommuneA, "clerk")});
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, Contains("replaces device " + old_device));
+  CHECK(a.meta("device_id") != old_device);
+  CHECK(std::filesystem::exists(a.key_file().string() + ".old-" + old_device));
+
+  a.sync_ok();
+  auto values = server_values(server.data(), kCommuneA);
+  CHECK(values.at({kCommuneA, "v:PL1.4:2016"}) == 3);
+  CHECK(values.at({kCommuneA, "v:PL1.4:2017"}) == 4);
+  CHECK(values.at({kCommuneA, "v:PL2.1:2018"}) == 1);
+  CHECK(server_count(server.data(), "SELECT count(*) FROM change_sets WHERE device = ?1",
+                     a.meta("device_id")) >= 1);
+  CHECK(server_integrity_problems(server.data()).empty());
+  CHECK(a.count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'packed')") == 0);
+  // The next edit continues the new chain.
+  a.set("PL1.4", "2018", "5");
+  a.sync_ok();
+  CHECK(server_values(server.data(), kCommuneA).at({kCommuneA, "v:PL1.4:2018"}) == 5);
+}
+
+TEST_CASE("a token typed on the wrong store is not spent", "[e2e][enroll]") {
+  SyncServer server;
+  TempDir dir("tongket-wrong-store");
+  SyncClient a(dir.path(), "xa-a"), b(dir.path(), "xa-b");
+  a.init(kCommuneA, "Cán bộ xã A");
+  b.init(kCommuneB, "Cán bộ xã B");
+  const std::string token_b = server.token(kCommuneB, "clerk");
+  auto wrong =
+      a.run({"enroll", "--server", server.url(), "--ca", server.ca().string(), "--token", token_b});
+  INFO(wrong.out << wrong.err);
+  CHECK(wrong.exit_code == 6);
+  CHECK_THAT(wrong.err, Contains("is for unit 25492"));
+  CHECK(server_count(server.data(), "SELECT count(*) FROM devices") == 0);
+  CHECK(a.meta("device_id").empty());
+  CHECK(!std::filesystem::exists(a.key_file()));
+  b.enroll(server, token_b);  // the right store still can
+  CHECK(server_count(server.data(), "SELECT count(*) FROM devices") == 1);
+}
+
+TEST_CASE("a key that cannot be saved is never registered", "[e2e][enroll]") {
+  SyncServer server;
+  TempDir dir("tongket-key-first");
+  SyncClient a(dir.path(), "xa-a");
+  a.init(kCommuneA, "Cán bộ xã A");
+  const std::string token = server.token(kCommuneA, "clerk");
+  // Whatever temporary name the key file is written under, it cannot be created.
+  for (const char* suffix : {".tmp", ".new.tmp"}) {
+    std::filesystem::create_directories(a.key_file().string() + suffix + "/x");
+  }
+  auto r =
+      a.run({"enroll", "--server", server.url(), "--ca", server.ca().string(), "--token", token});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Contains("key file"));
+  CHECK(server_count(server.data(), "SELECT count(*) FROM devices") == 0);
+  for (const char* suffix : {".tmp", ".new.tmp"})
+    std::filesystem::remove_all(a.key_file().string() + suffix);
+  a.enroll(server, token);  // the token was not spent
+}

@@ -180,7 +180,7 @@ TEST_CASE("CBOR text is refused unless it is UTF-8 that JSON could carry", "[syn
 }
 
 TEST_CASE("enroll and error messages", "[sync][messages]") {
-  EnrollRequest er{"tok123", SigningKey::generate().public_key(), "may-tinh-xa"};
+  EnrollRequest er{"tok123", SigningKey::generate().public_key(), "may-tinh-xa", "25489"};
   CHECK(decode_enroll_request(encode_enroll_request(er)) == er);
   CHECK(refusal([] {
           decode_enroll_request(text_bytes(R"({"token":"t","public_key":"AAAA"})"));

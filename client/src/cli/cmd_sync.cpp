@@ -36,7 +36,8 @@ std::filesystem::path key_path(Context& ctx) {
 // The private key lives beside the store, readable by its owner only.
 void write_private_key(const std::filesystem::path& file, const std::string& pem) {
   const std::string tmp = file.string() + ".tmp";
-  std::filesystem::remove(tmp);
+  std::error_code ignored;  // a leftover that cannot go makes the open below fail clearly
+  std::filesystem::remove(tmp, ignored);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) throw Error(Errc::io_error, "cannot create the key file " + tmp);
   const bool ok =
@@ -112,25 +113,30 @@ int cmd_enroll(Context& ctx) {
   auto& store = ctx.store();
   const auto token = ctx.args().value("token");
   if (!token) throw Error(Errc::invalid_argument, "pass the enrollment token: --token TOKEN");
-  if (auto dev = store.meta("device_id"); dev && !dev->empty()) {
-    throw Error(Errc::invalid_argument, "this store is already enrolled as device " + *dev);
-  }
+  // A store enrolled before may enroll again (its device was revoked, or the laptop moves to a
+  // new server): a new key and device; its unsent edits are signed again with them.
+  const auto previous = store.meta("device_id").value_or("");
   auto options = transport_options(ctx);
   if (!options.ca_file.empty()) options.ca_file = std::filesystem::absolute(options.ca_file);
   net::CurlTransport transport(options);
 
   const auto key_file = key_path(ctx);
-  if (std::filesystem::exists(key_file)) {
+  if (previous.empty() && std::filesystem::exists(key_file)) {
     throw Error(Errc::io_error, "a device key already exists at " + key_file.string() +
                                     "; move it away only if this store was never enrolled");
   }
+  // The key is saved before the server hears of it: the server never registers a key that
+  // no store kept.
   auto key = sync::SigningKey::generate();
+  const std::filesystem::path new_key_file = key_file.string() + ".new";
+  write_private_key(new_key_file, key.private_pem());
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);
-  sync::EnrollRequest request{*token, key.public_key(), host};
+  sync::EnrollRequest request{*token, key.public_key(), host, store.unit()};
   auto reply = transport.post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
                               sync::encode_enroll_request(request));
   if (reply.status != 200) {
+    std::filesystem::remove(new_key_file);
     auto e = sync::decode_error(reply.body);
     throw Error(reply.status == 401 || reply.status == 403 ? Errc::unauthorized : Errc::protocol,
                 "enrollment refused: " + e.message + " (" + e.code + ")");
@@ -141,13 +147,17 @@ int cmd_enroll(Context& ctx) {
                                         " but this store reports for " + store.unit() +
                                         "; ask for a token for " + store.unit());
   }
-  write_private_key(key_file, key.private_pem());
-  store.set_meta("device_id", enrolled.device_id);
-  store.set_meta("role", enrolled.role);
-  store.set_meta("server_url", options.server_url);
-  store.set_meta("ca_file", options.ca_file.string());
+  // The old key is kept (renamed), never overwritten: what it signed stays verifiable.
+  if (!previous.empty() && std::filesystem::exists(key_file))
+    std::filesystem::rename(key_file, key_file.string() + ".old-" + previous);
+  std::filesystem::rename(new_key_file, key_file);
+  const auto unpacked = store.record_enrollment(enrolled.device_id, enrolled.role,
+                                                options.server_url, options.ca_file.string());
   ctx.out << "enrolled as device " << enrolled.device_id << " (" << enrolled.role << ") for unit "
           << enrolled.unit << "\nkey: " << key_file.string() << "\n";
+  if (!previous.empty())
+    ctx.out << "replaces device " << previous << "; " << unpacked
+            << " unsent edit(s) will be signed with the new key at the next sync\n";
   return 0;
 }
 

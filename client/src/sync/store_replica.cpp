@@ -207,12 +207,16 @@ std::optional<std::size_t> StoreReplica::requeue_from(std::uint64_t from_seq) {
   has.bind(1, from_seq);
   if (!has.step()) return std::nullopt;
   has.reset();
+  // Only this device's chain: a re-enrolled store keeps its old device's change sets as
+  // history past chain_seq (ClientStore::record_enrollment).
   Statement cs(db,
                "UPDATE change_set SET state = 'sent', result = NULL, result_at = NULL "
-               "WHERE seq >= ?1");
+               "WHERE seq >= ?1 AND seq <= (SELECT chain_seq FROM sync_state WHERE id = 1)");
   cs.bind(1, from_seq).run();
   const auto count = static_cast<std::size_t>(sqlite3_changes(db.handle()));
-  Statement ops(db, "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1");
+  Statement ops(db,
+                "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1 AND "
+                "change_set <= (SELECT chain_seq FROM sync_state WHERE id = 1)");
   ops.bind(1, from_seq).run();
   tx.commit();
   return count;

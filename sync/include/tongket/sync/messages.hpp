@@ -164,6 +164,9 @@ struct EnrollRequest {
   std::string token;
   Bytes public_key;   // raw 32 bytes; base64 on the wire
   std::string label;  // e.g. host name, for the admin's device list
+  // The unit the enrolling store reports for (since 1.2): a token for another unit is refused
+  // before it is spent. Empty = not checked (a client before 1.2).
+  std::string unit;
   bool operator==(const EnrollRequest&) const = default;
 };
 struct EnrollReply {
