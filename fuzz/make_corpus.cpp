@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
   page.cursor = {3, next_log_hash({}, encode_event(page.events[0]))};
   page.more = true;
   write("fuzz_messages", "pull-page", encode_pull_page(page), 3);
-  const EnrollRequest enroll{"0123456789abcdef0123456789abcdef", key.public_key(), "laptop", "25489"};
+  const EnrollRequest enroll{"0123456789abcdef0123456789abcdef", key.public_key(), "laptop",
+                             "25489"};
   write("fuzz_messages", "enroll-request", encode_enroll_request(enroll), 4);
   write("fuzz_messages", "enroll-reply",
         encode_enroll_reply({sets[0].device, "25456", "clerk", pull.server_id}), 5);

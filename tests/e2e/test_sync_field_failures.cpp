@@ -1,5 +1,7 @@
 // Field failures that stranded a laptop or hid a clerk's work, through the real server and
 // clients over HTTPS: each edit judged on its own, refused edits kept visible and sent again.
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 
 #include "sync_world.hpp"
@@ -160,4 +162,99 @@ TEST_CASE("a key that cannot be saved is never registered", "[e2e][enroll]") {
   for (const char* suffix : {".tmp", ".new.tmp"})
     std::filesystem::remove_all(a.key_file().string() + suffix);
   a.enroll(server, token);  // the token was not spent
+}
+
+namespace {
+
+// Flips one bit of the signed bytes of the store's change set `seq` (a damaged disk sector).
+void flip_stored_byte(const std::filesystem::path& store, std::int64_t seq) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(store.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* get = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT bytes FROM change_set WHERE seq = ?1", -1, &get,
+                             nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(get, 1, seq);
+  REQUIRE(sqlite3_step(get) == SQLITE_ROW);
+  const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(get, 0));
+  std::vector<unsigned char> bytes(data, data + sqlite3_column_bytes(get, 0));
+  sqlite3_finalize(get);
+  REQUIRE(bytes.size() > 20);
+  bytes[bytes.size() - 3] ^= 0x01;  // inside the last operation's value
+  sqlite3_stmt* put = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "UPDATE change_set SET bytes = ?2 WHERE seq = ?1", -1, &put,
+                             nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(put, 1, seq);
+  sqlite3_bind_blob(put, 2, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  REQUIRE(sqlite3_step(put) == SQLITE_DONE);
+  sqlite3_finalize(put);
+  REQUIRE(sqlite3_changes(db) == 1);
+  sqlite3_close(db);
+}
+
+// Text that gzip cannot shrink much: letters from a fixed pseudo-random sequence.
+std::string noisy_text(unsigned seed, std::size_t n) {
+  std::string s;
+  unsigned x = seed * 2654435761u + 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    x = x * 1103515245u + 12345u;
+    s += static_cast<char>('a' + (x >> 16) % 26);
+    if (i % 60 == 59) s += '\n';
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a damaged pending change set is rebuilt and re-signed, later edits are not stranded",
+          "[e2e][damage]") {
+  SyncServer server;
+  TempDir dir("tongket-damage");
+  SyncClient a(dir.path(), "xa-a");
+  a.init(kCommuneA, "Cán bộ xã A");
+  a.enroll(server, server.token(kCommuneA, "clerk"));
+  a.set("PL1.4", "2016", "3");
+  a.sync_ok();
+  // Packed and signed, but the link was down: the change set waits in the store.
+  a.set("PL1.4", "2017", "4");
+  auto down = a.sync("https://127.0.0.1:" + std::to_string(free_port()));
+  REQUIRE(down.exit_code == 5);
+  REQUIRE(a.count("SELECT count(*) FROM change_set WHERE state = 'sent' AND seq = 2") == 1);
+  flip_stored_byte(a.store(), 2);
+  a.set("PL2.1", "2018", "1");  // a later edit
+
+  auto r = a.run({"sync", "--attempts", "1"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Contains("damaged"));
+  auto values = server_values(server.data(), kCommuneA);
+  CHECK(values.at({kCommuneA, "v:PL1.4:2017"}) == 4);
+  CHECK(values.at({kCommuneA, "v:PL2.1:2018"}) == 1);
+  CHECK(server_integrity_problems(server.data()).empty());
+  CHECK(a.count("SELECT count(*) FROM outbox WHERE state IN ('pending', 'packed')") == 0);
+}
+
+TEST_CASE("the client sizes its change sets to the server's stated body limit", "[e2e][limit]") {
+  SyncServer server({"--max-body", "4096"});
+  TempDir dir("tongket-body-limit");
+  SyncClient a(dir.path(), "xa-a");
+  a.init(kCommuneA, "Cán bộ xã A");
+  a.enroll(server, server.token(kCommuneA, "clerk"));
+  const std::vector<std::string> sections = {"KH.X.1.1", "KH.X.1.2", "KH.X.1.3",
+                                             "KH.X.2.1", "KH.X.2.2", "KH.X.2.3"};
+  for (std::size_t i = 0; i < sections.size(); ++i)
+    a.text(sections[i], noisy_text(static_cast<unsigned>(i), 1500));
+
+  auto r = a.run({"sync", "--attempts", "1"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Contains("4096"));
+  auto values = server_values(server.data(), kCommuneA);
+  for (std::size_t i = 0; i < sections.size(); ++i)
+    CHECK(values.at({kCommuneA, "t:" + sections[i]}) == noisy_text(static_cast<unsigned>(i), 1500));
+  CHECK(a.count("SELECT count(*) FROM change_set") > 1);
+  CHECK(a.count("SELECT count(*) FROM change_set WHERE length(bytes) + 64 > 4096") == 0);
+  CHECK(server_integrity_problems(server.data()).empty());
+  // The next sync packs to the limit at once.
+  a.text("KH.X.1.1", noisy_text(99, 3000));
+  a.sync_ok();
 }

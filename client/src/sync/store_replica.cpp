@@ -90,6 +90,11 @@ void StoreReplica::pack_pending() {
 
   sync::ChangeSet cs;
   std::size_t value_bytes = 0;
+  // Under the server's stated body limit too: values, keys and ~40 bytes per operation of
+  // encoding, beside the signature and the change set's header.
+  std::size_t value_cap = kValueBytesPerChangeSet;
+  if (auto budget = body_budget())
+    value_cap = std::min(value_cap, budget > 512 ? budget - 256 : 256);
   auto flush = [&] {
     if (cs.ops.empty()) return;
     cs.device = device;
@@ -127,11 +132,11 @@ void StoreReplica::pack_pending() {
     const std::size_t size = ops.is_null(3) ? 4 : ops.text(3).size();
     // One author per change set; bounded size so it stays far below the decoder's limit.
     if (!cs.ops.empty() && (author != cs.author || cs.ops.size() >= kOpsPerChangeSet ||
-                            value_bytes + size > kValueBytesPerChangeSet)) {
+                            value_bytes + size > value_cap)) {
       flush();
     }
     cs.author = author;
-    value_bytes += size + op.field.size();
+    value_bytes += size + op.field.size() + 40;
     cs.ops.push_back(std::move(op));
   }
   flush();
@@ -220,6 +225,76 @@ std::optional<std::size_t> StoreReplica::requeue_from(std::uint64_t from_seq) {
   ops.bind(1, from_seq).run();
   tx.commit();
   return count;
+}
+
+void StoreReplica::repack_from(std::uint64_t from_seq) {
+  auto& db = store_.database();
+  {
+    Transaction tx(db);
+    Statement prev(db, "SELECT hash FROM change_set WHERE seq = ?1");
+    prev.bind(1, from_seq - 1);
+    const sync::Hash head = from_seq > 1 && prev.step() ? to_hash(prev.blob(0)) : sync::Hash{};
+    prev.reset();
+    Statement unpack(db,
+                     "UPDATE outbox SET state = 'pending', change_set = NULL WHERE change_set IN "
+                     "(SELECT seq FROM change_set WHERE state = 'sent' AND seq >= ?1)");
+    unpack.bind(1, from_seq).run();
+    Statement drop(db, "DELETE FROM change_set WHERE state = 'sent' AND seq >= ?1");
+    drop.bind(1, from_seq).run();
+    Statement save(db, "UPDATE sync_state SET chain_seq = ?1, chain_hash = ?2 WHERE id = 1");
+    save.bind(1, from_seq - 1).bind_blob(2, head).run();
+    tx.commit();
+  }
+  // A crash in between leaves the operations pending: the next sync packs them.
+  pack_pending();
+}
+
+std::size_t StoreReplica::repair_unacknowledged() {
+  auto& db = store_.database();
+  Statement st(db,
+               "SELECT seq, bytes, signature, hash FROM change_set WHERE state = 'sent' "
+               "AND seq <= (SELECT chain_seq FROM sync_state WHERE id = 1) ORDER BY seq");
+  std::optional<std::uint64_t> damaged;
+  std::size_t count = 0;
+  while (st.step()) {
+    sync::SignedChangeSet scs{st.blob(1), st.blob(2)};
+    bool sound = scs.signature.size() == 64 && to_hash(st.blob(3)) == scs.hash() &&
+                 sync::verify_change_set(scs, key_.public_key());
+    if (sound) {
+      try {
+        sound = sync::decode(scs.bytes).seq == st.uint64(0);
+      } catch (const Error&) {
+        sound = false;
+      }
+    }
+    if (!sound && !damaged) damaged = st.uint64(0);
+    if (damaged) ++count;
+  }
+  st.reset();
+  // Never sent as they are now: the chain from the first damaged one is rebuilt (the server
+  // refused or never saw them; it answers `duplicate` only for the bytes it holds).
+  if (damaged) repack_from(*damaged);
+  return count;
+}
+
+std::size_t StoreReplica::body_budget() {
+  auto v = store_.meta("server_body_budget");
+  return v ? static_cast<std::size_t>(std::stoull(*v)) : 0;
+}
+
+void StoreReplica::set_body_budget(std::size_t bytes, std::uint64_t from_seq) {
+  store_.set_meta("server_body_budget", std::to_string(bytes));
+  auto& db = store_.database();
+  Statement big(db,
+                "SELECT min(seq) FROM change_set WHERE state = 'sent' AND seq >= ?1 AND "
+                "length(bytes) + length(signature) > ?2 AND "
+                "seq <= (SELECT chain_seq FROM sync_state WHERE id = 1)");
+  big.bind(1, from_seq).bind(2, static_cast<std::uint64_t>(bytes));
+  if (big.step() && !big.is_null(0)) {
+    const auto seq = big.uint64(0);
+    big.reset();
+    repack_from(seq);
+  }
 }
 
 std::string StoreReplica::server_id() {
