@@ -258,3 +258,27 @@ TEST_CASE("the client sizes its change sets to the server's stated body limit", 
   a.text("KH.X.1.1", noisy_text(99, 3000));
   a.sync_ok();
 }
+
+TEST_CASE("a conflict reaches the client with the details the server sends", "[e2e][conflict]") {
+  SyncServer server;
+  TempDir dir("tongket-conflict-event");
+  SyncClient a(dir.path(), "may-1"), b(dir.path(), "may-2");
+  a.init(kCommuneA, "Người A");
+  b.init(kCommuneA, "Người B");
+  a.enroll(server, server.token(kCommuneA, "clerk"));
+  b.enroll(server, server.token(kCommuneA, "clerk"));
+  a.set("PL1.4", "2016", "3");
+  a.sync_ok();
+  b.set("PL1.4", "2016", "8");  // concurrent: b never saw a's value
+  b.sync_ok();
+  a.sync_ok();
+  const auto on_server = server_conflicts(server.data());
+  REQUIRE(on_server.size() == 1);
+  for (const auto* c : {&a, &b}) {
+    INFO(c->store());
+    CHECK(c->count("SELECT count(*) FROM conflict WHERE id = " + std::to_string(on_server[0].id) +
+                   " AND current_value = '3' AND other_value = '8' AND current_author = 'Người A'"
+                   " AND current_hlc > 0 AND other_hlc > 0 AND current_time IS NOT NULL"
+                   " AND other_time IS NOT NULL AND current_time <= other_time") == 1);
+  }
+}

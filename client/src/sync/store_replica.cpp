@@ -9,6 +9,7 @@
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
+#include "tongket/sync/conflict.hpp"
 #include "tongket/sync/messages.hpp"
 #include "tongket/time_text.hpp"
 
@@ -342,33 +343,27 @@ void StoreReplica::apply_page(const sync::PullPage& page) {
       touched.emplace(e.unit, e.field);
     } else if (e.kind == "conflict") {
       touched.emplace(e.unit, e.field);
-      const auto& x = e.extra;
-      auto str = [&](const char* k) -> std::optional<std::string> {
-        if (x.is_object() && x.contains(k) && x[k].is_string()) return x[k].get<std::string>();
-        return std::nullopt;
+      // The server's details (sync::ConflictDetails); an event without them keeps what it has.
+      sync::ConflictDetails d;
+      d.id = e.seq;
+      if (auto details = sync::conflict_details(e.extra)) d = *details;
+      auto time = [](std::int64_t ms) -> std::optional<std::string> {
+        if (ms <= 0) return std::nullopt;
+        return utc_iso(static_cast<std::uint64_t>(ms));
       };
-      auto num = [&](const char* k) -> std::int64_t {
-        if (x.is_object() && x.contains(k) && x[k].is_number_unsigned())
-          return static_cast<std::int64_t>(x[k].get<std::uint64_t>());
-        return 0;
-      };
-      const std::uint64_t id = x.is_object() && x.contains("id") && x["id"].is_number_unsigned()
-                                   ? x["id"].get<std::uint64_t>()
-                                   : e.seq;
-      conflict.bind(1, id)
+      conflict.bind(1, d.id)
           .bind(2, e.unit)
           .bind(3, e.field)
-          .bind(4, x.is_object() && x.contains("current_value") ? x["current_value"].dump()
-                                                                : std::string("null"))
+          .bind(4, d.current_value.dump())
           .bind(5, dump_or_null(e.value))
-          .bind(6, str("current_author"))
+          .bind(6, std::optional<std::string>(d.current_author))
           .bind(7, std::optional<std::string>(e.author))
-          .bind(8, str("current_device"))
+          .bind(8, std::optional<std::string>(d.current_device))
           .bind(9, std::optional<std::string>(e.device))
-          .bind(10, num("current_hlc"))
+          .bind(10, d.current_hlc)
           .bind(11, e.hlc)
-          .bind(12, str("current_time"))
-          .bind(13, str("other_time"));
+          .bind(12, time(d.current_ms))
+          .bind(13, time(d.incoming_ms));
       conflict.run();
       conflict.reset();
     } else if (e.kind == "resolved") {

@@ -146,11 +146,8 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
     h.conflict_id = v;
     ev.kind = "conflict";
     ev.value = op.value;
-    ev.extra = {{"conflict", v},
-                {"current_version", state->version},
-                {"current_value", state->value},
-                {"current_device", state->device},
-                {"current_author", state->author}};
+    ev.extra = sync::conflict_extra({v, state->version, state->value, state->device, state->author,
+                                     state->hlc, state->received_ms, now});
   } else {
     bool merged = decision.outcome == sync::Decision::Outcome::merge_applied;
     h.value = merged ? decision.value_to_store_as_current : op.value;
