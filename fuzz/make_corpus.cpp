@@ -102,9 +102,9 @@ int main(int argc, char** argv) {
   write("fuzz_messages", "push-request", push, 0);
   write("fuzz_messages", "push-request-empty", encode_push_request({}), 0);
   PushReply reply;
-  reply.results = {{1, PushStatus::applied, "", {}, 10},
-                   {2, PushStatus::refused, "v:PL1.4:2017: a count cannot be negative", {}, 11},
-                   {3, PushStatus::duplicate, "", {11, 12}, 12}};
+  reply.results = {{1, PushStatus::applied, "", {}, 10, {}},
+                   {2, PushStatus::refused, "v:PL1.4:2017: a count cannot be negative", {}, 11, {}},
+                   {3, PushStatus::duplicate, "", {11, 12}, 12, {}}};
   write("fuzz_messages", "push-reply", encode_push_reply(reply), 1);
   reply.error = WireError{"gap", "change set 5 came before 4", 4, {}};
   write("fuzz_messages", "push-reply-error", encode_push_reply(reply), 1);
