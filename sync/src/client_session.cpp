@@ -61,6 +61,12 @@ WireError error_of(const HttpReply& reply) {
   throw Error(Errc::protocol, msg);
 }
 
+std::size_t plain_bytes(const std::vector<SignedChangeSet>& batch) {
+  std::size_t n = 0;
+  for (const auto& scs : batch) n += scs.bytes.size() + scs.signature.size();
+  return n;
+}
+
 }  // namespace
 
 HttpReply Transport::get(const std::string& path, const std::map<std::string, std::string>&) {
@@ -176,12 +182,24 @@ bool ClientSession::do_push(bool with_pull) {
              " stored change set(s) were damaged: rebuilt from the outbox and signed again");
   }
   bool pulled_all = false;
+  bool asked_limit = false;
   std::optional<std::uint64_t> last_gap;
   while (true) {
     PushRequest request;
     std::size_t batch_bytes = options_.batch_bytes;
     if (auto budget = replica_.body_budget()) batch_bytes = std::min(batch_bytes, budget);
     request.batch = replica_.unacknowledged(options_.batch_change_sets, batch_bytes);
+    // A body over the server's limit is refused unread, and the reset can reach the client
+    // before the 413 does: so before the first push that could be over any limit (every
+    // server takes 1 KiB), ask the limit once; a server before 1.2 does not say.
+    if (!asked_limit && replica_.body_budget() == 0 && plain_bytes(request.batch) > 1024) {
+      asked_limit = true;
+      try {
+        if (fit_body_limit()) continue;
+      } catch (const Error& e) {
+        if (e.retryable()) throw;
+      }
+    }
     const auto& batch = request.batch;
     if (batch.empty()) return pulled_all;
     std::set<std::uint64_t> seqs;
