@@ -7,7 +7,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/display.hpp"
+#include "review/changes.hpp"
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
+#include "review/submission_check.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/report_digest.hpp"
@@ -136,11 +139,16 @@ int cmd_submit(Context& ctx) {
   std::size_t errors = 0, warnings = 0;
   for (const auto& v : violations) (v.severity == Severity::error ? errors : warnings)++;
   const auto override_reason = ctx.args().value("override");
+  // Empty rows and sections, units below not accepted (client/src/review/submission_check).
+  const auto gaps = client::submission_gaps(ctx.report_template(), ctx.hierarchy(), store, unit,
+                                            ctx.level(), ctx.department_key());
+  warnings += gaps.size();
   if (errors || (warnings && (!override_reason || override_reason->empty()))) {
     for (const auto& v : violations)
       ctx.out << (v.severity == Severity::error ? "error" : "warning") << ": " << v.indicator
               << " \"" << v.label << "\", " << v.period << ": " << v.message << " [rule " << v.rule
               << "]\n";
+    for (const auto& g : gaps) ctx.out << "warning: " << g << "\n";
     throw Error(Errc::validation_failed,
                 errors ? "not submitted: " + std::to_string(errors) +
                              " error(s) to correct first (listed above)"
@@ -152,15 +160,15 @@ int cmd_submit(Context& ctx) {
   nlohmann::json value = {{"data_hash", sync::report_digest(fields)}};
   if (warnings) value["override"] = *override_reason;
   if (auto c = ctx.args().value("comment"); c && !c->empty()) value["comment"] = *c;
+  // The deadline in force, as status shows it, judged before this submission joins the
+  // history (client/src/review/deadline).
+  const auto deadline = client::deadline_in_force(ctx.report_template(), store, unit, ctx.level());
+  const auto judged = client::judged_submission(store, unit, deadline, system_time_ms());
   write_transition(ctx, unit, ReviewAction::submit, value);
   ctx.out << "submitted the report of " << unit_label(ctx, unit) << " (" << fields.size()
           << " field(s), digest " << value["data_hash"].get<std::string>().substr(0, 16)
           << "…); it is sent with the next sync and locked until returned\n";
-  if (const auto* info = ctx.report_template().level(ctx.level())) {
-    if (auto end = sync::deadline_end_ms(info->deadline))
-      ctx.out << "deadline " << info->deadline << ": "
-              << (system_time_ms() <= *end ? "on time" : "after the deadline (late)") << "\n";
-  }
+  if (!deadline.empty()) ctx.out << "deadline " << deadline << ": " << judged << "\n";
   return 0;
 }
 
@@ -207,35 +215,29 @@ int cmd_review_show(Context& ctx) {
   for (const auto& r : history) ctx.out << "  " << describe(r) << "\n";
   const auto fields = client::report_fields(store, unit);
   if (ctx.args().has("changes")) {
-    auto fixing = last_fixing(history);
-    if (!fixing || !fixing->snapshot.is_object()) {
+    // Since the previous submission and since the return (client/src/review/changes).
+    const auto comparisons = client::review_changes(history, fields);
+    if (comparisons.empty()) {
       ctx.out << "no submission or acceptance with its data is known here: nothing to compare\n";
       return 0;
     }
-    std::map<std::string, nlohmann::json> then;
-    for (const auto& [k, v] : fixing->snapshot.items()) then[k] = v;
-    std::map<std::string, nlohmann::json> now(fields.begin(), fields.end());
-    std::set<std::string> keys;
-    for (const auto& [k, v] : then) keys.insert(k);
-    for (const auto& [k, v] : now) keys.insert(k);
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& k : keys) {
-      auto a = then.count(k) ? then[k] : nlohmann::json();
-      auto b = now.count(k) ? now[k] : nlohmann::json();
-      if (a == b) continue;
-      rows.push_back({k, field_label(tpl, k), short_value(a), short_value(b)});
+    for (const auto& c : comparisons) {
+      ctx.out << "changes since " << c.what << " ("
+              << sync::vietnam_time(sync::HybridClock::millis(c.since->hlc)) << "):\n";
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& f : c.changes)
+        rows.push_back({f.key, field_label(tpl, f.key), short_value(f.then), short_value(f.now)});
+      if (rows.empty())
+        ctx.out << "none: the data is what was " << sync::review_state_name(c.since->state) << "\n";
+      else
+        ctx.out << render_table({{"field"}, {"label", false, true}, {"then"}, {"now"}}, rows,
+                                terminal_width());
     }
-    ctx.out << "changes since the " << sync::review_action_name(fixing->action) << " of "
-            << sync::vietnam_time(sync::HybridClock::millis(fixing->hlc)) << ":\n";
-    if (rows.empty()) {
-      ctx.out << "none: the data is what was " << sync::review_state_name(fixing->state) << "\n";
-    } else {
-      ctx.out << render_table({{"field"}, {"label", false, true}, {"then"}, {"now"}}, rows,
-                              terminal_width());
+    if (auto fixing = last_fixing(history)) {
+      const bool digest_ok = sync::report_digest(fields) == fixing->data_hash;
+      ctx.out << "digest of the data now " << (digest_ok ? "matches" : "differs from")
+              << " the signed one\n";
     }
-    const bool digest_ok = sync::report_digest(fields) == fixing->data_hash;
-    ctx.out << "digest of the data now " << (digest_ok ? "matches" : "differs from")
-            << " the signed one\n";
     return 0;
   }
   std::vector<std::vector<std::string>> rows;

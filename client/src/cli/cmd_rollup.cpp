@@ -14,6 +14,7 @@
 #include "cli/report_source.hpp"
 #include "cli/values.hpp"
 #include "review/review_log.hpp"
+#include "review/rollup_counts.hpp"
 #include "tongket/error.hpp"
 #include "tongket/report/csv.hpp"
 #include "tongket/report/docx.hpp"
@@ -40,6 +41,24 @@ std::string name_of(Context& ctx, const std::string& code) {
   return u ? u->name : code;
 }
 
+// Accepted reports only, unless --include-submitted (report/unit_report.hpp).
+CountsFn counted(Context& ctx) {
+  return client::counted_in_store(ctx.store(), ctx.args().has("include-submitted"));
+}
+
+std::string coverage_text(Context& ctx, const Rollup& rollup, const std::string& unit) {
+  auto c = rollup.coverage(unit);
+  std::string s = c.line() + "\n";
+  if (!c.missing.empty()) {
+    s += "chưa có báo cáo được chấp nhận của:";
+    for (std::size_t i = 0; i < c.missing.size() && i < 50; ++i)
+      s += (i ? ", " : " ") + name_of(ctx, c.missing[i]->code);
+    if (c.missing.size() > 50) s += ", ... (" + std::to_string(c.missing.size()) + ")";
+    s += "\n";
+  }
+  return s;
+}
+
 }  // namespace
 
 int cmd_rollup(Context& ctx) {
@@ -49,11 +68,12 @@ int cmd_rollup(Context& ctx) {
     throw Error(Errc::not_found, "unknown appendix \"" + appendix + "\" (PL1 .. PL8)");
   const std::string unit = ctx.unit();
   StoreSource source(ctx.store());
-  Rollup rollup(tpl, ctx.hierarchy(), source);
+  Rollup rollup(tpl, ctx.hierarchy(), source, counted(ctx));
   const auto contributors = rollup.contributors(unit);
   ctx.out << appendix << " " << tpl.appendix(appendix)->title << "\n"
           << name_of(ctx, unit) << " (" << unit << "), rolled up over " << contributors.size()
-          << " unit(s)\n";
+          << " unit(s)\n"
+          << coverage_text(ctx, rollup, unit);
   if (appendix == "PL8") {
     std::vector<std::vector<std::string>> rows;
     for (const auto& g : tpl.goals()) {
@@ -84,7 +104,9 @@ int cmd_rollup(Context& ctx) {
         continue;
       }
       auto cell = rollup.cell(unit, ind->code, p);
-      row.push_back(shown(cell.value));
+      row.push_back(cell.flag && cell.value
+                        ? shown(cell.value) + "/" + std::to_string(cell.flag_reporting)
+                        : shown(cell.value));
       missing = std::max(missing, cell.missing.size());
     }
     row.push_back(missing ? std::to_string(missing) : "");
@@ -101,10 +123,11 @@ int cmd_drilldown(Context& ctx) {
   const std::string period = ctx.operands()[1];
   const std::string unit = ctx.unit();
   StoreSource source(ctx.store());
-  Rollup rollup(tpl, ctx.hierarchy(), source);
+  Rollup rollup(tpl, ctx.hierarchy(), source, counted(ctx));
   auto cell = rollup.cell(unit, ind.code, period);
   ctx.out << ind.code << " " << ind.label << ", " << period << ", " << name_of(ctx, unit) << ": "
           << (cell.value ? shown(cell.value) : std::string("(nothing known)"));
+  if (cell.flag) ctx.out << "/" << cell.flag_reporting << " đơn vị";
   if (cell.numerator && cell.denominator)
     ctx.out << " = " << shown(cell.numerator) << "/" << shown(cell.denominator);
   ctx.out << "\n";
@@ -213,7 +236,7 @@ int cmd_export(Context& ctx) {
   const bool rolled_up = ctx.args().has("rollup");
   const std::string unit = ctx.unit();
   StoreSource source(ctx.store());
-  Rollup rollup(ctx.report_template(), ctx.hierarchy(), source);
+  Rollup rollup(ctx.report_template(), ctx.hierarchy(), source, counted(ctx));
   auto data = report_data(ctx, unit, rolled_up, &rollup);
   if (*format == "docx") {
     report::write_docx(data, out);

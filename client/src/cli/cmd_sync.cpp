@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
 #include "store/sqlite.hpp"
 #include "sync/store_replica.hpp"
@@ -210,11 +211,9 @@ int cmd_status(Context& ctx) {
       if (!r->comment.empty()) ctx.out << "\n  comment: " << r->comment;
     }
     ctx.out << "\n";
-    std::string deadline;
-    if (const auto* info = ctx.report_template().level(ctx.level())) deadline = info->deadline;
-    if (r && r->extra.is_object() && r->extra.contains("deadline") &&
-        r->extra["deadline"].is_string())
-      deadline = r->extra["deadline"].get<std::string>();
+    // The same deadline submit judges by (client/src/review/deadline).
+    const std::string deadline =
+        client::deadline_in_force(ctx.report_template(), store, store.unit(), ctx.level());
     if (auto end = sync::deadline_end_ms(deadline)) {
       const auto state = r ? r->state : sync::ReviewState::draft;
       const bool done = state != sync::ReviewState::draft && state != sync::ReviewState::returned;

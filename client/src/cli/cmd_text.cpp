@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/display.hpp"
+#include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 
 namespace tongket::cli {
@@ -66,7 +67,7 @@ int cmd_text_set(Context& ctx) {
 int cmd_text_get(Context& ctx) {
   const auto key = FieldKey::text(ctx.operands()[0]);
   const auto& tpl = ctx.report_template();
-  if (!tpl.section(key.item))
+  if (!tpl.section(key.item) && !is_document_field(key.item))
     throw Error(Errc::not_found, "unknown section \"" + key.item + "\" (see tongket parts)");
   auto& s = ctx.store();
   auto value = s.get_field(ctx.unit(), key);

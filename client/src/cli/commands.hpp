@@ -58,5 +58,7 @@ int cmd_sync(Context&);
 int cmd_status(Context&);
 int cmd_conflicts(Context&);
 int cmd_conflicts_resolve(Context&);
+int cmd_contributions(Context&);  // cmd_contributions.cpp
+int cmd_take_in(Context&);
 
 }  // namespace tongket::cli

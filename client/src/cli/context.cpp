@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "review/read_scope.hpp"
 #include "review/review_log.hpp"
+#include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -57,7 +59,8 @@ const std::string& Context::unit() {
   if (!hierarchy().find(*code)) {
     throw Error(Errc::not_found, "unknown unit \"" + *code + "\" (--unit takes a unit code)");
   }
-  if (!hierarchy().within(*code, store().unit())) {
+  if (!hierarchy().within(*code, store().unit()) &&
+      !client::reads_only(hierarchy(), store().unit(), *code)) {
     throw Error(Errc::invalid_argument, "unit " + *code + " is not under this store's unit " +
                                             store().unit() + ": it cannot be worked on here");
   }
@@ -116,11 +119,14 @@ std::string Context::role() {
 
 void Context::check_writable(const FieldKey& key, const nlohmann::json& value) {
   const auto& tpl = report_template();
+  if (client::reads_only(hierarchy(), store().unit(), unit()))
+    throw Error(Errc::forbidden, unit() + " is another unit's report, sent here to read only");
   if (key.kind != FieldKind::review) check_unlocked(unit());
   check_field(tpl, level(), key, value);
   // The lists without a form (award nominations, models) are every unit's own.
   const Table* list = key.kind == FieldKind::row ? tpl.table(key.item) : nullptr;
-  const bool everyones = list && list->appendix.empty() && list->responsible.empty();
+  const bool everyones = (list && list->appendix.empty() && list->responsible.empty()) ||
+                         (key.kind == FieldKind::text && is_document_field(key.item));
   if (auto dept = department_key();
       !dept.empty() && !everyones && !tpl.department_answers(dept, key.item)) {
     std::string owners;

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "review/rollup_counts.hpp"
 #include "tongket/error.hpp"
 #include "tongket/report/unit_report.hpp"
 
@@ -42,7 +43,8 @@ std::vector<nlohmann::json> table_rows(Context& ctx, const std::string& unit,
   std::optional<Rollup> rollup;
   if (rolled_up) {
     source.emplace(ctx.store());
-    rollup.emplace(ctx.report_template(), ctx.hierarchy(), *source);
+    rollup.emplace(ctx.report_template(), ctx.hierarchy(), *source,
+                   client::counted_in_store(ctx.store(), ctx.args().has("include-submitted")));
   }
   return report::unit_table_rows(ctx.report_template(), ctx.hierarchy(), store_rows(ctx.store()),
                                  unit, table, rollup ? &*rollup : nullptr);
@@ -54,9 +56,9 @@ report::ReportData report_data(Context& ctx, const std::string& unit, bool rolle
   report::FieldFn field = [&store](const std::string& u, const FieldKey& key) {
     return store.get_field(u, key);
   };
-  return report::unit_report_data(ctx.report_template(), ctx.hierarchy(), std::move(field),
-                                  store_rows(store), unit, ctx.level(),
-                                  rolled_up ? rollup : nullptr);
+  return report::unit_report_data(
+      ctx.report_template(), ctx.hierarchy(), std::move(field), store_rows(store), unit,
+      ctx.level(), rolled_up ? rollup : nullptr, client::counted_in_store(store, false));
 }
 
 }  // namespace tongket::cli
