@@ -176,10 +176,12 @@ TEST_CASE("the province's report is assembled from its departments and districts
   // It overrides one department figure, and fills its document frame.
   p.set("PL6.1", "2019", "16");
   p.text("VB.co_quan", "ỦY BAN NHÂN DÂN TỈNH TÂY NINH");
-  p.text("VB.so_ky_hieu", "125/BC-UBND");
+  p.run_ok({"document", "set", "so_ky_hieu", "125/BC-UBND"});
   p.text("VB.dia_danh", "Tây Ninh");
   p.text("VB.ngay", "2020-06-25");
-  p.text("VB.noi_nhan", "Bộ Nội vụ;\nLưu: VT.");
+  p.run_ok({"document", "set", "noi_nhan", "Bộ Nội vụ;\\nLưu: VT."});
+  CHECK(p.run({"document", "set", "so", "1"}).exit_code == 2);  // names the known fields
+  CHECK_THAT(p.run_ok({"document"}).out, Contains("so_ky_hieu") && Contains("125/BC-UBND"));
   p.text("VB.tham_quyen", "TM. ỦY BAN NHÂN DÂN");
   p.text("VB.chuc_vu", "CHỦ TỊCH");
   p.text("VB.nguoi_ky", "Nguyễn Thanh Ngọc");
@@ -220,7 +222,7 @@ TEST_CASE("the province's report is assembled from its departments and districts
   CHECK_THAT(text, Contains("Độc lập - Tự do - Hạnh phúc"));
   CHECK_THAT(text, Contains("Số: 125/BC-UBND"));
   CHECK_THAT(text, Contains("Tây Ninh, ngày 25 tháng 6 năm 2020"));
-  CHECK_THAT(text, Contains("Nơi nhận"));
+  CHECK_THAT(text, Contains("Nơi nhận:") && Contains("- Bộ Nội vụ;") && Contains("- Lưu: VT."));
   CHECK_THAT(text, Contains("Nguyễn Thanh Ngọc"));
   CHECK_THAT(text, Contains("còn chậm rà soát văn bản"));  // taken in from Sở Tư pháp
   CHECK_THAT(text, Contains(coverage));

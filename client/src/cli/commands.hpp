@@ -60,5 +60,7 @@ int cmd_conflicts(Context&);
 int cmd_conflicts_resolve(Context&);
 int cmd_contributions(Context&);  // cmd_contributions.cpp
 int cmd_take_in(Context&);
+int cmd_document_show(Context&);  // cmd_document.cpp
+int cmd_document_set(Context&);
 
 }  // namespace tongket::cli
