@@ -167,6 +167,9 @@ TEST_CASE("the province's report is assembled from its departments and districts
   for (const char* u :
        {"72-VP", "72-STP", "72-SNV", "72-STC", "72-STTTT", "72-SKHCN", kTanBien, kCity})
     p.run_ok({"review", "accept", "--unit", u});
+  // Its figure of a row a department answers is the department's accepted one.
+  CHECK_THAT(p.run_ok({"drilldown", "PL3.1", "2019"}).out,
+             Contains("province's figure: 92 (from Văn phòng"));
   // It sees the departments' narrative beside its own sections and takes one in.
   auto seen = p.run_ok({"contributions"});
   CHECK_THAT(seen.out, Contains("P1.II.1.2") && Contains("Sở Tư pháp tỉnh Tây Ninh") &&

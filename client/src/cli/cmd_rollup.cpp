@@ -18,6 +18,7 @@
 #include "tongket/error.hpp"
 #include "tongket/report/csv.hpp"
 #include "tongket/report/docx.hpp"
+#include "tongket/report/unit_report.hpp"
 #include "tongket/report/xlsx.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
@@ -131,6 +132,22 @@ int cmd_drilldown(Context& ctx) {
   if (cell.numerator && cell.denominator)
     ctx.out << " = " << shown(cell.numerator) << "/" << shown(cell.denominator);
   ctx.out << "\n";
+  // A province figure a department answers is that department's accepted one, unless the
+  // province entered its own (report/unit_report.hpp).
+  if (const Unit* d = ctx.level() == UnitLevel::province
+                          ? report::responsible_department(tpl, ctx.hierarchy(), unit, ind.code)
+                          : nullptr;
+      d && ind.type != ValueType::ratio) {
+    const auto data = report_data(ctx, unit, false, nullptr);
+    const auto figure = data.value_of(ind.code, period);
+    const auto own = ctx.store().get_field(unit, FieldKey::value(ind.code, period));
+    const bool overridden = own && !own->is_null();
+    ctx.out << "province's figure: "
+            << (figure ? format_number(*figure) : std::string("(none yet)"))
+            << (overridden ? " (entered by the province, overriding " : " (from ") << d->name
+            << (overridden || figure ? ")" : ": its report is not accepted or has no figure)")
+            << "\n";
+  }
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : cell.contributions) {
     std::vector<std::string> row = {c.unit, name_of(ctx, c.unit),
