@@ -167,6 +167,10 @@ TEST_CASE("the province's report is assembled from its departments and districts
   for (const char* u :
        {"72-VP", "72-STP", "72-SNV", "72-STC", "72-STTTT", "72-SKHCN", kTanBien, kCity})
     p.run_ok({"review", "accept", "--unit", u});
+  // The client's completeness and the server's list judge by the same rule and agree: six
+  // departments and two districts submitted, every one after the template's 2020 deadlines.
+  CHECK_THAT(p.run_ok({"completeness"}).out, Contains("8 late, 7 missing"));
+  CHECK_THAT(server.admin({"review", "list", "--unit", kTinh}).out, Contains("8 late, 7 missing"));
   // Its figure of a row a department answers is the department's accepted one.
   CHECK_THAT(p.run_ok({"drilldown", "PL3.1", "2019"}).out,
              Contains("province's figure: 92 (from Văn phòng"));
