@@ -165,7 +165,7 @@ TEST_CASE("the whole-table roll-up gives the same figures as cell by cell", "[ro
   CHECK(table.find("PL1.4", "2016")->value == 95 + 90 + 100 + 1000);
 }
 
-TEST_CASE("only counted reports roll up; the others are missing and the coverage says so",
+TEST_CASE("only counted reports roll up, the others are missing and the coverage says so",
           "[rollup]") {
   Fixture f;
   // Tân Biên's communes: only 25489 (Xã Tân Lập) has an accepted report.
