@@ -95,6 +95,8 @@ TEST_CASE("the province's report is assembled from its departments and districts
   // The departments fill their parts of the plan and submit.
   vp.set("PL3.1", "2019", "92");
   vp.set("PL1.3.a", "2019", "1");
+  vp.run_ok({"rows", "add", "MH", "ten=Một cửa điện tử", "nam_ap_dung=2018"});
+  vp.run_ok({"rows", "add", "MH", "ten=Zalo phường", "nam_ap_dung=2019"});
   vp.run_ok({"assess", "PL8.1", "dat", "--note", "Giảm 30% chi phí tuân thủ TTHC"});
   stp.set("PL2.4", "2019", "41");
   stp.text("P1.II.1.2", "Sở Tư pháp: còn chậm rà soát văn bản quy phạm pháp luật.");
@@ -237,6 +239,10 @@ TEST_CASE("the province's report is assembled from its departments and districts
   CHECK_THAT(text, Contains("Nguồn số liệu"));
   CHECK_THAT(text, Contains("Giảm 30% chi phí"));  // PL8's note, printed
   CHECK_THAT(text, Contains("Chia theo tên loại VBQPPL"));
+  // List rows in the order entered; a year printed as written.
+  REQUIRE(text.find("Zalo phường") != std::string::npos);
+  CHECK(text.find("Một cửa điện tử") < text.find("Zalo phường"));
+  CHECK_THAT(text, Contains("2018") && !Contains("2.018"));
 
   // verify recomputes each submission's on-time/late judgement and reports a changed record.
   auto verified = server.admin({"verify", "--unit", "72-STC"});

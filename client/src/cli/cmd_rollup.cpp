@@ -4,6 +4,7 @@
 // was late, is missing), and export of the report as .docx, .xlsx or CSV.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -320,7 +321,12 @@ int cmd_rows_add(Context& ctx) {
       row[col] = parse_user_value(as_indicator, text);
     }
   }
-  const std::string id = sync::random_id().substr(0, 12);
+  // Time first (ms, hex, fixed width), then randomness: ids sort in the order the rows were
+  // entered, so lists print in that order on every side that sorts by key.
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%011llx",
+                static_cast<unsigned long long>(system_time_ms()) & 0xFFFFFFFFFFFull);
+  const std::string id = stamp + sync::random_id().substr(0, 5);
   const auto key = FieldKey::row(table.id, id);
   ctx.check_writable(key, row);
   ctx.write(key, row);
