@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: install missing packages, build, and run the demo round.
+# The main job: install missing packages (nginx among them), build, and run the demo round
+# (scripts/demo.sh: the production layout, nginx in front of tongket-server, on 127.0.0.1).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -20,6 +20,8 @@ packages=(
   libexpat1-dev                   # reading the XML inside an imported .docx
   nginx-light                     # the production layout: TLS, limits and time-outs in front
   chromium chromium-driver python3-selenium   # the web app's tests in a real browser
+  dpkg-dev lintian                # .deb packages: dpkg-shlibdeps (CPack Depends), lintian checks
+  systemd                         # systemd-analyze verify of the units in deploy/systemd
 )
 # The tests open the exported .docx/.xlsx in LibreOffice (headless) and read the PDF's text.
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then

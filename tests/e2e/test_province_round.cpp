@@ -121,14 +121,14 @@ TEST_CASE("the province's report is assembled from its departments and districts
   // A submission with empty rows and sections needs a reason.
   auto silent = b.run({"submit"});
   CHECK(silent.exit_code != 0);
-  CHECK_THAT(silent.out, Contains("chỉ tiêu chưa có số liệu"));
+  CHECK_THAT(silent.out, Contains("no value entered"));
   b.sync_ok();
   tb.sync_ok();
   tb.set("PL1.3.a", "2019", "1");
   // A district with communes not accepted is warned, with them listed.
   auto early = tb.run({"submit"});
   CHECK(early.exit_code != 0);
-  CHECK_THAT(early.out, Contains("đơn vị chưa được chấp nhận") && Contains("Xã Tân Lập"));
+  CHECK_THAT(early.out, Contains("not accepted yet") && Contains("Xã Tân Lập"));
   tb.run_ok({"review", "accept", "--unit", kAccepted});
   submit(tb);
   auto district = tb.run_ok({"drilldown", "PL1.4", "2016"});

@@ -62,5 +62,6 @@ int cmd_contributions(Context&);  // cmd_contributions.cpp
 int cmd_take_in(Context&);
 int cmd_document_show(Context&);  // cmd_document.cpp
 int cmd_document_set(Context&);
+int cmd_ui(Context&);
 
 }  // namespace tongket::cli

@@ -52,13 +52,12 @@ std::vector<ChangeComparison> review_changes(
     }
   }
   std::vector<ChangeComparison> out;
-  if (previous) out.push_back({previous, "the previous submission", diff(previous->snapshot, now)});
-  if (returned) out.push_back({returned, "the return", diff(returned->snapshot, now)});
+  if (previous) out.push_back({previous, "previous_submission", diff(previous->snapshot, now)});
+  if (returned) out.push_back({returned, "return", diff(returned->snapshot, now)});
   if (!out.empty()) return out;
   for (auto it = history.rbegin(); it != history.rend(); ++it)
     if (fixes_data(*it) && it->snapshot.is_object())
-      return {{&*it, "the " + std::string(sync::review_action_name(it->action)),
-               diff(it->snapshot, now)}};
+      return {{&*it, std::string(sync::review_action_name(it->action)), diff(it->snapshot, now)}};
   return {};
 }
 

@@ -21,7 +21,9 @@ struct FieldChange {
 
 struct ChangeComparison {
   const ReviewRecord* since = nullptr;  // the transition compared with
-  std::string what;                     // "the previous submission", "the return", ...
+  // "previous_submission", "return", or the transition's action ("submit", "accept", ...):
+  // the catalogue's "changes.since.<what>".
+  std::string what;
   std::vector<FieldChange> changes;
 };
 

@@ -17,22 +17,21 @@ std::string deadline_in_force(const ReportTemplate& tpl, ClientStore& store,
   return info ? info->deadline : std::string();
 }
 
-std::string judged_submission(ClientStore& store, const std::string& unit,
-                              const std::string& deadline, std::uint64_t signed_ms) {
+std::optional<Judgement> judge_submission(ClientStore& store, const std::string& unit,
+                                          const std::string& deadline, std::uint64_t signed_ms) {
   const auto end = sync::deadline_end_ms(deadline);
+  if (!end) return std::nullopt;
   // The plan's rule, as the server applies it (server/src/review/completeness): a report sent
   // back and submitted again is judged by its first submission.
   for (const auto& r : review_history(store, unit)) {
     if (r.action != sync::ReviewAction::submit && r.action != sync::ReviewAction::finalise)
       continue;
-    bool on_time = end && sync::HybridClock::millis(r.hlc) <= *end;
+    bool on_time = sync::HybridClock::millis(r.hlc) <= *end;
     if (r.extra.is_object() && r.extra.contains("on_time") && r.extra["on_time"].is_boolean())
       on_time = r.extra["on_time"].get<bool>();
-    return std::string("a resubmission after a return: judged by the first submission (") +
-           (on_time ? "on time" : "late") + ")";
+    return Judgement{true, !on_time};
   }
-  if (!end) return "no deadline";
-  return signed_ms <= *end ? "on time" : "after the deadline (late)";
+  return Judgement{false, signed_ms > *end};
 }
 
 }  // namespace tongket::client

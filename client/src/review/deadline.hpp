@@ -17,9 +17,14 @@ namespace tongket::client {
 std::string deadline_in_force(const ReportTemplate& tpl, ClientStore& store,
                               const std::string& unit, UnitLevel level);
 
-// What a submission signed at `signed_ms` is judged as: "on time", "late", or for a
-// resubmission after a return the first submission's judgement, said so.
-std::string judged_submission(ClientStore& store, const std::string& unit,
-                              const std::string& deadline, std::uint64_t signed_ms);
+struct Judgement {
+  bool resubmission = false;  // judged by the first submission
+  bool late = false;
+};
+
+// How a submission signed at `signed_ms` is judged: by itself, or for a resubmission after a
+// return by the first submission. nullopt when there is no deadline.
+std::optional<Judgement> judge_submission(ClientStore& store, const std::string& unit,
+                                          const std::string& deadline, std::uint64_t signed_ms);
 
 }  // namespace tongket::client
