@@ -72,7 +72,7 @@ std::filesystem::path make_temp_dir() {
 }
 
 server::Request signed_request(std::string method, std::string path, Bytes body) {
-  server::Request r{std::move(method), std::move(path), {}, std::move(body)};
+  server::Request r{std::move(method), std::move(path), {}, std::move(body), {}};
   for (auto& [k, v] :
        sync::sign_request(world->key, r.method, r.path, world->device, ++world->counter, r.body))
     r.headers[k] = v;
@@ -84,7 +84,7 @@ std::optional<server::Request> request_for(std::uint8_t mode, std::span<const st
   const std::string text(in.begin(), in.end());
   switch (mode % 8) {
     case 0:  // enroll: unsigned, the body carries the token
-      return server::Request{"POST", sync::kPathEnroll, {}, rest};
+      return server::Request{"POST", sync::kPathEnroll, {}, rest, {}};
     case 1:
       return signed_request("POST", sync::kPathPush, rest);
     case 2:
@@ -115,7 +115,7 @@ std::optional<server::Request> request_for(std::uint8_t mode, std::span<const st
     }
     case 6: {  // the auth headers themselves: "<counter>\n<signature>"
       const auto nl = text.find('\n');
-      server::Request r{"POST", sync::kPathPull, {}, sync::encode_pull_request({})};
+      server::Request r{"POST", sync::kPathPull, {}, sync::encode_pull_request({}), {}};
       r.headers[sync::kHeaderDevice] = world->device;
       r.headers[sync::kHeaderCounter] = text.substr(0, nl);
       r.headers[sync::kHeaderSignature] = nl == std::string::npos ? "" : text.substr(nl + 1);

@@ -26,7 +26,9 @@ packages=(
 )
 # The tests open the exported .docx/.xlsx in LibreOffice (headless) and read the PDF's text.
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then
-  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
+  # fonts-liberation2: metric-compatible with Times New Roman (the decree's font), so the
+  # PDF's lines break where Word's would.
+  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2)
 fi
 # Fuzzing (scripts/fuzz.sh): clang 16 and its libFuzzer runtime. clang 14, Debian's default,
 # cannot compile the project (C++20 lambdas capturing structured bindings).

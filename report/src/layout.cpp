@@ -1,6 +1,7 @@
 #include "tongket/report/layout.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "tongket/report/format.hpp"
@@ -49,7 +50,8 @@ class AppendixBuilder {
   AppendixBuilder(const ReportData& data, const Appendix& appendix)
       : data_(data), tpl_(data.tpl), appendix_(appendix) {
     for (const Indicator* ind : tpl_.indicators_of(appendix.id)) {
-      if (applies_to(ind->levels, data.level)) own_visible_.insert(ind->code);
+      if (applies_to(ind->levels, data.level) && data.holds(ind->code))
+        own_visible_.insert(ind->code);
       all_.push_back(ind);
     }
     // A heading is shown when something under it is.
@@ -67,7 +69,10 @@ class AppendixBuilder {
   }
 
   AppendixLayout build() {
-    AppendixLayout layout{appendix_.id, appendix_name(appendix_.id), appendix_.title, {}};
+    AppendixLayout layout{appendix_.id, appendix_name(appendix_.id), appendix_.title, {}, {}};
+    if (!data_.coverage.empty()) layout.notes.push_back(data_.coverage);
+    if (auto n = data_.notes.find(appendix_.id); n != data_.notes.end())
+      layout.notes.insert(layout.notes.end(), n->second.begin(), n->second.end());
     if (!indicators_.empty()) {
       bool spans = !periods_.empty() && std::all_of(periods_.begin(), periods_.end(),
                                                     [](const Period* p) { return is_span(p->id); });
@@ -169,6 +174,8 @@ class AppendixBuilder {
       const Indicator* parent = tpl_.indicator(ind->parent);
       row.ratio_part = parent && parent->type == ValueType::ratio &&
                        (parent->numerator == ind->code || parent->denominator == ind->code);
+      // The form prints "Chia theo ..." once, merged beside the rows it divides.
+      if (ind->note.rfind("Chia theo ", 0) == 0) row.group = ind->note;
       row.cells.push_back(cell_text(ind->stt, CellKind::stt));
       row.cells.push_back(cell_text(ind->label, CellKind::label));
       for (const Period* p : periods_) row.cells.push_back(value_cell(*ind, p->id));
@@ -227,16 +234,17 @@ class AppendixBuilder {
   void add_goal_grid(AppendixLayout& layout) const {
     Grid g;
     g.id = appendix_.id;
-    g.header = {"STT", "Các mục tiêu cải cách", "Đánh giá kết quả đạt được (Đạt/Không đạt)",
-                "Ghi chú"};
-    g.widths = {0.7, 6.5, 1.8, 2.2};
+    // The form's three columns; a note entered with the assessment prints under the goal.
+    g.header = {"STT", "Các mục tiêu cải cách", "Đánh giá kết quả đạt được (Đạt/Không đạt)"};
+    g.widths = {0.7, 7.5, 2.2};
     for (const Goal& goal : tpl_.goals()) {
-      if (!starts_with(goal.id, appendix_.id + ".")) continue;
+      if (!starts_with(goal.id, appendix_.id + ".") || !data_.holds(goal.id)) continue;
       auto a = data_.assessment_of(goal.id);
       Row row;
-      row.cells = {cell_text(goal.stt, CellKind::stt), cell_text(goal.label, CellKind::label),
-                   cell_text(a ? (a->achieved ? "Đạt" : "Không đạt") : ""),
-                   cell_text(a ? a->note : "")};
+      std::string label = goal.label;
+      if (a && !a->note.empty()) label += "\nGhi chú: " + a->note;
+      row.cells = {cell_text(goal.stt, CellKind::stt), cell_text(label, CellKind::label),
+                   cell_text(a ? (a->achieved ? "Đạt" : "Không đạt") : "")};
       g.rows.push_back(std::move(row));
     }
     if (!g.rows.empty()) layout.grids.push_back(std::move(g));
@@ -254,6 +262,11 @@ class AppendixBuilder {
 
 bool belongs_to(const Table& t, const std::string& appendix) {
   return t.appendix.empty() ? starts_with(t.id, appendix + ".") : t.appendix == appendix;
+}
+
+// A column that holds a year ("Năm áp dụng"), by its id "nam..." or its label "Năm ...".
+bool is_year_column(const TableColumn& c) {
+  return starts_with(c.id, "nam_") || c.id == "nam" || starts_with(c.label, "Năm");
 }
 
 Grid table_grid(const ReportData& data, const Table& table, const std::string& appendix) {
@@ -283,7 +296,10 @@ Grid table_grid(const ReportData& data, const Table& table, const std::string& a
         continue;
       }
       auto num = number_of(*it);
-      if (num && (c.type == ValueType::count || c.type == ValueType::flag)) {
+      if (num && c.type == ValueType::count && is_year_column(c)) {
+        // A year is printed as written: 2018, never "2.018".
+        row.cells.push_back(Cell{std::to_string(std::llround(*num)), *num, CellKind::count, {}});
+      } else if (num && (c.type == ValueType::count || c.type == ValueType::flag)) {
         row.cells.push_back(Cell{format_count(*num), *num, CellKind::count, {}});
       } else if (num && c.type == ValueType::percentage) {
         row.cells.push_back(Cell{format_percentage(*num) + "%", *num, CellKind::percentage, {}});
@@ -306,19 +322,24 @@ std::vector<AppendixLayout> lay_out_appendices(const ReportData& data) {
     AppendixLayout layout = AppendixBuilder(data, appendix).build();
     for (const Table& t : data.tpl.tables()) {
       if (!belongs_to(t, appendix.id) || !applies_to(t.levels, data.level)) continue;
-      layout.grids.push_back(table_grid(data, t, appendix.id));
       placed.insert(t.id);
+      if (!data.holds(t.id)) continue;
+      layout.grids.push_back(table_grid(data, t, appendix.id));
     }
+    // A department's report holds only its own parts: an appendix it has nothing of stays out.
+    if (layout.grids.empty() && data.includes) continue;
     out.push_back(std::move(layout));
   }
   for (const Table& t : data.tpl.tables()) {
-    if (placed.count(t.id) || !applies_to(t.levels, data.level)) continue;
+    if (placed.count(t.id) || !applies_to(t.levels, data.level) || !data.holds(t.id)) continue;
     // A table of an appendix this level does not fill stays out with its appendix.
     bool of_appendix =
         std::any_of(data.tpl.appendices().begin(), data.tpl.appendices().end(),
                     [&](const Appendix& a) { return starts_with(t.id, a.id + "."); });
     if (of_appendix) continue;
-    out.push_back(AppendixLayout{t.id, t.title, "", {table_grid(data, t, "")}});
+    AppendixLayout layout{t.id, t.title, "", {}, {table_grid(data, t, "")}};
+    if (!data.coverage.empty()) layout.notes.push_back(data.coverage);
+    out.push_back(std::move(layout));
   }
   return out;
 }

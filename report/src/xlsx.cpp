@@ -111,6 +111,9 @@ class SheetWriter {
       merged(1, last, a.title, f_.title);
     }
     lxw_row_t row = a.title.empty() ? 2 : 3;
+    for (const auto& line : a.notes)
+      check(worksheet_write_string(ws_, row++, 0, line.c_str(), f_.caption), "note");
+    if (!a.notes.empty()) ++row;
     bool single = a.grids.size() == 1;
     for (const Grid& g : a.grids) {
       if (!g.caption.empty()) {

@@ -20,17 +20,29 @@ bool fills(const ReportTemplate& tpl, const Unit& unit, const std::string& item)
 // A cell's running totals while its contributors are added.
 struct Totals {
   double sum = 0, num = 0, den = 0;
+  std::size_t flag_reporting = 0;
   bool any = false;
 };
 
 // Adds one contributor's own figure to a cell. cell() and table() share it so that both give
 // the same figures.
+// A contributor whose report does not count (`counted` false) is missing: its figures stay out.
 void add_unit(const Indicator& ind, const std::string& period, const Unit& u,
-              const ReportSource& source, bool drilldown, RolledCell& out, Totals& t) {
+              const ReportSource& source, bool counted, bool drilldown, RolledCell& out,
+              Totals& t) {
   ++out.contributor_count;
   Contribution c{u.code, std::nullopt, std::nullopt};
   bool known = false;
-  if (ind.type == ValueType::ratio) {
+  if (!counted) {
+    // nothing: listed as missing below
+  } else if (ind.type == ValueType::flag) {
+    c.value = source.value(u.code, ind.code, period);
+    known = c.value.has_value();
+    if (known) {
+      ++t.flag_reporting;
+      if (*c.value == 1) t.sum += 1;  // units that answered 1
+    }
+  } else if (ind.type == ValueType::ratio) {
     c.value = source.value(u.code, ind.numerator, period);
     c.denominator = source.value(u.code, ind.denominator, period);
     known = c.value && c.denominator;
@@ -52,6 +64,8 @@ void add_unit(const Indicator& ind, const std::string& period, const Unit& u,
 }
 
 void finish(const Indicator& ind, const Totals& t, RolledCell& out) {
+  out.flag = ind.type == ValueType::flag;
+  out.flag_reporting = t.flag_reporting;
   if (!t.any) return;
   if (ind.type == ValueType::ratio) {
     out.numerator = t.num;
@@ -76,8 +90,26 @@ const RolledCell* RolledTable::find(const std::string& indicator, const std::str
   return it == row->second.end() ? nullptr : &it->second;
 }
 
-Rollup::Rollup(const ReportTemplate& tpl, const Hierarchy& hierarchy, const ReportSource& source)
-    : tpl_(tpl), hierarchy_(hierarchy), source_(source) {}
+std::string Coverage::line() const {
+  return "Số liệu tổng hợp từ " + std::to_string(counted) + "/" + std::to_string(total) + " đơn vị";
+}
+
+Rollup::Rollup(const ReportTemplate& tpl, const Hierarchy& hierarchy, const ReportSource& source,
+               CountsFn counts)
+    : tpl_(tpl), hierarchy_(hierarchy), source_(source), counts_(std::move(counts)) {}
+
+Coverage Rollup::coverage(const std::string& unit) const {
+  Coverage c;
+  auto units = contributors(unit);
+  for (std::size_t i = 1; i < units.size(); ++i) {
+    ++c.total;
+    if (counts(*units[i]))
+      ++c.counted;
+    else
+      c.missing.push_back(units[i]);
+  }
+  return c;
+}
 
 std::vector<const Unit*> Rollup::contributors(const std::string& unit) const {
   const Unit* top = hierarchy_.find(unit);
@@ -103,8 +135,9 @@ RolledCell Rollup::cell(const std::string& unit, const std::string& indicator,
   if (ind->rollup == RollUp::none) units.resize(1);  // own value only
 
   Totals totals;
-  for (const Unit* u : units)
-    if (fills(tpl_, *u, indicator)) add_unit(*ind, period, *u, source_, true, out, totals);
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (fills(tpl_, *units[i], indicator))
+      add_unit(*ind, period, *units[i], source_, i == 0 || counts(*units[i]), true, out, totals);
   finish(*ind, totals, out);
   return out;
 }
@@ -152,6 +185,7 @@ RolledTable Rollup::table_of(const std::vector<const Unit*>& units, bool own_fir
   }
   for (std::size_t i = 0; i < units.size(); ++i) {
     const Unit& u = *units[i];
+    const bool counted = (own_first && i == 0) || counts(u);
     std::string department_key;
     if (u.level == UnitLevel::department) {
       const auto dash = u.code.find('-');
@@ -171,7 +205,8 @@ RolledTable Rollup::table_of(const std::vector<const Unit*>& units, bool own_fir
         if (!it->second) continue;
       }
       for (std::size_t p = 0; p < row.ind->periods.size(); ++p)
-        add_unit(*row.ind, row.ind->periods[p], u, source_, drilldown, row.cells[p], row.totals[p]);
+        add_unit(*row.ind, row.ind->periods[p], u, source_, counted, drilldown, row.cells[p],
+                 row.totals[p]);
     }
   }
   RolledTable out;
@@ -188,9 +223,12 @@ RolledTable Rollup::table_of(const std::vector<const Unit*>& units, bool own_fir
 GoalTally Rollup::goal(const std::string& unit, const std::string& goal) const {
   if (!tpl_.goal(goal)) throw Error(Errc::not_found, "unknown goal \"" + goal + "\"");
   GoalTally tally;
-  for (const Unit* u : contributors(unit)) {
+  auto units = contributors(unit);
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const Unit* u = units[i];
     if (!fills(tpl_, *u, goal)) continue;
-    auto result = source_.assessment(u->code, goal);
+    std::optional<std::string> result;
+    if (i == 0 || counts(*u)) result = source_.assessment(u->code, goal);
     if (result == "dat") {
       ++tally.dat;
       tally.dat_units.push_back(u->code);

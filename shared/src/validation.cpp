@@ -2,6 +2,8 @@
 // between one unit's values.
 #include "tongket/validation.hpp"
 
+#include "tongket/document_fields.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -176,6 +178,10 @@ void check_value(const ReportTemplate& tpl, UnitLevel level, const FieldKey& key
 }
 
 void check_text(const ReportTemplate& tpl, UnitLevel level, const FieldKey& key, const json& v) {
+  if (is_document_field(key.item)) {  // the document frame: every level, plain text
+    if (!v.is_null() && !v.is_string()) bad(key.str() + ": must be text");
+    return;
+  }
   const Section* s = tpl.section(key.item);
   if (!s) throw Error(Errc::not_found, key.str() + ": unknown section \"" + key.item + "\"");
   if (!s->writable)

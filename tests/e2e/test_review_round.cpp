@@ -46,7 +46,7 @@ TEST_CASE("a review round from the communes to the province's export", "[e2e][re
   a.set("PL1.4", "2016", "3");
   b.set("PL1.4", "2016", "5");
   a.run_ok({"rows", "add", "MH", "ten=Một cửa điện tử", "nam_ap_dung=2018"});
-  auto submitted = a.run_ok({"submit"});
+  auto submitted = a.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   CHECK_THAT(submitted.out, Contains("submitted the report of Xã Tân Lập"));
   auto locked = a.run({"set", "PL1.4", "2016", "4"});
   CHECK(locked.exit_code == 7);
@@ -54,7 +54,7 @@ TEST_CASE("a review round from the communes to the province's export", "[e2e][re
   CHECK(a.run({"submit"}).exit_code == 7);  // not twice
   CHECK(a.run({"rows", "add", "MH", "ten=x"}).exit_code == 7);
   a.sync_ok();
-  b.run_ok({"submit"});
+  b.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   b.sync_ok();
 
   // The district sees both, returns A with a comment and accepts B.
@@ -72,7 +72,7 @@ TEST_CASE("a review round from the communes to the province's export", "[e2e][re
   auto status = a.run_ok({"status"});
   CHECK_THAT(status.out, Contains("report: returned") && Contains("PL1.4 năm 2016 chưa đúng"));
   a.set("PL1.4", "2016", "4");
-  a.run_ok({"submit"});
+  a.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   a.sync_ok();
 
   // The district sees the resubmission, what changed since, and accepts it.
@@ -86,7 +86,7 @@ TEST_CASE("a review round from the communes to the province's export", "[e2e][re
   CHECK_THAT(complete.out, Contains("2 accepted"));
   // The district's own report: its own figure, then submitted to the province.
   d.set("PL1.4", "2016", "10");
-  d.run_ok({"submit"});
+  d.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   d.sync_ok();
   auto rolled = d.run_ok({"drilldown", "PL1.4", "2016"});
   CHECK_THAT(rolled.out, Contains(": 19"));
@@ -148,7 +148,7 @@ TEST_CASE("an edit reaching the server after a submission is refused", "[e2e][re
   a.enroll(server, server.token(kCommuneA, "clerk"));
   a2.enroll(server, server.token(kCommuneA, "clerk"));
   a.set("PL1.4", "2016", "3");
-  a.run_ok({"submit"});
+  a.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   a.sync_ok();
   a2.set("PL1.4", "2016", "7");
   auto r = a2.sync();

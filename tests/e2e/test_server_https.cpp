@@ -54,7 +54,8 @@ TEST_CASE("tongket-server over HTTPS: enroll, push, pull, refusals, SIGTERM", "[
     server::Request req{"POST",
                         sync::kPathEnroll,
                         {{"Content-Type", "application/json"}},
-                        sync::encode_enroll_request(er)};
+                        sync::encode_enroll_request(er),
+                        {}};
     auto r = send(base, setup.ca(), req);
     INFO(r.curl_error);
     REQUIRE(r.status == 200);

@@ -63,7 +63,7 @@ TEST_CASE("an offline submission before the deadline, synced after it, is on tim
   REQUIRE(set.exit_code == 0);
 
   // Commune A submits with no link: the sync fails (nothing listens there), the outbox stays.
-  a.run_ok({"submit"});
+  a.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   const std::string nowhere = "https://127.0.0.1:" + std::to_string(free_port());
   auto offline = a.sync(nowhere);
   INFO(offline.out << offline.err);
@@ -75,7 +75,7 @@ TEST_CASE("an offline submission before the deadline, synced after it, is on tim
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   a.sync_ok();
   // Commune B submits only now: late.
-  b.run_ok({"submit"});
+  b.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   b.sync_ok();
 
   auto list = server.admin({"review", "list", "--unit", kDistrict});

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "temp_dir.hpp"
@@ -115,12 +116,13 @@ TEST_CASE("appendix grids follow the official forms", "[report]") {
 
   const Grid* pl8 = find_grid(layouts, "PL8");
   REQUIRE(pl8);
+  // The form's three columns; the note entered with an assessment prints under the goal.
   CHECK(pl8->header == std::vector<std::string>{"STT", "Các mục tiêu cải cách",
-                                                "Đánh giá kết quả đạt được (Đạt/Không đạt)",
-                                                "Ghi chú"});
+                                                "Đánh giá kết quả đạt được (Đạt/Không đạt)"});
   REQUIRE(pl8->rows.size() == 16);
+  CHECK(pl8->rows[0].cells.size() == 3);
   CHECK(pl8->rows[0].cells[2].text == "Đạt");
-  CHECK(pl8->rows[0].cells[3].text == "Giảm 10% chi phí");
+  CHECK(pl8->rows[0].cells[1].text.find("\nGhi chú: Giảm 10% chi phí") != std::string::npos);
   CHECK(pl8->rows[1].cells[2].text == "Không đạt");
   CHECK(pl8->rows[2].cells[2].text.empty());
 }
@@ -210,4 +212,71 @@ TEST_CASE("write_docx names the file it cannot write", "[report]") {
     CHECK(e.code() == Errc::io_error);
     CHECK(std::string(e.what()).find("x.docx") != std::string::npos);
   }
+}
+
+TEST_CASE("the .docx has the administrative document frame of Nghị định 30/2020", "[report]") {
+  test::SampleReport sample;
+  auto data = sample.data();
+  data.doc.parent_body = "";
+  data.doc.body = "Ủy ban nhân dân tỉnh Tây Ninh";
+  data.doc.number = "125/BC-UBND";
+  data.doc.place = "Tây Ninh";
+  data.doc.date = "2020-06-05";
+  data.doc.recipients = "Bộ Nội vụ;\nLưu: VT.";
+  data.doc.authority = "TM. Ủy ban nhân dân";
+  data.doc.signer_title = "Chủ tịch";
+  data.doc.signer = "Nguyễn Thanh Ngọc";
+  const std::string doc = docx_document_xml(data);
+  auto has = [&](const std::string& s) { return doc.find(s) != std::string::npos; };
+  CHECK(has(">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<"));
+  CHECK(has(">Độc lập - Tự do - Hạnh phúc<"));
+  CHECK(has(">Số: 125/BC-UBND<"));
+  CHECK(has(">Tây Ninh, ngày 05 tháng 6 năm 2020<"));
+  CHECK(has(">Nơi nhận:<"));
+  CHECK(has(">- Bộ Nội vụ;<"));
+  CHECK(has(">Nguyễn Thanh Ngọc<"));
+  CHECK(has("<w:caps/>"));  // body and signer's title printed upper-case
+  // Page numbers from page 2: a header with PAGE, not on the first page.
+  CHECK(has(R"(<w:headerReference w:type="default" r:id="rIdPageNumber"/>)"));
+  CHECK(has("<w:titlePg/>"));
+  CHECK(docx_header_xml().find(" PAGE ") != std::string::npos);
+  // No table row breaks across pages.
+  CHECK(has("<w:cantSplit/>"));
+  // Appendix 2's merged label "Chia theo tên loại VBQPPL" beside the kinds of documents.
+  const auto at = doc.find(">Chia theo tên loại VBQPPL<");
+  REQUIRE(at != std::string::npos);
+  CHECK(doc.find(">Chia theo tên loại VBQPPL<", at + 1) == std::string::npos);  // once, merged
+  CHECK(has(R"(<w:gridSpan w:val="2"/>)"));
+}
+
+TEST_CASE("a year is printed without grouping, list rows keep their order", "[report]") {
+  test::SampleReport sample;
+  sample.rows["MH"] = {{{"ten", "Một cửa điện tử"}, {"nam_ap_dung", 2018}},
+                       {{"ten", "Zalo phường"}, {"nam_ap_dung", 2019}}};
+  auto layouts = lay_out_appendices(sample.data());
+  const Grid* mh = find_grid(layouts, "MH");
+  REQUIRE(mh);
+  REQUIRE(mh->rows.size() == 2);
+  CHECK(mh->rows[0].cells[1].text == "Một cửa điện tử");
+  CHECK(mh->rows[1].cells[1].text == "Zalo phường");
+  bool year = false;
+  for (const auto& c : mh->rows[0].cells) year |= c.text == "2018";
+  CHECK(year);
+  for (const auto& c : mh->rows[0].cells) CHECK(c.text != "2.018");
+}
+
+TEST_CASE("a department's report holds only its own parts", "[report]") {
+  test::SampleReport sample;
+  auto data = sample.data(UnitLevel::department, "Sở Tư pháp tỉnh Tây Ninh");
+  data.includes = [&](const std::string& item) {
+    return sample.tpl.department_answers("STP", item);
+  };
+  std::vector<std::string> ids;
+  for (const auto& a : lay_out_appendices(data)) ids.push_back(a.id);
+  CHECK(std::find(ids.begin(), ids.end(), "PL2") != ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "PL3") == ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "PL8") == ids.end());
+  const std::string doc = docx_document_xml(data);
+  CHECK(doc.find("Cải cách thể chế") != std::string::npos);             // its section
+  CHECK(doc.find("Cải cách thủ tục hành chính") == std::string::npos);  // Văn phòng's
 }

@@ -78,6 +78,11 @@ struct SampleReport {
             },
         .title = "",
         .date = "Tây Ninh, ngày 30 tháng 6 năm 2020",
+        .doc = {},
+        .coverage = {},
+        .missing = {},
+        .notes = {},
+        .includes = {},
     };
   }
 };

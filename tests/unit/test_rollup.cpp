@@ -164,3 +164,44 @@ TEST_CASE("the whole-table roll-up gives the same figures as cell by cell", "[ro
   }
   CHECK(table.find("PL1.4", "2016")->value == 95 + 90 + 100 + 1000);
 }
+
+TEST_CASE("only counted reports roll up, the others are missing and the coverage says so",
+          "[rollup]") {
+  Fixture f;
+  // Tân Biên's communes: only 25489 (Xã Tân Lập) has an accepted report.
+  Rollup rollup(f.tpl, f.units, f.data, [](const Unit& u) { return u.code == "25489"; });
+  auto cell = rollup.cell("705", "PL1.4", "2016");
+  REQUIRE(cell.value);
+  CHECK(*cell.value == 10 + 1);  // the district's own figure always counts
+  CHECK(cell.missing.size() == 9);
+  auto table = rollup.table("705");
+  REQUIRE(table.find("PL1.4", "2016"));
+  CHECK(*table.find("PL1.4", "2016")->value == 11);
+  auto coverage = rollup.coverage("705");
+  CHECK(coverage.counted == 1);
+  CHECK(coverage.total == 10);
+  CHECK(coverage.missing.size() == 9);
+  CHECK(coverage.line() == "Số liệu tổng hợp từ 1/10 đơn vị");
+  // Appendix 8: a department whose report does not count is not tallied.
+  auto goal = rollup.goal("72", "PL8.3");
+  CHECK(goal.dat == 0);
+  CHECK(goal.khong_dat == 1);  // the province's own
+}
+
+TEST_CASE("a yes/no row rolls up as units answering 1 out of those answering", "[rollup]") {
+  Fixture f;
+  f.data.values[{"703", "PL1.3.a", "2019"}] = 1;
+  f.data.values[{"705", "PL1.3.a", "2019"}] = 1;
+  f.data.values[{"706", "PL1.3.a", "2019"}] = 0;
+  Rollup rollup(f.tpl, f.units, f.data);
+  auto cell = rollup.cell("72", "PL1.3.a", "2019");
+  CHECK(cell.flag);
+  REQUIRE(cell.value);
+  CHECK(*cell.value == 2);
+  CHECK(cell.flag_reporting == 3);
+  auto table = rollup.table("72");
+  const RolledCell* t = table.find("PL1.3.a", "2019");
+  REQUIRE(t);
+  CHECK(*t->value == 2);
+  CHECK(t->flag_reporting == 3);
+}

@@ -80,7 +80,7 @@ TEST_CASE("malformed bodies get 400 with a JSON error, never a crash", "[server]
     for (const auto& body : {bytes("not json"), bytes("{}"), bytes("[1,2]"),
                              bytes(R"({"token":"x","public_key":"AAAA","label":""})"),
                              sync::Bytes{0xff, 0x00, 0x01}}) {
-      auto reply = server::handle_enroll({"POST", sync::kPathEnroll, {}, body}, f.ctx());
+      auto reply = server::handle_enroll({"POST", sync::kPathEnroll, {}, body, {}}, f.ctx());
       CHECK(reply.status == 400);
       CHECK(error_code(reply) == "malformed");
     }
@@ -107,10 +107,10 @@ TEST_CASE("malformed bodies get 400 with a JSON error, never a crash", "[server]
     CHECK(error_code(reply) == "malformed");
   }
   SECTION("dispatch: unknown path and wrong method") {
-    auto r404 = server::dispatch({"POST", "/v1/nothing", {}, {}}, f.ctx());
+    auto r404 = server::dispatch({"POST", "/v1/nothing", {}, {}, {}}, f.ctx());
     CHECK(r404.status == 404);
     CHECK(error_code(r404) == "not_found");
-    auto r405 = server::dispatch({"GET", sync::kPathPush, {}, {}}, f.ctx());
+    auto r405 = server::dispatch({"GET", sync::kPathPush, {}, {}, {}}, f.ctx());
     CHECK(r405.status == 405);
   }
   CHECK(f.store().log_head().seq == 0);  // nothing was applied by any of it
@@ -132,7 +132,7 @@ TEST_CASE("request authentication", "[server][auth]") {
     }
   }
   SECTION("missing headers") {
-    auto reply = server::handle_pull({"POST", sync::kPathPull, {}, body}, f.ctx());
+    auto reply = server::handle_pull({"POST", sync::kPathPull, {}, body, {}}, f.ctx());
     CHECK(reply.status == 401);
     CHECK(error_code(reply) == "unauthorized");
   }

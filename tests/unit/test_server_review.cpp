@@ -380,12 +380,22 @@ TEST_CASE("export from the server: own or rolled-up figures, opened by LibreOffi
   const auto rolled_csv = read_file(dir / "rolled.csv");
   CHECK_THAT(own_csv, Contains("500"));
   CHECK_THAT(own_csv, !Contains("543"));
-  CHECK_THAT(rolled_csv, Contains("543"));  // 500 + 3 + 40
+  // Drafts never count: the district's own figure only, and the coverage says so.
+  CHECK_THAT(rolled_csv,
+             Contains("PL1.4,2016,500") && Contains("coverage,,Số liệu tổng hợp từ 0/"));
+  // Submitted, the communes count when the reviewer includes submitted reports.
+  applied(f, c1, {at(c1.op("w:report", transition("submit", {{kCountField, 3}})), f.now)});
+  applied(f, c2, {at(c2.op("w:report", transition("submit", {{kCountField, 40}})), f.now)});
+  auto submitted = admin(dir, {"export", "--unit", kDistrict, "--rollup", "--include-submitted",
+                               "--format", "csv", "--out", (dir / "submitted.csv").string()});
+  REQUIRE(submitted.code == 0);
+  CHECK_THAT(read_file(dir / "submitted.csv"), Contains("PL1.4,2016,543"));  // 500 + 3 + 40
+  CHECK_THAT(read_file(dir / "submitted.csv"), Contains("Số liệu tổng hợp từ 2/"));
 
   for (const char* format : {"docx", "xlsx"}) {
     const auto file = dir / (std::string("bao-cao.") + format);
-    auto r = admin(dir, {"export", "--unit", kDistrict, "--rollup", "--format", format, "--out",
-                         file.string()});
+    auto r = admin(dir, {"export", "--unit", kDistrict, "--rollup", "--include-submitted",
+                         "--format", format, "--out", file.string()});
     INFO(format << ": " << r.err);
     REQUIRE(r.code == 0);
     const auto text = office_pdf_text(office_to_pdf(file, dir / format), dir / format);

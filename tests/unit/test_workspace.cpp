@@ -312,3 +312,52 @@ TEST_CASE("the message catalogue: both languages, LANG=vi_* picks Vietnamese",
   ::setenv("LANG", "C.UTF-8", 1);
   CHECK(language_from_environment() == Language::en);
 }
+
+TEST_CASE("issue 10 in the core: units below not accepted warn, coverage, the document frame",
+          "[workspace][report]") {
+  TempDir dir("tongket-ws");
+  auto ws = Workspace::create(options(dir), "705", "Tester");
+  // No commune of the district is accepted: the submission is warned, and the roll-up says so.
+  bool warned = false;
+  for (const auto& w : ws.completeness().warnings)
+    warned = warned || (w.rule == "units_not_accepted" && !w.error &&
+                        w.message.find("not accepted yet") != std::string::npos);
+  CHECK(warned);
+  CHECK_THROWS_AS(ws.submit("", "", true), CellsRefused);
+  const auto c = ws.rollup_coverage();
+  CHECK(c.counted == 0);
+  CHECK(c.total > 0);
+  CHECK(c.missing.size() == static_cast<std::size_t>(c.total));
+  CHECK_THAT(c.line, Contains("0/" + std::to_string(c.total)));
+  // The document frame: stored as t:VB.*, an unknown name refused naming the known ones.
+  ws.set_document("so_ky_hieu", "125/BC-UBND");
+  std::string number;
+  for (const auto& f : ws.document())
+    if (f.name == "so_ky_hieu") number = f.value;
+  CHECK(number == "125/BC-UBND");
+  CHECK(ws.section("VB.so_ky_hieu").text == "125/BC-UBND");
+  try {
+    ws.set_document("so", "1");
+    FAIL("an unknown document field was accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::invalid_argument);
+    CHECK_THAT(e.what(), Contains("so_ky_hieu"));
+  }
+  CHECK(count(dir / "store.db", "SELECT count(*) FROM outbox") == 1);
+}
+
+TEST_CASE("a department reads its province's districts and never writes them", "[workspace]") {
+  TempDir dir("tongket-ws");
+  auto ws = Workspace::create(options(dir), "72-VP", "Tester");
+  ws.select_unit("705");
+  CHECK(ws.unit().code == "705");
+  try {
+    ws.set_value("PL1.3.a", "2019", "0");
+    FAIL("a department wrote a district's report");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::forbidden);
+    CHECK_THAT(e.what(), Contains("read only"));
+  }
+  CHECK_THROWS_AS(ws.select_unit("25489"), Error);  // a commune: not sent to departments
+  CHECK(count(dir / "store.db", "SELECT count(*) FROM outbox") == 0);
+}

@@ -95,6 +95,7 @@ struct FormCell {
   std::string text;       // as shown: "12", "45,5" (decimal comma); empty when empty
   std::optional<double> number;
   std::size_t missing = 0;  // roll-up: units that fill the row and have no value yet
+  int flag_units = 0;       // roll-up of a yes/no row: units reporting (text "2/3")
 };
 
 struct FormRow {
@@ -197,8 +198,10 @@ struct SubmitResult {
   std::string unit_label;  // "Xã Tân Lập (25459)"
   std::size_t fields = 0;  // how many fields the signed digest covers
   std::string digest;      // hex
-  std::string deadline;    // of this level; empty if none
+  std::string deadline;    // in force (status shows the same); empty if none
   bool late = false;
+  // Sent back and submitted again: judged by the first submission (`late` is its judgement).
+  bool resubmission = false;
 };
 
 struct ReviewEntry {
@@ -224,11 +227,20 @@ struct FieldValue {   // one field of a report, for review
   std::string before;  // Changes only: the value when submitted or accepted
 };
 
+struct ChangeSet {    // what differs from the data at one earlier transition
+  std::string since;  // "the previous submission", "the return", "the submit" (catalogue)
+  std::string state, time;
+  std::vector<FieldValue> rows;
+};
+
 struct Changes {       // what differs from the data last submitted or accepted
   bool known = false;  // false: no submission or acceptance with its data is known here
   std::string action, state, time;
   std::vector<FieldValue> rows;
   bool digest_matches = false;
+  // Resubmitted after a return: since the previous submission and since the return; else the
+  // one set above. Empty when nothing is known.
+  std::vector<ChangeSet> sets;
 };
 
 // ---- sync and status ----
@@ -325,6 +337,12 @@ struct DrillDown {
   std::optional<double> value, numerator, denominator;  // nothing known: no value
   std::vector<Contributor> contributions;
   std::vector<std::string> missing;  // unit codes
+  int flag_units = 0;                // a yes/no row: the units reporting (value = those with 1)
+  // A province's row a department answers: the province's figure is the department's
+  // accepted one unless the province entered its own.
+  std::string department = {}, department_name = {};  // empty: not such a row
+  std::optional<double> province_figure = {};
+  bool province_overrides = false;
 };
 
 struct UnitReview {  // a unit below, as its reviewer sees it (client/src/core/review_units.cpp)
@@ -341,6 +359,24 @@ struct UnitReview {  // a unit below, as its reviewer sees it (client/src/core/r
 struct GoalTallyRow {
   std::string id, stt, label;
   int dat = 0, khong_dat = 0, missing = 0;
+};
+
+struct Coverage {  // whose reports a roll-up counts (accepted; or submitted too)
+  int counted = 0, total = 0;
+  std::string line;                  // "Số liệu tổng hợp từ 7/15 đơn vị"
+  std::vector<std::string> missing;  // names of the units not counted (yet)
+};
+
+struct Contribution {  // a department's text beside its province's own section
+  std::string section, heading;
+  std::string own_text;  // the province's text now
+  std::string department, department_name, text;
+  bool accepted = false;  // the department's report was accepted
+  bool taken_in = false;  // the province's text already holds it
+};
+
+struct DocumentPart {  // one field of the document frame (t:VB.<name>)
+  std::string name, label, value;
 };
 
 enum class ExportFormat { docx, xlsx, csv, values_csv };
@@ -448,10 +484,24 @@ class Workspace {
   // ---- reviewer: completeness below, roll-up ----
   std::vector<Tally> completeness_below();
   std::vector<UnitReview> units_below();     // the store's unit's children, with their state
+  // Roll-ups, drill-downs and rolled-up exports count accepted reports only; with this on,
+  // submitted ones too (drafts never). Not remembered.
+  void set_include_submitted(bool include);
+  Coverage rollup_coverage();                // of the selected unit
   std::size_t contributor_count();           // units whose figures the selected unit's roll-up adds
   Form rollup(const std::string& appendix);  // PL1..PL7: cells hold the rolled-up figures
   std::vector<GoalTallyRow> rollup_goals();  // PL8
   DrillDown drilldown(const std::string& indicator, const std::string& period);
+
+  // ---- the province's report: departments' text, document frame ----
+  // Department texts for the sections this unit writes (one section, or all when empty).
+  std::vector<Contribution> contributions(const std::string& section = "");
+  // Copies a department's text into this unit's section (appended; or replacing it).
+  // false: the section already holds it. Throws when that department wrote nothing there.
+  bool take_in(const std::string& section, const std::string& department, bool replace);
+  std::vector<DocumentPart> document();
+  // name: "so_ky_hieu", ...; only whitespace clears it. Error naming the known names.
+  void set_document(const std::string& name, const std::string& text);
 
   // ---- export ----
   std::string export_bytes(ExportFormat format, bool rolled_up);

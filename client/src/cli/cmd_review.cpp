@@ -31,10 +31,10 @@ int cmd_submit(Context& ctx) {
   auto& ws = ctx.workspace();
   client::SubmitResult r;
   try {
-    // Empty rows and sections are listed by `completeness` but do not need a reason here
-    // (scripts submit partial reports); the web app asks for one.
+    // Empty rows and sections and units below not accepted need a reason (--override), as in
+    // the web app.
     r = ws.submit(ctx.args().value("override").value_or(""),
-                  ctx.args().value("comment").value_or(""), false);
+                  ctx.args().value("comment").value_or(""), true);
   } catch (const client::CellsRefused& e) {
     for (const auto& p : e.problems()) print_problem(ctx, p);
     throw;
@@ -42,7 +42,13 @@ int cmd_submit(Context& ctx) {
   ctx.out << ctx.msg("cli.submit.done",
                      {r.unit_label, std::to_string(r.fields), r.digest.substr(0, 16)})
           << "\n";
-  if (!r.deadline.empty())
+  if (r.deadline.empty()) return 0;
+  if (r.resubmission)
+    ctx.out << ctx.msg("cli.submit.resubmitted",
+                       {r.deadline,
+                        ctx.msg(r.late ? "cli.submit.judged_late" : "cli.submit.judged_on_time")})
+            << "\n";
+  else
     ctx.out << ctx.msg(r.late ? "cli.submit.late" : "cli.submit.on_time", {r.deadline}) << "\n";
   return 0;
 }
@@ -76,12 +82,15 @@ int cmd_review_show(Context& ctx) {
       ctx.out << ctx.msg("cli.review.nothing_to_compare") << "\n";
       return 0;
     }
-    ctx.out << ctx.msg("cli.review.changes_since", {c.action, c.time}) << "\n";
-    if (c.rows.empty()) {
-      ctx.out << ctx.msg("cli.review.no_changes", {c.state}) << "\n";
-    } else {
+    // Since the previous submission and since the return, when it was sent back.
+    for (const auto& set : c.sets) {
+      ctx.out << ctx.msg("cli.review.changes_since_set", {set.since, set.time}) << "\n";
+      if (set.rows.empty()) {
+        ctx.out << ctx.msg("cli.review.no_changes", {set.state}) << "\n";
+        continue;
+      }
       std::vector<std::vector<std::string>> rows;
-      for (const auto& f : c.rows)
+      for (const auto& f : set.rows)
         rows.push_back({f.field, f.label, truncate(f.before, 60), truncate(f.value, 60)});
       ctx.out << render_table({{"field"}, {"label", false, true}, {"then"}, {"now"}}, rows,
                               terminal_width());

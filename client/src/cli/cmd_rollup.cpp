@@ -23,6 +23,18 @@ std::string shown(std::optional<double> v) {
   return text;
 }
 
+// "Số liệu tổng hợp từ X/Y đơn vị" and the units not counted yet.
+void print_coverage(Context& ctx) {
+  const auto c = ctx.workspace().rollup_coverage();
+  ctx.out << c.line << "\n";
+  if (c.missing.empty()) return;
+  std::string names;
+  for (std::size_t i = 0; i < c.missing.size() && i < 50; ++i)
+    names += (i ? ", " : "") + c.missing[i];
+  if (c.missing.size() > 50) names += ", ... (" + std::to_string(c.missing.size()) + ")";
+  ctx.out << ctx.msg("cli.rollup.not_counted", {names}) << "\n";
+}
+
 }  // namespace
 
 int cmd_rollup(Context& ctx) {
@@ -33,6 +45,7 @@ int cmd_rollup(Context& ctx) {
     ctx.out << "PL8 " << ws.rollup("PL8").title << "\n"
             << unit.name << " (" << unit.code << "), "
             << ctx.msg("cli.rollup.over", {std::to_string(ws.contributor_count())}) << "\n";
+    print_coverage(ctx);
     std::vector<std::vector<std::string>> rows;
     for (const auto& g : ws.rollup_goals())
       rows.push_back({g.stt, g.label, std::to_string(g.dat), std::to_string(g.khong_dat),
@@ -47,6 +60,7 @@ int cmd_rollup(Context& ctx) {
   ctx.out << form.appendix << " " << form.title << "\n"
           << unit.name << " (" << unit.code << "), "
           << ctx.msg("cli.rollup.over", {std::to_string(ws.contributor_count())}) << "\n";
+  print_coverage(ctx);
   std::vector<Column> columns = {{"STT"}, {"code"}, {"Chỉ tiêu", false, true}};
   for (const auto& c : form.columns) columns.push_back({c.period, true});
   columns.push_back({"thiếu", true});
@@ -55,7 +69,7 @@ int cmd_rollup(Context& ctx) {
     std::vector<std::string> row = {r.stt, r.code, r.label};
     std::size_t missing = 0;
     for (const auto& c : r.cells) {
-      row.push_back(c.present ? shown(c.number) : "");
+      row.push_back(c.present ? c.text : "");  // a yes/no row: "2/3" (units answering 1)
       missing = std::max(missing, c.missing);
     }
     row.push_back(missing ? std::to_string(missing) : "");
@@ -72,9 +86,22 @@ int cmd_drilldown(Context& ctx) {
   const auto unit = ws.unit();
   ctx.out << d.indicator << " " << d.label << ", " << d.period << ", " << unit.name << ": "
           << (d.value ? shown(d.value) : ctx.msg("cli.drilldown.nothing"));
+  if (d.flag_units && d.value)
+    ctx.out << ctx.msg("cli.drilldown.flag_units", {std::to_string(d.flag_units)});
   if (d.numerator && d.denominator)
     ctx.out << " = " << shown(d.numerator) << "/" << shown(d.denominator);
   ctx.out << "\n";
+  if (!d.department.empty()) {
+    if (d.province_overrides)
+      ctx.out << ctx.msg("cli.drilldown.province_override",
+                         {d.province_figure ? shown(d.province_figure) : "", d.department_name});
+    else if (d.province_figure)
+      ctx.out << ctx.msg("cli.drilldown.province_from",
+                         {shown(d.province_figure), d.department_name});
+    else
+      ctx.out << ctx.msg("cli.drilldown.province_none", {d.department_name});
+    ctx.out << "\n";
+  }
   const bool ratio = d.type == "ratio";
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : d.contributions) {

@@ -58,6 +58,10 @@ int cmd_sync(Context&);
 int cmd_status(Context&);
 int cmd_conflicts(Context&);
 int cmd_conflicts_resolve(Context&);
+int cmd_contributions(Context&);  // cmd_contributions.cpp
+int cmd_take_in(Context&);
+int cmd_document_show(Context&);  // cmd_document.cpp
+int cmd_document_set(Context&);
 int cmd_ui(Context&);
 
 }  // namespace tongket::cli

@@ -33,6 +33,7 @@ client::Workspace& Context::workspace() {
   workspace_.emplace(client::Workspace::open(workspace_options()));
   if (auto a = args_.value("author"); a && !a->empty()) workspace_->set_author(*a);
   if (auto u = args_.value("unit")) workspace_->select_unit(*u);
+  workspace_->set_include_submitted(args_.has("include-submitted"));
   return *workspace_;
 }
 

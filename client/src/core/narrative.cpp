@@ -1,8 +1,10 @@
 // Narrative sections (text stored NFC), the lists (KT, MH, PL4.III) and appendix 8 goals.
 #include <algorithm>
+#include <cstdio>
 
 #include "core/text_decode.hpp"
 #include "core/workspace_impl.hpp"
+#include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
 #include "tongket/sync/bytes.hpp"
@@ -57,7 +59,18 @@ std::vector<SectionText> Workspace::sections() {
 }
 
 SectionText Workspace::section(const std::string& id) {
-  return section_of(*impl_, find_section(*impl_, id));
+  auto& d = *impl_;
+  // The document frame's fields (t:VB.*) are read and written like sections.
+  if (is_document_field(id)) {
+    const auto key = FieldKey::text(id);
+    SectionText t{id, {}, {}, {}, {}, editable(d, key)};
+    for (const auto& f : kDocumentFields)
+      if (id.substr(kDocumentFieldPrefix.size()) == f.name) t.heading = std::string(f.label);
+    if (auto v = d.store.get_field(d.unit(), key); v && v->is_string())
+      t.text = v->get<std::string>();
+    return t;
+  }
+  return section_of(d, find_section(d, id));
 }
 
 bool Workspace::set_text(const std::string& id, const std::string& utf8_text) {
@@ -151,7 +164,12 @@ std::string Workspace::add_row(const std::string& table_id,
       row[col] = parse_user_value(as_indicator, text);
     }
   }
-  const std::string id = sync::random_id().substr(0, 12);
+  // Time first (ms, hex, fixed width), then randomness: ids sort in the order the rows were
+  // entered, so lists print in that order on every side that sorts by key.
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%011llx",
+                static_cast<unsigned long long>(d.now()) & 0xFFFFFFFFFFFull);
+  const std::string id = stamp + sync::random_id().substr(0, 5);
   d.write_one(FieldKey::row(table.id, id), row);
   return id;
 }

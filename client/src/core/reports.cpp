@@ -8,6 +8,7 @@
 
 #include "core/workspace_impl.hpp"
 #include "review/review_log.hpp"
+#include "review/rollup_counts.hpp"
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
@@ -38,12 +39,14 @@ report::UnitRowsFn store_rows(ClientStore& store) {
   };
 }
 
-// The template, hierarchy and store's data, rolled up.
+// The template, hierarchy and store's data, rolled up over the reports that count: accepted,
+// or also submitted (set_include_submitted); the one rule is report::counts_in_rollup.
 struct Rolled {
   report::FieldSource source;
   Rollup rollup;
   explicit Rolled(Workspace::Impl& d)
-      : source(store_fields(d.store)), rollup(d.tpl, d.units(), source) {}
+      : source(store_fields(d.store)),
+        rollup(d.tpl, d.units(), source, counted_in_store(d.store, d.include_submitted)) {}
 };
 
 // A whole number without a fraction, else the shortest text that reads back the same.
@@ -81,6 +84,19 @@ std::vector<nlohmann::json> table_rows_of(Workspace::Impl& d, const std::string&
   if (rolled_up) rolled.emplace(d);
   return report::unit_table_rows(d.tpl, d.units(), store_rows(d.store), unit, table,
                                  rolled ? &rolled->rollup : nullptr);
+}
+
+void Workspace::set_include_submitted(bool include) {
+  impl_->include_submitted = include;
+}
+
+Coverage Workspace::rollup_coverage() {
+  auto& d = *impl_;
+  Rolled r(d);
+  const auto c = r.rollup.coverage(d.unit());
+  Coverage out{static_cast<int>(c.counted), static_cast<int>(c.total), c.line(), {}};
+  for (const Unit* u : c.missing) out.missing.push_back(u->name);
+  return out;
 }
 
 std::size_t Workspace::contributor_count() {
@@ -124,6 +140,11 @@ Form Workspace::rollup(const std::string& appendix) {
         cell.number = c.value;
         if (c.value) cell.text = shown_number(std::round(*c.value * 10) / 10);
         cell.missing = c.missing.size();
+        // A yes/no row counts the units answering 1, out of those reporting.
+        if (c.flag && c.value) {
+          cell.flag_units = static_cast<int>(c.flag_reporting);
+          cell.text += "/" + std::to_string(c.flag_reporting);
+        }
       }
       row.cells.push_back(std::move(cell));
     }
@@ -143,6 +164,28 @@ std::vector<GoalTallyRow> Workspace::rollup_goals() {
   return out;
 }
 
+namespace {
+
+// A province's row a department answers: its figure is the department's accepted one unless
+// the province entered its own (report/unit_report.hpp, the export's rule).
+void province_figure(Workspace::Impl& d, const Indicator& ind, const std::string& period,
+                     DrillDown& out) {
+  if (d.level() != UnitLevel::province || ind.type == ValueType::ratio) return;
+  const Unit* dept = report::responsible_department(d.tpl, d.units(), d.unit(), ind.code);
+  if (!dept) return;
+  out.department = dept->code;
+  out.department_name = dept->name;
+  const auto data =
+      report::unit_report_data(d.tpl, d.units(), store_fields(d.store), store_rows(d.store),
+                               d.unit(), d.level(), nullptr, counted_in_store(d.store, false));
+  if (auto v = data.value_of(ind.code, period); v && v->is_number())
+    out.province_figure = v->get<double>();
+  const auto own = d.store.get_field(d.unit(), FieldKey::value(ind.code, period));
+  out.province_overrides = own && !own->is_null();
+}
+
+}  // namespace
+
 DrillDown Workspace::drilldown(const std::string& indicator, const std::string& period) {
   auto& d = *impl_;
   const Indicator& ind = d.find_indicator(indicator);
@@ -152,10 +195,12 @@ DrillDown Workspace::drilldown(const std::string& indicator, const std::string& 
       ind.code,    ind.label,      period,           std::string(value_type_name(ind.type)),
       cell.value,  cell.numerator, cell.denominator, {},
       cell.missing};
+  if (cell.flag) out.flag_units = static_cast<int>(cell.flag_reporting);
   for (const auto& c : cell.contributions) {
     const Unit* u = d.units().find(c.unit);
     out.contributions.push_back({c.unit, u ? u->name : c.unit, c.value, c.denominator});
   }
+  province_figure(d, ind, period, out);
   return out;
 }
 
@@ -241,8 +286,10 @@ std::string Workspace::export_bytes(ExportFormat format, bool rolled_up) {
     return csv.str();
   }
   Rolled r(d);
+  // Without a roll-up, a province's department figures count accepted reports only.
   auto data = report::unit_report_data(d.tpl, d.units(), store_fields(d.store), store_rows(d.store),
-                                       d.unit(), d.level(), rolled_up ? &r.rollup : nullptr);
+                                       d.unit(), d.level(), rolled_up ? &r.rollup : nullptr,
+                                       counted_in_store(d.store, false));
   if (format == ExportFormat::csv) {
     std::ostringstream csv;
     report::write_csv(data, csv);

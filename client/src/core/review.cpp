@@ -6,6 +6,8 @@
 #include <set>
 
 #include "core/workspace_impl.hpp"
+#include "review/changes.hpp"
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -48,7 +50,31 @@ bool empty_value(const std::optional<nlohmann::json>& v) {
   return !v || v->is_null() || (v->is_string() && v->get<std::string>().empty());
 }
 
-// Rows this unit fills with no value in any period, and its empty sections.
+// A district or province whose units below are not all accepted: its roll-up would leave
+// them out (the counted-reports rule, report::counts_in_rollup).
+std::optional<Problem> units_not_accepted(Workspace::Impl& d) {
+  const auto lvl = d.level();
+  if (lvl != UnitLevel::district && lvl != UnitLevel::province) return std::nullopt;
+  std::vector<std::string> pending;
+  for (const Unit* c : d.units().children(d.unit())) {
+    const auto state = current_state(d.store, c->code);
+    if (state != ReviewState::accepted && state != ReviewState::finalised)
+      pending.push_back(c->code + " " + c->name + " (" +
+                        d.msg("state." + std::string(sync::review_state_name(state))) + ")");
+  }
+  if (pending.empty()) return std::nullopt;
+  constexpr std::size_t kListed = 12;
+  std::string list;
+  for (std::size_t i = 0; i < pending.size() && i < kListed; ++i)
+    list += (i ? ", " : "") + pending[i];
+  if (pending.size() > kListed) list += ", … (+" + std::to_string(pending.size() - kListed) + ")";
+  return Problem{"",    "",
+                 "",    "units_not_accepted",
+                 false, d.msg("submit.units_not_accepted", {std::to_string(pending.size()), list})};
+}
+
+// Rows this unit fills with no value in any period, its empty sections, and the units below
+// not accepted yet.
 std::vector<Problem> empty_parts(Workspace::Impl& d) {
   std::vector<Problem> out;
   const auto lvl = d.level();
@@ -73,6 +99,7 @@ std::vector<Problem> empty_parts(Workspace::Impl& d) {
       out.push_back({s.id, s.heading, "", "empty_section", false,
                      d.msg("submit.empty_section", {s.id, s.heading})});
   }
+  if (auto p = units_not_accepted(d)) out.push_back(std::move(*p));
   return out;
 }
 
@@ -110,14 +137,19 @@ SubmitResult Workspace::submit(const std::string& override_reason, const std::st
   nlohmann::json value = {{"data_hash", sync::report_digest(fields)}};
   if (!warnings.empty()) value["override"] = override_reason;
   if (!comment.empty()) value["comment"] = comment;
+  // The deadline in force (status shows the same), judged before this submission joins the
+  // history: a resubmission after a return is judged by the first submission.
+  const auto deadline = deadline_in_force(d.tpl, d.store, unit, d.level());
+  const auto judged = judge_submission(d.store, unit, deadline, d.now());
   write_transition(d, ReviewAction::submit, value);
   SubmitResult r;
   r.unit_label = d.unit_label(unit);
   r.fields = fields.size();
   r.digest = value["data_hash"].get<std::string>();
-  if (const auto* info = d.tpl.level(d.level())) {
-    r.deadline = info->deadline;
-    if (auto end = sync::deadline_end_ms(info->deadline)) r.late = d.now() > *end;
+  r.deadline = deadline;
+  if (judged) {
+    r.late = judged->late;
+    r.resubmission = judged->resubmission;
   }
   return r;
 }
@@ -291,6 +323,17 @@ Changes Workspace::changes() {
   std::map<std::string, nlohmann::json> now(fields.begin(), fields.end());
   c.rows = diff_rows(d, fixing->snapshot, now);
   c.digest_matches = sync::report_digest(fields) == fixing->data_hash;
+  // Since the previous submission and since the return (client/src/review/changes).
+  for (const auto& cmp : review_changes(history, fields)) {
+    ChangeSet set{d.msg("changes.since." + cmp.what),
+                  d.msg("state." + std::string(sync::review_state_name(cmp.since->state))),
+                  sync::vietnam_time(sync::HybridClock::millis(cmp.since->hlc)),
+                  {}};
+    for (const auto& f : cmp.changes)
+      set.rows.push_back(
+          {f.key, field_label(d.tpl, f.key), short_value(d, f.now), short_value(d, f.then)});
+    c.sets.push_back(std::move(set));
+  }
   return c;
 }
 

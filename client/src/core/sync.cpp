@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/workspace_impl.hpp"
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_access.hpp"
@@ -272,10 +273,8 @@ Status Workspace::status() {
     s.reviewer_comment = r->comment;
   }
   UnitLevel lvl = d.own_unit() ? d.level() : d.units().find(own)->level;
-  if (const auto* info = d.tpl.level(lvl)) s.deadline = info->deadline;
-  if (r && r->extra.is_object() && r->extra.contains("deadline") &&
-      r->extra["deadline"].is_string())
-    s.deadline = r->extra["deadline"].get<std::string>();
+  // The same deadline submit judges by (client/src/review/deadline).
+  s.deadline = deadline_in_force(d.tpl, d.store, own, lvl);
   if (auto end = sync::deadline_end_ms(s.deadline)) {
     const auto now = d.now();
     const auto day = std::int64_t{86400000};

@@ -5,9 +5,11 @@
 #include <cstdio>
 
 #include "core/workspace_impl.hpp"
+#include "review/read_scope.hpp"
 #include "review/review_log.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_access.hpp"
+#include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -106,12 +108,20 @@ void Workspace::Impl::check_unlocked(const std::string& code) {
                                 " is not synced yet)"));
 }
 
+bool Workspace::Impl::reads_only(const std::string& code) {
+  return client::reads_only(units(), store.unit(), code);
+}
+
 void Workspace::Impl::check_writable(const FieldKey& key, const nlohmann::json& value) {
+  if (reads_only(unit())) throw Error(Errc::forbidden, msg("write.read_only", {unit()}));
   if (key.kind != FieldKind::review) check_unlocked(unit());
   check_field(tpl, level(), key, value);
-  // The lists without a form (award nominations, models) are every unit's own.
+  // The lists without a form (award nominations, models) and the document frame are every
+  // unit's own.
   const Table* list = key.kind == FieldKind::row ? tpl.table(key.item) : nullptr;
-  const bool everyones = list && list->appendix.empty() && list->responsible.empty();
+  const bool everyones = (list && list->appendix.empty() && list->responsible.empty()) ||
+                         (key.kind == FieldKind::text && is_document_field(key.item)) ||
+                         key.kind == FieldKind::review;  // its own report's transitions
   if (auto dept = department_key();
       !dept.empty() && !everyones && !tpl.department_answers(dept, key.item)) {
     std::string owners;
@@ -341,7 +351,7 @@ void Workspace::select_unit(const std::string& code) {
     return;
   }
   if (!d.units().find(code)) throw Error(Errc::not_found, d.msg("unit.unknown", {code}));
-  if (!d.units().within(code, d.store.unit()))
+  if (!d.units().within(code, d.store.unit()) && !d.reads_only(code))
     throw Error(Errc::invalid_argument, d.msg("unit.not_below", {code, d.store.unit()}));
   d.selected = code;
 }

@@ -26,6 +26,7 @@ struct Workspace::Impl {
   std::unique_ptr<Hierarchy> hierarchy_;  // loaded on first use (about 11,000 units)
   std::string selected;                   // a unit below the store's; empty: the store's
   std::string author_override;            // set_author
+  bool include_submitted = false;         // set_include_submitted
 
   Impl(WorkspaceOptions o, ReportTemplate t, ClientStore s)
       : options(std::move(o)), tpl(std::move(t)), store(std::move(s)) {}
@@ -65,6 +66,8 @@ struct Workspace::Impl {
   std::string check_period(const Indicator& ind, const std::string& period);
   // The unit's stored numbers, for the validation engine.
   std::vector<Problem> validate_stored(const std::string& code, UnitLevel lvl);
+  // A unit this store may read but never write (a department: its province's districts).
+  bool reads_only(const std::string& code);
 };
 
 // "12", "45,5": a number as a Vietnamese form shows it (decimal comma). Ratios one decimal.

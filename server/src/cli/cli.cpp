@@ -74,10 +74,13 @@ Review round:
       a date (end of that day) or a time, in Vietnam time (UTC+7). Judges submissions
       received from then on; sent to the clients with each judged transition.
   tongket-server deadline list --data DIR
-  tongket-server export --data DIR --unit CODE [--rollup] --format docx|xlsx|csv --out FILE
-                        [--units DIR]
-      The unit's report from the server's data: its own figures, or rolled up over every
-      unit below it (--rollup). --units: the units the store was initialised with.
+  tongket-server export --data DIR --unit CODE [--rollup [--include-submitted]]
+                        --format docx|xlsx|csv --out FILE [--units DIR]
+      The unit's report from the server's data: its own figures, or rolled up over the
+      units below it (--rollup) whose reports were accepted (--include-submitted: submitted
+      ones too; drafts never), with the coverage and the missing units. A province's
+      figures that a department answers are that department's accepted ones unless the
+      province entered its own. --units: the units the store was initialised with.
   tongket-server verify --data DIR --unit CODE
       For each submission and acceptance of CODE: recompute the digest of the data as of
       then from the history, compare it with the signed one, verify the signature of the
@@ -120,7 +123,7 @@ const std::map<std::string, bool> kTakesValue = {
     {"--version", false},      {"--level", true},
     {"--date", true},          {"--format", true},
     {"--out", true},           {"--rollup", false},
-    {"--from", true}};
+    {"--from", true},          {"--include-submitted", false}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -395,7 +398,8 @@ int run(const Args& a, std::ostream& out, std::ostream& err) {
   if (is({"deadline", "list"})) return cli::deadline_list(need(a, "--data"), out);
   if (is({"export"}))
     return cli::export_report(need(a, "--data"), opt(a, "--units").value_or(units_dir().string()),
-                              need(a, "--unit"), a.flags.count("--rollup") > 0, need(a, "--format"),
+                              need(a, "--unit"), a.flags.count("--rollup") > 0,
+                              a.flags.count("--include-submitted") > 0, need(a, "--format"),
                               need(a, "--out"), out);
   if (is({"verify"})) return cli::verify(need(a, "--data"), need(a, "--unit"), out);
   if (is({"backup"})) return cli::backup(need(a, "--data"), need(a, "--out"), out);

@@ -41,8 +41,9 @@ class StoreFields {
 }  // namespace
 
 int export_report(const std::filesystem::path& data, const std::filesystem::path& units_dir,
-                  const std::string& unit, bool rollup, const std::string& format,
-                  const std::filesystem::path& out_file, std::ostream& out) {
+                  const std::string& unit, bool rollup, bool include_submitted,
+                  const std::string& format, const std::filesystem::path& out_file,
+                  std::ostream& out) {
   if (format != "docx" && format != "xlsx" && format != "csv")
     throw Error(Errc::invalid_argument, "--format " + format + ": use docx, xlsx or csv");
   auto store = open_sqlite_store(data);
@@ -73,7 +74,8 @@ int export_report(const std::filesystem::path& data, const std::filesystem::path
     return list;
   };
   report::FieldSource source(field);
-  Rollup rolled(tpl, hierarchy, source);
+  // Only accepted reports count (a reviewer may add submitted ones); drafts never do.
+  Rollup rolled(tpl, hierarchy, source, report::counted_reports(field, include_submitted));
   auto report_data = report::unit_report_data(tpl, hierarchy, field, rows, unit, info->level,
                                               rollup ? &rolled : nullptr);
   if (format == "docx") {
@@ -89,6 +91,12 @@ int export_report(const std::filesystem::path& data, const std::filesystem::path
   }
   out << (rollup ? "rolled-up report of " : "report of ") << info->name << " (" << unit
       << ") written to " << out_file.string() << "\n";
+  if (!report_data.coverage.empty()) {
+    out << report_data.coverage << (include_submitted ? " (kể cả báo cáo đã gửi, chưa duyệt)" : "")
+        << "\n";
+    if (!report_data.missing.empty())
+      out << "chưa có: " << report_data.missing.size() << " đơn vị\n";
+  }
   return 0;
 }
 

@@ -21,13 +21,19 @@ void print_unit(const review::UnitStanding& s, std::ostream& out) {
     const auto& r = *s.submission;
     out << "      " << r.action << " signed " << shown_time(r.signed_ms) << ", received "
         << shown_time(r.received_ms) << ", deadline " << (r.deadline.empty() ? "none" : r.deadline)
-        << ": " << (r.on_time.value_or(true) ? "on time" : "LATE") << " (by \""
+        << ": " << (s.late ? "LATE" : "on time") << " (by \""
         << printable(r.author) << "\")\n";
     // The device's clock and the server's disagree: the reviewer judges by both times.
     if (!r.plausible)
       out << "      check: signed " << shown_time(r.signed_ms) << ", received "
           << shown_time(r.received_ms) << "\n";
-    if (s.late && r.on_time.value_or(true)) out << "      (first submission was late)\n";
+    // The plan's rule (review/completeness): a report sent back and submitted again is judged
+    // by its first submission; the list says so, with that submission's times.
+    if (s.submissions > 1 && s.first)
+      out << "      resubmitted after a return: judged by the first submission (signed "
+          << shown_time(s.first->signed_ms) << ", deadline "
+          << (s.first->deadline.empty() ? "none" : s.first->deadline) << ": "
+          << (s.late ? "late" : "on time") << ")\n";
   }
   if (s.latest && !s.latest->comment.empty())
     out << "      comment (" << s.latest->action << "): " << printable(s.latest->comment) << "\n";

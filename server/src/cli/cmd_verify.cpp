@@ -33,6 +33,9 @@ int verify(const std::filesystem::path& data, const std::string& unit, std::ostr
         << "      data " << (t.digest_ok ? "matches" : "DOES NOT MATCH") << " the signed digest "
         << t.signed_hash.substr(0, 16) << "...; signature "
         << (t.signature_ok ? "verified" : "DOES NOT VERIFY") << "\n";
+    if (t.recomputed_on_time)
+      out << "      timeliness: " << (*t.recomputed_on_time ? "on time" : "late")
+          << (t.timeliness_ok ? " (the record agrees)" : " (THE RECORD DISAGREES)") << "\n";
     if (!t.problem.empty()) out << "      " << t.problem << "\n";
   }
   if (v.baseline) {

@@ -16,10 +16,11 @@ int deadline_set(const std::filesystem::path& data, const std::string& level,
 int deadline_list(const std::filesystem::path& data, std::ostream& out);
 // review list --unit CODE: the units reporting to a district or province, and completeness.
 int review_list(const std::filesystem::path& data, const std::string& unit, std::ostream& out);
-// export --unit CODE [--rollup] --format docx|xlsx|csv --out FILE.
+// export --unit CODE [--rollup [--include-submitted]] --format docx|xlsx|csv --out FILE.
 int export_report(const std::filesystem::path& data, const std::filesystem::path& units_dir,
-                  const std::string& unit, bool rollup, const std::string& format,
-                  const std::filesystem::path& out_file, std::ostream& out);
+                  const std::string& unit, bool rollup, bool include_submitted,
+                  const std::string& format, const std::filesystem::path& out_file,
+                  std::ostream& out);
 // verify --unit CODE: 0 when every submission and acceptance verifies, 6 when one does not.
 int verify(const std::filesystem::path& data, const std::string& unit, std::ostream& out);
 

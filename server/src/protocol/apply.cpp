@@ -83,8 +83,7 @@ std::optional<Refusal> check_static(HandlerContext& ctx, const Device& device,
   return std::nullopt;
 }
 
-// Change sets of one device received this close together came in the same sync.
-constexpr std::int64_t kSameSyncMs = 60'000;
+using review::kSameSyncMs;  // review/judge.hpp: verify recomputes with the same window
 
 // What judging a review transition needs, read once per change set that carries one.
 struct ReviewContext {

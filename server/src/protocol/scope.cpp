@@ -16,6 +16,9 @@ Scope scope_of(Role role, const UnitInfo& own) {
       // its communes, a province everything under it.
       if (own.level == UnitLevel::district) return {Scope::Kind::district, own.code};
       if (own.level == UnitLevel::province) return {Scope::Kind::province, own.code};
+      // The plan sends the district reports to the province's departments too: a department
+      // reads its province (it writes only its own unit, see may_write).
+      if (own.level == UnitLevel::department) return {Scope::Kind::province, own.province};
       return {Scope::Kind::unit, own.code};
   }
   return {Scope::Kind::unit, own.code};

@@ -13,8 +13,12 @@ Tally tally_children(Store& store, const std::string& parent) {
       s.state = r.state;
       if (r.action != "submit" && r.action != "finalise") continue;
       // A report resubmitted after a return is late only if its first submission was.
-      if (first) s.late = r.on_time.has_value() && !*r.on_time;
+      if (first) {
+        s.late = r.on_time.has_value() && !*r.on_time;
+        s.first = r;
+      }
       first = false;
+      ++s.submissions;
       s.submission = r;
     }
     if (!s.submission) {

@@ -17,6 +17,8 @@ struct UnitStanding {
   std::optional<ReviewEntry> submission;  // the latest submit (or finalise)
   std::optional<ReviewEntry> latest;      // the latest transition of any kind
   bool late = false;                      // by its first submission, as judged on receipt
+  std::optional<ReviewEntry> first;       // the first submit (or finalise): the one judged
+  int submissions = 0;
 };
 
 struct Tally {

@@ -11,6 +11,10 @@
 
 namespace tongket::server::review {
 
+// Change sets of one device received this close together came in the same sync (signed
+// offline together): only one received before that bounds a submission's signed time.
+inline constexpr std::int64_t kSameSyncMs = 60'000;
+
 // What the transition's judgement needs beyond the write itself.
 struct JudgeInput {
   std::string deadline;                   // in force for the unit's level; "" = none

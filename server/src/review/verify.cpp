@@ -2,10 +2,13 @@
 
 #include <map>
 
+#include "review/judge.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
 #include "tongket/sync/crypto.hpp"
+#include "tongket/sync/hlc.hpp"
 #include "tongket/sync/report_digest.hpp"
+#include "tongket/sync/workflow.hpp"
 
 namespace tongket::server::review {
 
@@ -69,17 +72,58 @@ std::string check_carrier(Store& store, const HistoryEntry& h, const std::string
   return "operation " + std::to_string(h.op_id) + " is not in its change set";
 }
 
+// Recomputes the judgement of a submission or finalisation from what was signed and received:
+// the operation's signed time, the carrying change set's receipt time (audit log), the
+// device's previous receipt, and the deadline recorded with the review.
+void check_timeliness(Store& store, const std::vector<ReviewEntry>& reviews, CheckedTransition& t) {
+  if (t.action != "submit" && t.action != "finalise") return;
+  const ReviewEntry* r = nullptr;
+  for (const auto& e : reviews)
+    if (e.version == t.write.version) r = &e;
+  if (!r) {
+    t.timeliness_ok = false;
+    t.problem +=
+        std::string(t.problem.empty() ? "" : "; ") + "no timeliness record for this submission";
+    return;
+  }
+  t.recorded_on_time = r->on_time;
+  const auto received = t.write.received_ms;  // the history's, recorded with the review
+  const auto signed_ms = sync::HybridClock::millis(t.write.hlc);
+  const auto previous =
+      store.previous_receipt_ms(t.write.device, t.write.cs_seq, received - kSameSyncMs);
+  const auto deadline = sync::deadline_end_ms(r->deadline);
+  const auto judged =
+      sync::judge_submission(signed_ms, static_cast<std::uint64_t>(received),
+                             static_cast<std::uint64_t>(previous), deadline.value_or(UINT64_MAX));
+  t.recomputed_on_time = judged.on_time;
+  std::string why;
+  if (r->signed_ms != static_cast<std::int64_t>(signed_ms))
+    why = "the recorded signed time differs from the signed operation's";
+  else if (r->received_ms != received)
+    why = "the recorded receipt time differs from the audit log's";
+  else if (r->on_time != judged.on_time)
+    why = std::string("the recorded judgement (") +
+          (r->on_time && *r->on_time ? "on time" : "late") + ") does not follow from the signed " +
+          "time and the deadline " + r->deadline + " (" + (judged.on_time ? "on time" : "late") +
+          ")";
+  if (!why.empty()) {
+    t.timeliness_ok = false;
+    t.problem += (t.problem.empty() ? "" : "; ") + why + ": the timeliness record was changed";
+  }
+}
+
 }  // namespace
 
 bool Verification::ok() const {
   for (const auto& t : transitions)
-    if (!t.digest_ok || !t.signature_ok) return false;
+    if (!t.digest_ok || !t.signature_ok || !t.timeliness_ok) return false;
   return !changed_while_locked;
 }
 
 Verification verify_unit(Store& store, const std::string& unit) {
   if (!store.unit(unit)) throw Error(Errc::not_found, "unknown unit " + unit);
   const auto history = store.history(unit);
+  const auto reviews = store.reviews(unit);
   Verification v;
   std::string last_state;
   for (const auto& h : history) {
@@ -100,6 +144,7 @@ Verification verify_unit(Store& store, const std::string& unit) {
       t.problem = "the data as of v" + std::to_string(h.version) +
                   " does not match the signed digest: the history was changed";
     if (!problem.empty()) t.problem += (t.problem.empty() ? "" : "; ") + problem;
+    check_timeliness(store, reviews, t);
     v.transitions.push_back(t);
   }
   // The baseline: the last acceptance (or finalisation), else the last submission.

@@ -1,7 +1,8 @@
 // Proof of what was submitted and accepted: for each submission, acceptance or finalisation
 // of a unit, the digest of the unit's data as of that version (recomputed from the history)
 // against the signed data_hash, and the signature of the change set that carried it; then
-// what changed since the last acceptance.
+// what changed since the last acceptance; and for each submission the on-time/late judgement,
+// recomputed (a judgement changed in the store after receipt is reported).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,11 @@ struct CheckedTransition {
   std::string recomputed;   // report_digest of the data as of its version
   bool digest_ok = false;
   bool signature_ok = false;  // hash, signature and the operation as stored
-  std::string problem;        // why not, for the reader
+  // A submission or finalisation: the on-time/late judgement recorded on receipt, recomputed
+  // from the signed time, the audit log's receipt times and the deadline recorded with it.
+  std::optional<bool> recorded_on_time, recomputed_on_time;
+  bool timeliness_ok = true;
+  std::string problem;  // why not, for the reader
 };
 
 struct FieldChange {

@@ -3,9 +3,15 @@
 // recomputed from the summed counts (never averaged), or none (own value only). Appendix 8
 // rolls up as how many units assessed each goal Đạt and Không đạt. Pure: values come through
 // ReportSource, so the server's store, a client's store or a generated data set all serve.
+//
+// Honest roll-ups: a contributor below the unit counts only when its report is counted (the
+// caller's predicate: by default an accepted report, see report/assembly.hpp); one that does
+// not count is listed as missing, never summed. A yes/no row (flag) rolls up as how many
+// units answered 1 out of those that answered, never as a sum shown in the flag cell.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,7 +48,23 @@ struct RolledCell {
   // drill-down lists above are left empty: see Rollup::table).
   std::size_t contributor_count = 0;
   std::size_t missing_count = 0;
+  // A flag row: `value` is how many counted units answered 1, out of `flag_reporting` that
+  // answered at all. Printed "X/Y đơn vị", never as a flag value.
+  bool flag = false;
+  std::size_t flag_reporting = 0;
 };
+
+// Which of a unit's contributors a roll-up counts, and which it is missing.
+struct Coverage {
+  std::size_t counted = 0;           // contributors below the unit whose reports count
+  std::size_t total = 0;             // contributors below the unit
+  std::vector<const Unit*> missing;  // those that do not count (yet)
+  // "Số liệu tổng hợp từ 7/15 đơn vị"
+  std::string line() const;
+};
+
+// Whether a unit's report counts in its parents' roll-ups (by default every unit does).
+using CountsFn = std::function<bool(const Unit& unit)>;
 
 // A unit's (or the country's) rolled-up figures for every indicator that holds numbers
 // (headings and text excluded) and each of its periods.
@@ -60,7 +82,15 @@ struct GoalTally {
 
 class Rollup {
  public:
-  Rollup(const ReportTemplate& tpl, const Hierarchy& hierarchy, const ReportSource& source);
+  // `counts` decides which contributors below a unit count; the unit's own figures always do
+  // (it is the report being prepared). Empty: every unit counts.
+  Rollup(const ReportTemplate& tpl, const Hierarchy& hierarchy, const ReportSource& source,
+         CountsFn counts = {});
+
+  // Whether `u`'s report counts in a roll-up above it.
+  bool counts(const Unit& u) const { return !counts_ || counts_(u); }
+  // The contributors below `unit` (not itself): how many count and which do not.
+  Coverage coverage(const std::string& unit) const;
 
   // The units whose own values make up `unit`'s rolled-up figures: itself, and below it the
   // communes (district), or the districts, their communes and the departments (province).
@@ -85,6 +115,7 @@ class Rollup {
   const ReportTemplate& tpl_;
   const Hierarchy& hierarchy_;
   const ReportSource& source_;
+  CountsFn counts_;
 
   RolledTable table_of(const std::vector<const Unit*>& units, bool own_first, bool drilldown) const;
 };

@@ -26,6 +26,9 @@ struct Row {
   // A count a ratio row above is computed from. The printed form shows only the ratio
   // ("received/on-time (xx,x%)"); a spreadsheet keeps the counts as numbers.
   bool ratio_part = false;
+  // Rows printed under a merged label as in the form (appendix 2's "Chia theo tên loại
+  // VBQPPL" beside the kinds of documents): consecutive rows with the same group share it.
+  std::string group;
 };
 
 struct Grid {
@@ -47,6 +50,8 @@ struct AppendixLayout {
   std::string id;     // "PL3", or a repeating table's id when it has no appendix
   std::string name;   // "Phụ lục 3"
   std::string title;  // the official title
+  // Printed under the title: a roll-up's coverage, where the figures came from, overrides.
+  std::vector<std::string> notes;
   std::vector<Grid> grids;
 };
 

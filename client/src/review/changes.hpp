@@ -1,0 +1,36 @@
+// What changed in a unit's report between two points of its review history, for a reviewer:
+// since the previous submission and since the return, when the report was sent back and
+// submitted again; otherwise since the last submission or acceptance. Pure: works on the
+// history's snapshots (the server's values as of each transition) and the data now.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "review/review_log.hpp"
+
+namespace tongket::client {
+
+struct FieldChange {
+  std::string key;
+  nlohmann::json then, now;  // null: empty
+};
+
+struct ChangeComparison {
+  const ReviewRecord* since = nullptr;  // the transition compared with
+  // "previous_submission", "return", or the transition's action ("submit", "accept", ...):
+  // the catalogue's "changes.since.<what>".
+  std::string what;
+  std::vector<FieldChange> changes;
+};
+
+// The comparisons to show; empty when no transition with its data is known. `now` is the
+// unit's report data as held now (report_fields). `history` must outlive the result.
+std::vector<ChangeComparison> review_changes(
+    const std::vector<ReviewRecord>& history,
+    const std::vector<std::pair<std::string, nlohmann::json>>& now);
+
+}  // namespace tongket::client
