@@ -14,6 +14,7 @@
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/validation.hpp"
 
 namespace tongket::cli {
@@ -168,13 +169,14 @@ int cmd_export_values(Context& ctx) {
     return 0;
   }
   // Written beside the target and renamed, so a failure never leaves half a file.
-  const std::filesystem::path path(target);
-  const std::filesystem::path tmp = path.string() + ".tmp";
+  const std::filesystem::path path = platform::path_from_utf8(target);
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << csv.str();
     out.close();
-    if (!out) throw Error(Errc::io_error, "cannot write " + tmp.string());
+    if (!out) throw Error(Errc::io_error, "cannot write " + platform::path_to_utf8(tmp));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

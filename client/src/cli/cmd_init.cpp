@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -64,9 +65,9 @@ int cmd_init(Context& ctx) {
   store.set_meta("unit_level", level_name(unit.level));
   if (auto author = ctx.args().value("author"); author && !author->empty())
     store.set_meta("author", *author);
-  ctx.out << "Created " << path.string() << " for " << unit.code << " " << describe(h, unit) << ", "
-          << level_name(unit.level) << " level, template " << tpl.id() << " v" << tpl.version()
-          << ".\nNext: tongket parts\n";
+  ctx.out << "Created " << platform::path_to_utf8(path) << " for " << unit.code << " "
+          << describe(h, unit) << ", " << level_name(unit.level) << " level, template " << tpl.id()
+          << " v" << tpl.version() << ".\nNext: tongket parts\n";
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "cli/values.hpp"
 #include "review/review_log.hpp"
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/report/csv.hpp"
 #include "tongket/report/docx.hpp"
 #include "tongket/report/xlsx.hpp"
@@ -216,9 +217,9 @@ int cmd_export(Context& ctx) {
   Rollup rollup(ctx.report_template(), ctx.hierarchy(), source);
   auto data = report_data(ctx, unit, rolled_up, &rollup);
   if (*format == "docx") {
-    report::write_docx(data, out);
+    report::write_docx(data, platform::path_from_utf8(out));
   } else if (*format == "xlsx") {
-    report::write_xlsx(data, out);
+    report::write_xlsx(data, platform::path_from_utf8(out));
   } else if (*format == "csv") {
     std::ostringstream csv;
     report::write_csv(data, csv);
@@ -226,7 +227,7 @@ int cmd_export(Context& ctx) {
       ctx.out << csv.str();
       return 0;
     }
-    std::ofstream file(out, std::ios::binary | std::ios::trunc);
+    std::ofstream file(platform::path_from_utf8(out), std::ios::binary | std::ios::trunc);
     file << csv.str();
     file.close();
     if (!file) throw Error(Errc::io_error, "cannot write " + out);

@@ -1,8 +1,4 @@
 // enroll, sync, status, conflicts: the client's side of sync, on top of the offline store.
-#include <fcntl.h>
-#include <sys/stat.h>
-
-#include <unistd.h>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -16,6 +12,7 @@
 #include "tongket/client/curl_transport.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -30,31 +27,31 @@ namespace {
 using store::Statement;
 
 std::filesystem::path key_path(Context& ctx) {
-  return std::filesystem::path(ctx.store_path().string() + ".key");
+  std::filesystem::path key = ctx.store_path();
+  key += ".key";
+  return key;
 }
 
 // The private key lives beside the store, readable by its owner only.
 void write_private_key(const std::filesystem::path& file, const std::string& pem) {
-  const std::string tmp = file.string() + ".tmp";
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
   std::filesystem::remove(tmp);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw Error(Errc::io_error, "cannot create the key file " + tmp);
-  const bool ok =
-      ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw Error(Errc::io_error, "cannot write the key file " + tmp);
+  if (!platform::write_new_private_file(tmp, pem))
+    throw Error(Errc::io_error, "cannot create the key file " + platform::path_to_utf8(tmp));
   std::filesystem::rename(tmp, file);
 }
 
 sync::SigningKey read_private_key(const std::filesystem::path& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    throw Error(Errc::unauthorized,
-                "no device key at " + file.string() + ": enroll this store first (tongket enroll)");
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    throw Error(Errc::unauthorized, "no device key at " + platform::path_to_utf8(file) +
+                                        ": enroll this store first (tongket enroll)");
   }
-  if ((st.st_mode & 077) != 0) {
-    throw Error(Errc::unauthorized, "the device key " + file.string() +
-                                        " is readable by others; run: chmod 600 " + file.string());
+  if (!platform::is_private_file(file)) {
+    throw Error(Errc::unauthorized,
+                "the device key " + platform::path_to_utf8(file) +
+                    " is readable by others; run: " + platform::make_private_command(file));
   }
   return sync::SigningKey::from_pem(read_file(file, "the device key"));
 }
@@ -63,7 +60,8 @@ net::TransportOptions transport_options(Context& ctx) {
   auto& store = ctx.store();
   net::TransportOptions o;
   o.server_url = ctx.args().value("server").value_or(store.meta("server_url").value_or(""));
-  o.ca_file = ctx.args().value("ca").value_or(store.meta("ca_file").value_or(""));
+  o.ca_file =
+      platform::path_from_utf8(ctx.args().value("ca").value_or(store.meta("ca_file").value_or("")));
   if (o.server_url.empty()) {
     throw Error(Errc::invalid_argument, "no server: pass --server https://HOST:PORT");
   }
@@ -114,7 +112,8 @@ int cmd_enroll(Context& ctx) {
 
   const auto key_file = key_path(ctx);
   if (std::filesystem::exists(key_file)) {
-    throw Error(Errc::io_error, "a device key already exists at " + key_file.string() +
+    throw Error(Errc::io_error, "a device key already exists at " +
+                                    platform::path_to_utf8(key_file) +
                                     "; move it away only if this store was never enrolled");
   }
   auto key = sync::SigningKey::generate();
@@ -138,9 +137,9 @@ int cmd_enroll(Context& ctx) {
   store.set_meta("device_id", enrolled.device_id);
   store.set_meta("role", enrolled.role);
   store.set_meta("server_url", options.server_url);
-  store.set_meta("ca_file", options.ca_file.string());
+  store.set_meta("ca_file", platform::path_to_utf8(options.ca_file));
   ctx.out << "enrolled as device " << enrolled.device_id << " (" << enrolled.role << ") for unit "
-          << enrolled.unit << "\nkey: " << key_file.string() << "\n";
+          << enrolled.unit << "\nkey: " << platform::path_to_utf8(key_file) << "\n";
   return 0;
 }
 

@@ -1,5 +1,4 @@
 // tongket text set <section> [--file F] / text get <section>: a narrative section's text.
-#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/display.hpp"
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -28,12 +28,12 @@ int cmd_text_set(Context& ctx) {
   ctx.check_writable(key, nullptr);  // the section exists and this unit writes it
   std::string text;
   if (auto file = ctx.args().value("file"); file && *file != "-") {
-    std::ifstream in(*file, std::ios::binary);
+    std::ifstream in(platform::path_from_utf8(*file), std::ios::binary);
     if (!in) throw Error(Errc::io_error, "cannot read " + *file);
     text = read_all(in);
     if (in.bad()) throw Error(Errc::io_error, "cannot read " + *file);
   } else {
-    if (&ctx.in == &std::cin && isatty(STDIN_FILENO))
+    if (&ctx.in == &std::cin && platform::stdin_is_terminal())
       ctx.err << "Type the text of " << key.item << ", then Ctrl-D on a line of its own:\n";
     text = read_all(ctx.in);
   }

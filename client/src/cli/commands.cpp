@@ -6,6 +6,7 @@
 
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -319,7 +320,7 @@ std::string help_text() {
   out << "\nenvironment:\n"
          "  TONGKET_STORE       the store file when --store is not given\n"
          "  TONGKET_DATA        the folder with template/ and units/ (default: "
-      << data_dir().string()
+      << platform::path_to_utf8(data_dir())
       << ")\n"
          "\nexit codes:\n"
          "  0  ok\n"

@@ -6,6 +6,7 @@
 #include "review/review_log.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/validation.hpp"
 
@@ -22,9 +23,9 @@ Context::Context(ParsedArgs args, std::vector<std::string> operands, std::ostrea
 Context::~Context() = default;
 
 std::filesystem::path Context::store_path() const {
-  if (auto p = args_.value("store")) return *p;
-  if (const char* env = std::getenv("TONGKET_STORE"); env && *env) return env;
-  return "tongket.db";
+  if (auto p = args_.value("store")) return platform::path_from_utf8(*p);
+  if (auto env = platform::env("TONGKET_STORE")) return platform::path_from_utf8(*env);
+  return platform::default_store_dir() / "tongket.db";
 }
 
 const ReportTemplate& Context::report_template() {
@@ -43,9 +44,9 @@ ClientStore& Context::store() {
   store_.emplace(ClientStore::open(store_path()));
   const auto& tpl = report_template();
   if (auto id = store_->meta("template_id"); id && *id != tpl.id()) {
-    throw Error(Errc::invalid_template, store_path().string() + " was made for template " + *id +
-                                            ", but " + template_file().string() + " is " +
-                                            tpl.id());
+    throw Error(Errc::invalid_template,
+                platform::path_to_utf8(store_path()) + " was made for template " + *id + ", but " +
+                    platform::path_to_utf8(template_file()) + " is " + tpl.id());
   }
   return *store_;
 }
@@ -77,7 +78,9 @@ UnitLevel Context::level() {
     if (auto level = parse_level(*name)) return *level;
   }
   const Unit* u = hierarchy().find(unit());
-  if (!u) throw Error(Errc::not_found, "unit " + unit() + " is not in " + units_dir().string());
+  if (!u)
+    throw Error(Errc::not_found,
+                "unit " + unit() + " is not in " + platform::path_to_utf8(units_dir()));
   return u->level;
 }
 
