@@ -6,6 +6,7 @@
 #   installer/windows/build-deps.sh            # builds what is missing, reuses the rest
 #   TONGKET_MINGW_PREFIX=DIR ...               # default /var/cache/tongket/mingw64
 #   TONGKET_MINGW_JOBS=N ...                   # default 2
+#   TONGKET_MINGW_ONLY="curl libgit2" ...      # only these libraries
 #
 # The prefix is reused: each library leaves a stamp naming its Debian source version, so a re-run
 # only builds a library whose source version changed (or that was never built). Timings of each
@@ -100,6 +101,10 @@ TOTAL_START=$(date +%s)
 # build NAME SOURCE-PACKAGE FUNCTION: runs FUNCTION in the unpacked source unless stamped.
 build() {
   local name=$1 pkg=$2 fn=$3 ver dir stamp t0 t1
+  # TONGKET_MINGW_ONLY="a b": build only these (e.g. two independent libraries side by side).
+  if [ -n "${TONGKET_MINGW_ONLY:-}" ] && [[ " $TONGKET_MINGW_ONLY " != *" $name "* ]]; then
+    return
+  fi
   local versions
   versions=$(src_versions "$pkg")
   [ -n "$versions" ] || { echo "build-deps: no Debian source package '$pkg' (deb-src missing?)" >&2; exit 1; }
@@ -136,6 +141,12 @@ build() {
   echo "$(date -u +%FT%TZ) $name $ver $((t1 - t0))s" >>"$TIMES"
 }
 
+# pc_cflag NAME FLAG: a static library's header needs FLAG to skip __declspec(dllimport).
+pc_cflag() {
+  local pc="$PREFIX/lib/pkgconfig/$1.pc"
+  grep -q -- "$2" "$pc" || sed -i "s/^Cflags:.*/& $2/" "$pc"
+}
+
 cmake_lib() {  # cmake_lib SRC-DIR [options...]: configure, build, install out of tree
   local dir=$1
   shift
@@ -147,8 +158,15 @@ cmake_lib() {  # cmake_lib SRC-DIR [options...]: configure, build, install out o
 
 # --- the libraries -----------------------------------------------------------------------------
 b_zlib() {
-  make -f win32/Makefile.gcc clean || true
-  $NICE make -f win32/Makefile.gcc -j"$JOBS" PREFIX=$HOST- libz.a
+  # Debian's zlib source has no win32/ folder and zlib's configure refuses MinGW: compile the
+  # library's sources (the list of win32/Makefile.gcc) directly.
+  local o objs=()
+  for o in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback inffast inflate \
+    inftrees trees uncompr zutil; do
+    $NICE $HOST-gcc -O2 -D_LARGEFILE64_SOURCE=1 -c "$o.c" -o "$o.o"
+    objs+=("$o.o")
+  done
+  rm -f libz.a && $HOST-ar rcs libz.a "${objs[@]}"
   install -m644 zlib.h zconf.h "$PREFIX/include/"
   install -m644 libz.a "$PREFIX/lib/"
   cat >"$PREFIX/lib/pkgconfig/zlib.pc" <<EOF
@@ -220,6 +238,7 @@ b_libzip() {
     -DENABLE_GNUTLS=OFF -DENABLE_MBEDTLS=OFF -DENABLE_COMMONCRYPTO=OFF -DENABLE_WINDOWS_CRYPTO=ON \
     -DBUILD_TOOLS=OFF -DBUILD_REGRESS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_DOC=OFF \
     -DBUILD_OSSFUZZ=OFF -DZLIB_ROOT="$PREFIX"
+  pc_cflag libzip -DZIP_STATIC
 }
 
 b_xlsxwriter() {
@@ -267,7 +286,8 @@ b_libgit2() {
   # Only git_merge_file is used: no network, SSH or HTTPS. Debian's source bundles nothing
   # (+ds): http-parser and PCRE2 come from their own Debian sources, built above.
   cmake_lib "$1" -DBUILD_TESTS=OFF -DBUILD_CLI=OFF -DBUILD_EXAMPLES=OFF -DBUILD_FUZZERS=OFF \
-    -DUSE_SSH=OFF -DUSE_HTTPS=OFF -DUSE_GSSAPI=OFF -DUSE_NTLMCLIENT=OFF -DUSE_HTTP_PARSER=system \
+    -DUSE_SSH=OFF -DUSE_HTTPS=OFF -DUSE_WINHTTP=OFF -DUSE_GSSAPI=OFF -DUSE_NTLMCLIENT=OFF \
+    -DUSE_HTTP_PARSER=system -DUSE_ICONV=OFF \
     -DREGEX_BACKEND=pcre2 -DUSE_BUNDLED_ZLIB=OFF -DUSE_SHA1=CollisionDetection \
     -DUSE_SHA256=Builtin -DUSE_THREADS=ON -DZLIB_ROOT="$PREFIX" -DCMAKE_C_FLAGS=-DPCRE2_STATIC
 }
@@ -292,6 +312,7 @@ Version: 2
 Libs: -L\${libdir} -lutf8proc
 Cflags: -I\${includedir} -DUTF8PROC_STATIC
 EOF
+  pc_cflag libutf8proc -DUTF8PROC_STATIC
 }
 
 b_expat() {
@@ -303,6 +324,7 @@ b_expat() {
     "$dir/expat_config.h.cmake"
   cmake_lib "$dir" -DEXPAT_BUILD_TOOLS=OFF -DEXPAT_BUILD_EXAMPLES=OFF -DEXPAT_BUILD_TESTS=OFF \
     -DEXPAT_BUILD_DOCS=OFF -DEXPAT_SHARED_LIBS=OFF -DEXPAT_BUILD_FUZZERS=OFF
+  pc_cflag expat -DXML_STATIC
 }
 
 build zlib zlib b_zlib
