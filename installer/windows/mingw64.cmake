@@ -38,6 +38,6 @@ set(OPENSSL_USE_STATIC_LIBS ON)
 set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 set(CMAKE_C_STANDARD_LIBRARIES
-  "-lws2_32 -lcrypt32 -lbcrypt -ladvapi32 -luser32 -lrpcrt4 -lole32 -lsecur32 -lshell32"
+  "-lws2_32 -lcrypt32 -lbcrypt -ladvapi32 -luser32 -lgdi32 -liphlpapi -lrpcrt4 -lole32 -lsecur32 -lshell32"
   CACHE STRING "")
 set(CMAKE_CXX_STANDARD_LIBRARIES "${CMAKE_C_STANDARD_LIBRARIES}" CACHE STRING "")

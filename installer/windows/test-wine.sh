@@ -49,9 +49,10 @@ winpath() { echo "Z:${1//\//\\}"; }  # Wine maps / to Z:
 # Runs a Windows program; stdout without CR; exit status kept in $rc.
 run() {
   set +e
-  out=$("$WINE" "$@" 2>"$WORK/stderr" | tr -d '\r')
-  rc=${PIPESTATUS[0]}
+  "$WINE" "$@" >"$WORK/stdout" 2>"$WORK/stderr" </dev/null
+  rc=$?
   set -e
+  out=$(tr -d '\r' <"$WORK/stdout")
   err=$(tr -d '\r' <"$WORK/stderr")
 }
 
