@@ -242,8 +242,10 @@ b_libzip() {
 }
 
 b_xlsxwriter() {
+  # OpenSSL's MD5, not the bundled copy: both define MD5_Init & co. in one static link.
   cmake_lib "$1" -DBUILD_TESTS=OFF -DBUILD_EXAMPLES=OFF -DUSE_SYSTEM_MINIZIP=OFF \
-    -DUSE_STANDARD_TMPFILE=OFF -DZLIB_ROOT="$PREFIX"
+    -DUSE_STANDARD_TMPFILE=OFF -DZLIB_ROOT="$PREFIX" -DUSE_OPENSSL_MD5=ON \
+    -DOPENSSL_ROOT_DIR="$PREFIX" -DOPENSSL_USE_STATIC_LIBS=ON
   # Debian's build writes the .pc file with its own rules; write one for the prefix.
   if [ ! -f "$PREFIX/lib/pkgconfig/xlsxwriter.pc" ]; then
     cat >"$PREFIX/lib/pkgconfig/xlsxwriter.pc" <<EOF
@@ -253,11 +255,12 @@ includedir=\${prefix}/include
 Name: xlsxwriter
 Description: A C library for creating Excel XLSX files
 Version: $(sed -n 's/^#define LXW_VERSION "\(.*\)"/\1/p' include/xlsxwriter.h)
-Requires.private: zlib
 Libs: -L\${libdir} -lxlsxwriter
 Cflags: -I\${includedir}
 EOF
   fi
+  grep -q "^Requires.private:" "$PREFIX/lib/pkgconfig/xlsxwriter.pc" ||
+    echo "Requires.private: zlib libcrypto" >>"$PREFIX/lib/pkgconfig/xlsxwriter.pc"
 }
 
 b_http_parser() {  # libgit2 needs it to build even with no network transports

@@ -81,10 +81,10 @@ ok "init in the portable layout: $APP/data/tongket.db"
 mkdir -p "$WORK/Tổng kết"
 STORE_UNIX="$WORK/Tổng kết/xã Tân Lập.db"
 STORE=$(winpath "$STORE_UNIX")
-run "$EXE" init --unit 25489 --store "$STORE"
+run "$EXE" init --unit 25489 --store "$STORE" --author "Lê Thị Bình"
 [ $rc -eq 0 ] && [ -f "$STORE_UNIX" ] || fail "init with a Vietnamese path: $err"
 ok "init --store with a Vietnamese path"
-run "$EXE" init --unit 25489 --store "$STORE"
+run "$EXE" init --unit 25489 --store "$STORE" --author "Lê Thị Bình"
 [ $rc -ne 0 ] && grep -q "already exists" <<<"$err" || fail "init over an existing store: $rc $err"
 ok "init refuses to overwrite: $err"
 

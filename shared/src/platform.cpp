@@ -178,6 +178,12 @@ bool stdin_is_terminal() {
   return _isatty(_fileno(stdin)) != 0;
 }
 
+std::string host_name() {
+  wchar_t name[MAX_COMPUTERNAME_LENGTH + 1] = {};
+  DWORD size = MAX_COMPUTERNAME_LENGTH + 1;
+  return GetComputerNameW(name, &size) ? to_utf8(std::wstring_view(name, size)) : std::string();
+}
+
 fs::path executable_path() {
   std::wstring buffer(32768, L'\0');
   const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
@@ -253,6 +259,11 @@ std::size_t terminal_columns() {
 
 bool stdin_is_terminal() {
   return isatty(STDIN_FILENO) != 0;
+}
+
+std::string host_name() {
+  char host[256] = {0};
+  return ::gethostname(host, sizeof host - 1) == 0 ? std::string(host) : std::string();
 }
 
 fs::path executable_path() {

@@ -117,9 +117,7 @@ int cmd_enroll(Context& ctx) {
                                     "; move it away only if this store was never enrolled");
   }
   auto key = sync::SigningKey::generate();
-  char host[256] = {0};
-  ::gethostname(host, sizeof host - 1);
-  sync::EnrollRequest request{*token, key.public_key(), host};
+  sync::EnrollRequest request{*token, key.public_key(), platform::host_name()};
   auto reply = transport.post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
                               sync::encode_enroll_request(request));
   if (reply.status != 200) {

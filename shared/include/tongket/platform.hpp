@@ -51,6 +51,9 @@ std::size_t terminal_columns();
 // True when standard input is a terminal (a person typing), not a file or a pipe.
 bool stdin_is_terminal();
 
+// This computer's name (names the device when it enrolls); empty if unknown.
+std::string host_name();
+
 // The running program's own file (for finding installed data next to it); empty if unknown.
 std::filesystem::path executable_path();
 
