@@ -18,7 +18,9 @@ NATIVE=${TONGKET_NATIVE_BUILD:-$ROOT/build}
 VERSION=$(sed -n 's/^project(tongket VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
 NAME=tongket-$VERSION-win64
 WINE=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver64
 [ -x "$WINE" ] || WINE=$(command -v wine64 || command -v wine)
+[ -x "$WINESERVER" ] || WINESERVER=$(command -v wineserver)
 
 for f in "$DIST/$NAME.zip" "$DIST/$NAME-setup.exe" "$NATIVE/server/tongket-server" \
   "$NATIVE/client/tongket"; do
@@ -31,7 +33,7 @@ unset DISPLAY WAYLAND_DISPLAY
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  "${WINE%/*}/wineserver" -k 2>/dev/null || wineserver -k 2>/dev/null || true
+  "$WINESERVER" -k 2>/dev/null || true
   [ "${TONGKET_KEEP:-0}" = 1 ] && echo "test-wine: kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -194,8 +196,9 @@ DATA=$(find "$WINEPREFIX/drive_c/users" -path "*AppData/Local/tongket/tongket.db
 [ -n "$DATA" ] || fail "the installed program's store is not in %LOCALAPPDATA%\\tongket: $out"
 ok "installed program finds share\\tongket and keeps its store in %LOCALAPPDATA%\\tongket"
 
-# Uninstall synchronously (_?= keeps the uninstaller from copying itself to %TEMP%).
-run "$PF/uninstall.exe" /S "_?=C:\\Program Files\\tongket"
+# The uninstaller copies itself to %TEMP% and returns at once: wait for every Wine process.
+run "$PF/uninstall.exe" /S
+"$WINESERVER" -w
 [ ! -f "$PF/bin/tongket.exe" ] || fail "uninstall left bin\\tongket.exe"
 [ -z "$(find "$WINEPREFIX/drive_c" -name "Tổng kết CCHC.lnk")" ] || fail "uninstall left the shortcut"
 [ -f "$DATA" ] || fail "uninstall deleted the user's data"
