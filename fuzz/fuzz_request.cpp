@@ -142,6 +142,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                              [] { return world->now++; },
                              world->store->identity().server_id,
                              {}});
+  // No limit on failed enrollments: every input must reach the enroll decoder, not a 429.
+  world->ctx->security = std::make_shared<server::SecurityLog>(
+      server::SecurityLogOptions{60'000, 4096, SIZE_MAX, 60'000});
   // Enroll the device through the real handler, as a client would.
   const std::string token = sync::random_id();
   server::EnrollToken t;

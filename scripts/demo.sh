@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo round, run by scripts/run.sh after the build: a commune of Tây Ninh fills part of
-# its report offline; then a server on 127.0.0.1 and two communes and their district's
-# reviewer sync through it. Everything lives in a fresh folder under /tmp.
+# its report offline; then the server as deployed (scripts/serve.sh: nginx terminating TLS in
+# front of tongket-server) on 127.0.0.1, and two communes and their district's reviewer sync
+# through it. Everything lives in a fresh folder under /tmp.
 set -euo pipefail
 build="${1:-$(cd "$(dirname "$0")/.." && pwd)/build}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,7 +12,8 @@ work="$(mktemp -d /tmp/tongket-demo.XXXXXX)"
 cd "$work"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true; }
+# serve.sh stops nginx and tongket-server on SIGTERM.
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" || true; }
 trap cleanup EXIT
 
 say "1. Offline: a store for Xã Tân Lập, Huyện Tân Biên, Tỉnh Tây Ninh"
@@ -53,18 +55,22 @@ say "5. Appendix 3 as a table"
 "$tongket" show PL3
 unset TONGKET_STORE
 
-say "6. A server on 127.0.0.1 with a development certificate"
+say "6. The server as deployed, on 127.0.0.1: nginx (TLS, limits) in front of tongket-server"
 bash "$root/certs/make-dev-certs.sh" certs >/dev/null
 "$server" init --data srv
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+read -r port backend < <(python3 -c 'import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
 url="https://127.0.0.1:$port"
-"$server" serve --data srv --listen "$url" --cert certs/server.pem --key certs/server-key.pem \
-  >server.log 2>&1 &
+"$root/scripts/serve.sh" --data srv --port "$port" --backend-port "$backend" \
+  --cert certs/server.pem --key certs/server-key.pem --server-bin "$server" >server.log 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do
-  curl -s --cacert certs/ca.pem -o /dev/null "$url/" 2>/dev/null && break
+for _ in $(seq 100); do
+  curl -fs --cacert certs/ca.pem -o /dev/null "$url/healthz" 2>/dev/null && break
   sleep 0.2
 done
+curl -fsS --cacert certs/ca.pem "$url/healthz"
 
 say "7. Enroll Xã Tân Lập, Xã Thạnh Bắc and the reviewer of Huyện Tân Biên"
 "$tongket" init --unit 25492 --store thanhbac.db --author "Lê Thị Bình" >/dev/null
@@ -90,3 +96,10 @@ say "9. A concurrent edit: the reviewer corrects a figure while the commune edit
 "$tongket" conflicts --store tanlap.db
 "$tongket" status --store tanlap.db
 say "Done. Everything is in $work"
+
+# scripts/run.sh asks for the app too: Xã Tân Lập's clerk works in the browser, with the server
+# above still running (Ctrl-C stops both).
+if [ "${TONGKET_DEMO_UI:-0}" = 1 ]; then
+  say "10. Ứng dụng cho cán bộ xã: tongket ui (mở trình duyệt; Ctrl-C để dừng)"
+  "$tongket" ui --store tanlap.db
+fi

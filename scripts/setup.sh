@@ -20,6 +20,8 @@ packages=(
   libexpat1-dev                   # reading the XML inside an imported .docx
   nginx-light                     # the production layout: TLS, limits and time-outs in front
   chromium chromium-driver python3-selenium   # the web app's tests in a real browser
+  dpkg-dev lintian                # .deb packages: dpkg-shlibdeps (CPack Depends), lintian checks
+  systemd                         # systemd-analyze verify of the units in deploy/systemd
 )
 # The tests open the exported .docx/.xlsx in LibreOffice (headless) and read the PDF's text.
 if [ "${TONGKET_WITH_OFFICE:-0}" = 1 ]; then
@@ -29,6 +31,11 @@ fi
 # cannot compile the project (C++20 lambdas capturing structured bindings).
 if [ "${TONGKET_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang-16 libclang-rt-16-dev)
+fi
+# The Windows client (installer/windows/): MinGW-w64, Wine, nsis... installer/windows/ keeps the
+# list (its own setup-packages.sh, idempotent too).
+if [ "${TONGKET_WITH_WINDOWS:-0}" = 1 ]; then
+  "$(cd "$(dirname "$0")/.." && pwd)/installer/windows/setup-packages.sh"
 fi
 missing=()
 for p in "${packages[@]}"; do

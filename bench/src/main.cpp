@@ -5,7 +5,7 @@
 // (concurrent clients end to end, default 8), BENCH_INGEST_SECONDS (stop the ingest after
 // this long and extrapolate, default 300), BENCH_WORK (where stores and logs go; default a
 // new directory under /tmp, removed afterwards unless BENCH_KEEP=1), BENCH_ONLY (a comma
-// list of rollup, ingest, pull, e2e).
+// list of rollup, ingest, pull, e2e, ui).
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include "processes.hpp"
 #include "rollup_bench.hpp"
 #include "tongket/paths.hpp"
+#include "ui_bench.hpp"
 
 using namespace tongket;
 using namespace tongket::bench;
@@ -103,6 +104,7 @@ int main() {
     if (wanted("ingest")) phase("ingest", [&] { ingested = run_ingest(env, ingest_dir); });
     if (wanted("ingest") && wanted("pull")) phase("pull", [&] { run_pull(env, ingest_dir); });
     if (wanted("e2e")) phase("end to end and wire", [&] { run_end_to_end(env, 0); });
+    if (wanted("ui")) phase("web app", [&] { run_ui(env); });
 
     utsname uts{};
     ::uname(&uts);

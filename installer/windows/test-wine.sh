@@ -4,7 +4,8 @@
 #     text set/get, validate (a broken rule exits 3, fixed exits 0), export --format docx, all with
 #     Vietnamese file names;
 #  2. enroll and sync over HTTPS with a Linux tongket-server on 127.0.0.1 (dev certificates),
-#     the values arriving at a Linux client of the district; the device key owner-only;
+#     the values arriving at a Linux client of the district; the device key owner-only; the web
+#     app (`tongket ui`) answering a Linux curl on loopback, 403 without its token;
 #  3. the installer: setup.exe /S, the installed files and Start-menu entry, the installed
 #     program's data in %LOCALAPPDATA%\tongket, uninstall keeping the data.
 # Needs dist/ from package.sh and the native tongket-server and tongket (build/, or
@@ -31,8 +32,10 @@ WORK=$(mktemp -d /tmp/tongket-wine.XXXXXX)
 export WINEPREFIX="$WORK/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 unset DISPLAY WAYLAND_DISPLAY
 server_pid=""
+ui_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$ui_pid" ] && kill "$ui_pid" 2>/dev/null
   "$WINESERVER" -k 2>/dev/null || true
   [ "${TONGKET_KEEP:-0}" = 1 ] && echo "test-wine: kept $WORK" || rm -rf "$WORK"
 }
@@ -170,11 +173,37 @@ else
 fi
 chmod 600 "$STORE_UNIX.key"
 
-# TODO(lead): enable once `tongket ui` (client/src/ui/) is on main: start the UI under Wine and
-# fetch its page, e.g.
-#   "$WINE" "$EXE" ui --store "$STORE" --port 0 --no-browser >"$WORK/ui.log" &   # flags as merged
-#   port=$(grep -o '127.0.0.1:[0-9]*' "$WORK/ui.log" | head -1)
-#   curl -sf "http://$port/" | grep -q '<html' || fail "tongket ui served no page"
+# The local web app under Wine: `tongket ui` prints its URL (with the access token) first; a
+# Linux curl opens it (the token becomes a session cookie), and a request without it is refused.
+ui_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$WINE" "$EXE" ui --no-browser --port "$ui_port" --store "$STORE" >"$WORK/ui.out" \
+  2>"$WORK/ui.err" </dev/null &
+ui_pid=$!
+for _ in $(seq 300); do
+  grep -q 'token=' "$WORK/ui.out" 2>/dev/null && break
+  kill -0 "$ui_pid" 2>/dev/null || break
+  sleep 0.2
+done
+ui_url=$(head -1 "$WORK/ui.out" | tr -d '\r')
+[[ "$ui_url" == "http://127.0.0.1:$ui_port/?token="* ]] ||
+  fail "tongket ui printed no URL: '$ui_url' $(tr -d '\r' <"$WORK/ui.err")"
+code=$(curl -s -L -c "$WORK/ui.jar" -b "$WORK/ui.jar" -o "$WORK/ui.html" -w '%{http_code}' "$ui_url")
+[ "$code" = 200 ] && grep -qi '<html' "$WORK/ui.html" || fail "tongket ui page: HTTP $code"
+code=$(curl -s -b "$WORK/ui.jar" -o "$WORK/ui.json" -w '%{http_code}' \
+  "http://127.0.0.1:$ui_port/api/state")
+[ "$code" = 200 ] && grep -q '"initialised":true' "$WORK/ui.json" ||
+  fail "tongket ui /api/state: HTTP $code $(cat "$WORK/ui.json")"
+ok "tongket ui under Wine: the page with the token answers 200, /api/state reads the store"
+code=$(curl -s -o "$WORK/ui.403" -w '%{http_code}' "http://127.0.0.1:$ui_port/")
+[ "$code" = 403 ] || fail "tongket ui without the token answered $code, not 403"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ui_port/api/state")
+[ "$code" = 403 ] || fail "tongket ui /api/state without a session answered $code, not 403"
+ok "tongket ui under Wine: no token, no session: 403 ($(tr -d '\r' <"$WORK/ui.403" | head -c 80))"
+kill "$ui_pid" 2>/dev/null || true
+for _ in $(seq 50); do kill -0 "$ui_pid" 2>/dev/null || break; sleep 0.1; done
+kill -9 "$ui_pid" 2>/dev/null || true
+wait "$ui_pid" 2>/dev/null || true
+ui_pid=""
 
 # --- 3. the installer -------------------------------------------------------------------------
 t1=$(date +%s)

@@ -50,7 +50,8 @@ WireError error_of(const HttpReply& reply) {
   if (e.code == "forbidden") throw Error(Errc::forbidden, msg);
   if (e.code == "too_large") throw Error(Errc::too_large, msg);
   // A slow link that timed out sending the body is worth another try, like an overload.
-  if (e.code == "unavailable" || e.code == "internal" || e.code == "request_timeout")
+  if (e.code == "unavailable" || e.code == "internal" || e.code == "request_timeout" ||
+      e.code == "rate_limited")
     throw Error(Errc::unavailable, msg);
   if (e.code == "fork")
     throw Error(Errc::protocol,

@@ -130,6 +130,7 @@ int http_status(std::string_view code) {
   if (code == "gap" || code == "fork" || code == "cursor_reset") return 409;
   if (code == "length_required") return 411;
   if (code == "too_large") return 413;
+  if (code == "rate_limited") return 429;
   if (code == "unavailable") return 503;
   return 500;
 }

@@ -88,6 +88,16 @@ std::optional<int> KillableProcess::wait(std::chrono::milliseconds timeout) {
   return exit_code_;
 }
 
+bool KillableProcess::wait_until(const std::function<bool()>& seen,
+                                 std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (running() && std::chrono::steady_clock::now() < until) {
+    if (seen()) return running();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
 int KillableProcess::kill9() {
   if (running()) {
     ::kill(pid_, SIGKILL);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ class KillableProcess {
   bool running();  // reaps the child when it has exited
   // The exit code (128 + signal if killed), or nullopt if still running after `timeout`.
   std::optional<int> wait(std::chrono::milliseconds timeout);
+  // Polls `seen` (every ~1 ms) while the process runs, at most `timeout`: true as soon as it
+  // holds (the process still running then), false when the process exited or time ran out.
+  // For a kill aimed at a phase: wait_until(evidence of the phase), then kill9().
+  bool wait_until(const std::function<bool()>& seen, std::chrono::milliseconds timeout);
   // SIGKILL (if still running) and reap; the exit code it ended with.
   int kill9();
   std::string out() const;  // what it wrote so far

@@ -457,4 +457,17 @@ std::string lines(const std::vector<std::string>& problems) {
   return s;
 }
 
+bool write_locked(const std::filesystem::path& db) {
+  sqlite3* conn = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &conn, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(conn);
+    throw std::runtime_error("cannot open " + db.string() + " to probe its write lock");
+  }
+  sqlite3_busy_timeout(conn, 0);
+  const int rc = sqlite3_exec(conn, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) sqlite3_exec(conn, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(conn);
+  return (rc & 0xff) == SQLITE_BUSY;
+}
+
 }  // namespace tongket::test::chaos

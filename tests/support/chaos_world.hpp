@@ -107,4 +107,11 @@ std::vector<std::string> outbox_intact_problems(const std::vector<OutboxRow>& be
 
 std::string lines(const std::vector<std::string>& problems);  // one per line, for INFO
 
+// ---- where a fault landed ----
+
+// Whether another connection holds the write lock of the SQLite file `db` right now (a
+// BEGIN IMMEDIATE that gets SQLITE_BUSY at once): evidence that a process is inside a write
+// transaction. When the lock is free it is taken and released at once.
+bool write_locked(const std::filesystem::path& db);
+
 }  // namespace tongket::test::chaos

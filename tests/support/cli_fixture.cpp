@@ -39,7 +39,9 @@ ProcessResult CliFixture::tongket(std::vector<std::string> args, const std::stri
   options.cwd = dir();
   options.env["COLUMNS"] = columns;
   options.env["TONGKET_DATA"] = std::string(TONGKET_SOURCE_DIR) + "/data";
-  options.unset_env = {"TONGKET_STORE"};
+  // The CLI's language follows the locale: English unless a test asks for Vietnamese.
+  options.env["LANG"] = lang;
+  options.unset_env = {"TONGKET_STORE", "LC_ALL", "LC_MESSAGES"};
   return run(argv, options);
 }
 

@@ -25,7 +25,8 @@ class CliFixture {
   // Every row of the field and outbox tables as text.
   std::string snapshot() const;
   std::size_t outbox_count() const;
-  std::string columns = "300";  // $COLUMNS for the child
+  std::string columns = "300";   // $COLUMNS for the child
+  std::string lang = "C.UTF-8";  // $LANG for the child: "vi_VN.UTF-8" for Vietnamese messages
 
  private:
   TempDir dir_{"tongket-cli"};

@@ -64,7 +64,8 @@ TestDevice TestDevice::enrolled(ServerFixture& f, const std::string& unit, serve
   server::Request req{"POST",
                       sync::kPathEnroll,
                       {{"Content-Type", "application/json"}},
-                      sync::encode_enroll_request(er)};
+                      sync::encode_enroll_request(er),
+                      {}};
   server::Reply reply = server::handle_enroll(req, f.ctx());
   REQUIRE(reply.status == 200);
   auto er_reply = sync::decode_enroll_reply(reply.body);
@@ -77,7 +78,7 @@ TestDevice TestDevice::enrolled(ServerFixture& f, const std::string& unit, serve
 server::Request TestDevice::request(const std::string& method, const std::string& path,
                                     const sync::Bytes& body) {
   ++counter;
-  server::Request r{method, path, {}, body};
+  server::Request r{method, path, {}, body, {}};
   for (auto& [k, v] : sync::sign_request(key, method, path, id, counter, body)) r.headers[k] = v;
   return r;
 }

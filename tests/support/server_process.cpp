@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -36,6 +37,11 @@ int free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+std::string server_binary() {
+  const char* override_bin = std::getenv("TONGKET_TEST_SERVER_BIN");
+  return override_bin && *override_bin ? override_bin : TONGKET_SERVER_BIN;
 }
 
 ServerSetup::ServerSetup() {
@@ -61,13 +67,25 @@ std::string ServerSetup::token(const std::string& unit, const std::string& role)
 
 ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log)
     : log_(log) {
-  std::vector<std::string> argv = {TONGKET_SERVER_BIN};
+  std::vector<std::string> argv = {server_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
+  start(argv);
+}
+
+ServerProcess::ServerProcess(const std::filesystem::path& program,
+                             const std::vector<std::string>& args, const std::filesystem::path& log)
+    : log_(log) {
+  std::vector<std::string> argv = {program.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  start(argv);
+}
+
+void ServerProcess::start(std::vector<std::string> argv) {
   std::vector<char*> ptrs;
   for (auto& a : argv) ptrs.push_back(a.data());
   ptrs.push_back(nullptr);
-  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + log.string());
+  int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + log_.string());
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -110,6 +128,117 @@ std::optional<int> ServerProcess::stop(int sig, std::chrono::milliseconds timeou
 
 std::string ServerProcess::log() const {
   return read_file(log_);
+}
+
+// ---- nginx ----
+
+std::vector<std::string> test_nginx_settings() {
+  return {"REQ_RATE=1000", "REQ_BURST=2000", "CONN_PER_ADDR=500", "CONN_ALL=900"};
+}
+
+NginxProcess::NginxProcess(const std::filesystem::path& prefix, int port, int backend_port,
+                           const std::filesystem::path& cert, const std::filesystem::path& key,
+                           const std::vector<std::string>& settings)
+    : prefix_(prefix), port_(port) {
+  std::vector<std::string> render = {"/bin/sh",
+                                     std::string(TONGKET_SOURCE_DIR) + "/deploy/nginx/render.sh",
+                                     "standalone",
+                                     prefix.string(),
+                                     "LISTEN=127.0.0.1:" + std::to_string(port),
+                                     "BACKEND=127.0.0.1:" + std::to_string(backend_port),
+                                     "CERT=" + cert.string(),
+                                     "KEY=" + key.string()};
+  render.insert(render.end(), settings.begin(), settings.end());
+  auto rendered = run(render);
+  INFO(rendered.err);
+  REQUIRE(rendered.exit_code == 0);
+  const std::string conf = (prefix / "nginx.conf").string();
+  const std::string errors = (prefix / "logs" / "error.log").string();
+  auto checked =
+      run({"/usr/sbin/nginx", "-t", "-q", "-p", prefix.string(), "-e", errors, "-c", conf});
+  INFO(checked.err);
+  REQUIRE(checked.exit_code == 0);
+  master_ =
+      std::make_unique<ServerProcess>("/usr/sbin/nginx",
+                                      std::vector<std::string>{"-p", prefix.string(), "-e", errors,
+                                                               "-c", conf, "-g", "daemon off;"},
+                                      prefix / "logs" / "stdout.log");
+  // Listening: a TCP connect succeeds (nginx opens its sockets before it forks the worker).
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  bool listening = false;
+  while (!listening && master_->running() && std::chrono::steady_clock::now() < until) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    listening = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  INFO(error_log() << master_->log());
+  REQUIRE(listening);
+}
+
+NginxProcess::~NginxProcess() {
+  auto workers_left = workers();
+  if (master_->stop(SIGTERM, std::chrono::seconds(5))) return;  // fast shutdown, workers too
+  for (pid_t w : workers_left) ::kill(w, SIGKILL);
+  master_->stop(SIGKILL, std::chrono::seconds(5));
+}
+
+std::vector<pid_t> NginxProcess::workers() const {
+  std::vector<pid_t> out;
+  const pid_t parent = master_->pid();
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::string stat;
+    try {
+      stat = read_file(entry.path() / "stat");
+    } catch (...) {
+      continue;  // gone meanwhile
+    }
+    // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+std::string NginxProcess::error_log() const {
+  std::error_code ec;
+  return std::filesystem::exists(prefix_ / "logs" / "error.log", ec)
+             ? read_file(prefix_ / "logs" / "error.log")
+             : std::string();
+}
+
+std::string NginxProcess::access_log() const {
+  std::error_code ec;
+  return std::filesystem::exists(prefix_ / "logs" / "access.log", ec)
+             ? read_file(prefix_ / "logs" / "access.log")
+             : std::string();
+}
+
+std::size_t open_fds(pid_t pid) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    ++n;
+  return n;
+}
+
+std::size_t rss_bytes(pid_t pid) {
+  std::istringstream status(read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // kB
+  throw std::runtime_error("no VmRSS for pid " + std::to_string(pid));
 }
 
 namespace {
@@ -242,6 +371,21 @@ RawExchange raw_https(const std::string& url_base, const std::filesystem::path& 
   }
   curl_easy_cleanup(curl);
   return out;
+}
+
+bool wait_until_healthy(const std::string& url_base, const std::filesystem::path& ca_file,
+                        std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    HttpRequest r;
+    r.method = "GET";
+    r.url = url_base + "/healthz";
+    r.ca_file = ca_file;
+    r.timeout_ms = 2000;
+    if (http(r).status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 bool wait_until_serving(const std::string& url_base, const std::filesystem::path& ca_file,

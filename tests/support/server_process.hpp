@@ -1,5 +1,6 @@
-// The real tongket-server binary as a background process for e2e tests, and a small libcurl
-// HTTPS client that pins a CA file (as the real client does).
+// The real tongket-server binary as a background process for e2e tests, the private nginx
+// in front of it (the production layout, configured by deploy/nginx/render.sh), and a small
+// libcurl HTTPS client that pins a CA file (as the real client does).
 #pragma once
 
 #include <sys/types.h>
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,10 @@ namespace tongket::test {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (cpprestsdk cannot listen on port 0).
 int free_port();
+
+// The tongket-server binary `serve` runs with: $TONGKET_TEST_SERVER_BIN when set (scripts/tsan.sh
+// points it at a ThreadSanitizer build), else the build's TONGKET_SERVER_BIN.
+std::string server_binary();
 
 // A data directory initialised with `tongket-server init`, and dev certificates made by
 // certs/make-dev-certs.sh, in a temp dir.
@@ -37,8 +43,11 @@ class ServerSetup {
 
 class ServerProcess {
  public:
-  // Starts TONGKET_SERVER_BIN with `args`; stdout and stderr go to a log file.
+  // Starts server_binary() with `args`; stdout and stderr go to a log file.
   explicit ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log);
+  // Starts another program (nginx) the same way.
+  ServerProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
+                const std::filesystem::path& log);
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -50,10 +59,48 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
 
  private:
+  void start(std::vector<std::string> argv);
+
   pid_t pid_ = -1;
   std::filesystem::path log_;
   std::optional<int> exit_code_;
 };
+
+// nginx (Debian's) run unprivileged from `prefix` in the foreground, in front of a
+// tongket-server on 127.0.0.1:<backend_port>: TLS on 127.0.0.1:<port> with `cert`/`key`,
+// configured by deploy/nginx/render.sh standalone with `settings` (NAME=VALUE, e.g.
+// "MAX_BODY=65536", "HEADER_TIMEOUT=3"; the rest are the production values). REQUIREs that
+// the configuration is valid and that nginx listens within 15 s. Stopped (SIGTERM, then SIGKILL
+// of the master and its workers) at scope exit.
+class NginxProcess {
+ public:
+  NginxProcess(const std::filesystem::path& prefix, int port, int backend_port,
+               const std::filesystem::path& cert, const std::filesystem::path& key,
+               const std::vector<std::string>& settings);
+  ~NginxProcess();
+  NginxProcess(const NginxProcess&) = delete;
+  NginxProcess& operator=(const NginxProcess&) = delete;
+
+  pid_t master() const { return master_->pid(); }
+  std::vector<pid_t> workers() const;  // the master's children, from /proc
+  int port() const { return port_; }
+  std::string error_log() const;   // <prefix>/logs/error.log
+  std::string access_log() const;  // <prefix>/logs/access.log
+  bool running() { return master_->running(); }
+
+ private:
+  std::filesystem::path prefix_;
+  int port_;
+  std::unique_ptr<ServerProcess> master_;
+};
+
+// The production settings for nginx relaxed for a test suite whose clients all come from
+// 127.0.0.1 (per-address request and connection limits far above what one test makes).
+std::vector<std::string> test_nginx_settings();
+
+// What a process holds, from /proc/<pid>: open file descriptors and resident memory (bytes).
+std::size_t open_fds(pid_t pid);
+std::size_t rss_bytes(pid_t pid);
 
 struct HttpResult {
   long status = 0;  // 0 when no HTTP response came back
@@ -87,6 +134,10 @@ RawExchange raw_https(const std::string& url_base, const std::filesystem::path& 
 
 // Waits until the server answers HTTPS at `url_base` (any HTTP status); false on timeout.
 bool wait_until_serving(const std::string& url_base, const std::filesystem::path& ca_file,
+                        std::chrono::milliseconds timeout);
+// Waits until GET <url_base>/healthz answers 200 (through nginx: the server behind it and its
+// store answer too); false on timeout. `ca_file` empty for plain HTTP.
+bool wait_until_healthy(const std::string& url_base, const std::filesystem::path& ca_file,
                         std::chrono::milliseconds timeout);
 
 }  // namespace tongket::test

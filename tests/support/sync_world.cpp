@@ -35,28 +35,49 @@ std::filesystem::path server_db(const std::filesystem::path& data_dir) {
 // ---- server ----
 
 SyncServer::SyncServer(std::vector<std::string> extra_args)
-    : port_(free_port()), extra_args_(std::move(extra_args)) {
+    : SyncServer(Layout::behind_nginx, std::move(extra_args)) {}
+
+SyncServer::SyncServer(Layout layout, std::vector<std::string> extra_args,
+                       std::vector<std::string> nginx_settings)
+    : layout_(layout),
+      port_(free_port()),
+      backend_port_(layout == Layout::own_tls ? port_ : free_port()),
+      extra_args_(std::move(extra_args)) {
+  if (layout_ == Layout::behind_nginx) {
+    auto settings = test_nginx_settings();
+    for (std::size_t i = 0; i + 1 < extra_args_.size(); ++i)
+      if (extra_args_[i] == "--max-body") settings.push_back("MAX_BODY=" + extra_args_[i + 1]);
+    settings.insert(settings.end(), nginx_settings.begin(), nginx_settings.end());
+    nginx_ = std::make_unique<NginxProcess>(setup_.dir() / "nginx", port_, backend_port_,
+                                            setup_.certs() / "server.pem",
+                                            setup_.certs() / "server-key.pem", settings);
+  }
   start();
 }
 
-SyncServer::~SyncServer() = default;
+SyncServer::~SyncServer() {
+  process_.reset();  // the server first: nginx then has nothing left to wait for
+  nginx_.reset();
+}
 
 void SyncServer::start() {
-  std::vector<std::string> args = {"serve",
-                                   "--data",
-                                   setup_.data().string(),
-                                   "--listen",
-                                   url(),
-                                   "--cert",
-                                   (setup_.certs() / "server.pem").string(),
-                                   "--key",
-                                   (setup_.certs() / "server-key.pem").string()};
+  std::vector<std::string> args = {"serve", "--data", setup_.data().string()};
+  const std::string backend = "127.0.0.1:" + std::to_string(backend_port_);
+  if (layout_ == Layout::behind_nginx)
+    args.insert(args.end(), {"--insecure-http", "--listen", "http://" + backend});
+  else
+    args.insert(args.end(), {"--listen", "https://" + backend, "--cert",
+                             (setup_.certs() / "server.pem").string(), "--key",
+                             (setup_.certs() / "server-key.pem").string()});
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   process_.reset();  // a previous one is killed first
   process_ = std::make_unique<ServerProcess>(
       args, setup_.dir() / ("server-" + std::to_string(++starts_) + ".log"));
-  const bool serving = wait_until_serving(url(), setup_.ca(), 15s);
-  INFO(process_->log());
+  // Through nginx, /healthz is 200 only once tongket-server and its store answer behind it.
+  const bool serving = layout_ == Layout::behind_nginx
+                           ? wait_until_healthy(url(), setup_.ca(), 15s)
+                           : wait_until_serving(url(), setup_.ca(), 15s);
+  INFO(log());
   REQUIRE(serving);
 }
 
@@ -76,8 +97,14 @@ pid_t SyncServer::pid() const {
   return process_ ? process_->pid() : -1;
 }
 
-std::string SyncServer::log() const {
+std::string SyncServer::server_log() const {
   return process_ ? process_->log() : std::string();
+}
+
+std::string SyncServer::log() const {
+  std::string out = process_ ? process_->log() : std::string();
+  if (nginx_) out += "\n-- nginx error log:\n" + nginx_->error_log();
+  return out;
 }
 
 // ---- client ----

@@ -1,4 +1,5 @@
-// End-to-end sync tests: the real tongket-server on a free port with dev certificates, real
+// End-to-end sync tests: the real tongket-server behind a private nginx (the production
+// layout) on free ports with dev certificates, real
 // `tongket` clients with stores in temp dirs, the fault proxy between them, and readers of
 // both SQLite stores so that a test can compare what each side holds.
 #pragma once
@@ -25,17 +26,30 @@ namespace tongket::test {
 // (unit, field key) -> value.
 using FieldMap = std::map<std::pair<std::string, std::string>, nlohmann::json>;
 
-// `tongket-server serve` on 127.0.0.1:<free port> over HTTPS, on a data dir made by
-// `tongket-server init`; killed (SIGKILL) at scope exit.
+// The server as deployed: a private nginx (deploy/nginx/render.sh, TLS with the dev certificates
+// of certs/make-dev-certs.sh) on 127.0.0.1:<free port> in front of `tongket-server serve
+// --insecure-http` on 127.0.0.1:<another free port>, on a data dir made by `tongket-server
+// init`. `extra_args` go to tongket-server; a --max-body among them is nginx's limit too.
+// Everything is killed at scope exit.
+// With Layout::own_tls, tongket-server terminates TLS itself on the public port (no nginx):
+// only for tests of that development path.
 class SyncServer {
  public:
+  enum class Layout { behind_nginx, own_tls };
   explicit SyncServer(std::vector<std::string> extra_args = {});
+  // `nginx_settings`: NAME=VALUE for deploy/nginx/render.sh over test_nginx_settings().
+  SyncServer(Layout layout, std::vector<std::string> extra_args,
+             std::vector<std::string> nginx_settings = {});
   ~SyncServer();
 
-  void start();  // on the same port and data dir; REQUIREs that it serves within 15 s
-  void kill9();  // SIGKILL and reap
+  // (Re)starts tongket-server on the same ports and data dir (nginx keeps running);
+  // REQUIREs that it serves through the public URL within 15 s.
+  void start();
+  void kill9();  // SIGKILL tongket-server and reap (nginx keeps running, answering 503)
+  // The public URL (nginx, or the server itself with Layout::own_tls).
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }
+  int backend_port() const { return backend_port_; }
   std::filesystem::path data() const { return setup_.data(); }
   std::filesystem::path ca() const { return setup_.ca(); }
   std::filesystem::path dir() const { return setup_.dir(); }
@@ -44,13 +58,18 @@ class SyncServer {
   }
   // `tongket-server <args> --data <its data dir>` (an admin command), run to its end.
   ProcessResult admin(std::vector<std::string> args) const;
-  pid_t pid() const;
-  std::string log() const;
+  pid_t pid() const;               // tongket-server's
+  std::string log() const;         // tongket-server's output, then nginx's error log
+  std::string server_log() const;  // tongket-server's output only (what reached it)
+  NginxProcess* nginx() const { return nginx_.get(); }  // null with Layout::own_tls
 
  private:
   ServerSetup setup_;
+  Layout layout_;
   int port_;
+  int backend_port_;
   std::vector<std::string> extra_args_;
+  std::unique_ptr<NginxProcess> nginx_;
   std::unique_ptr<ServerProcess> process_;
   int starts_ = 0;
 };

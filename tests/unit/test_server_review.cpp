@@ -172,7 +172,7 @@ TEST_CASE("an accepted transition is recorded and pulled as judged", "[server][r
   }
 }
 
-TEST_CASE("deadline set replaces a level's deadline; bad input changes nothing",
+TEST_CASE("deadline set replaces a level's deadline, bad input changes nothing",
           "[server][review][deadline]") {
   ServerFixture f;
   // f.now is 2023-11-15 05:13:20 in Vietnam.

@@ -2,7 +2,10 @@
 // the pull log): a version-2 file with data migrates in place on open, and reads the same.
 #include <sqlite3.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <mutex>
+#include <thread>
 
 #include "server_fixture.hpp"
 #include "tongket/server/sqlite_store.hpp"
@@ -33,6 +36,9 @@ DROP INDEX units_district;
 DROP INDEX units_province;
 CREATE INDEX pull_log_district ON pull_log(district, seq) WHERE district IS NOT NULL;
 CREATE INDEX pull_log_province ON pull_log(province, seq);
+ALTER TABLE refusals DROP COLUMN source;
+ALTER TABLE refusals DROP COLUMN count;
+ALTER TABLE refusals DROP COLUMN last_ms;
 PRAGMA user_version=2;
 COMMIT;
 )sql";
@@ -98,4 +104,47 @@ TEST_CASE("store: a version-2 file migrates to version 3 and reads the same",
   auto rest = seqs(*store, province, first.back(), 100, &more);
   CHECK(rest == std::vector<std::uint64_t>(in_province.begin() + 2, in_province.end()));
   CHECK_FALSE(more);
+}
+
+TEST_CASE("store: two connections opening one version-2 file at once both migrate it",
+          "[server][store][migration]") {
+  // The version is re-read under the write lock, inside the migrating transaction: the one
+  // that waited finds the file migrated and does nothing (before: "table field_current already
+  // exists"). Two threads, two connections, as two processes would; many rounds.
+  ServerFixture f;
+  auto d = TestDevice::enrolled(f, kCommune, Role::clerk);
+  REQUIRE(push_reply(d.push(f, {d.change_set({d.op(kCountField, 12)})})).results.size() == 1);
+  const auto fields = f.store().unit_fields(kCommune);
+  exec_store_sql(f.data_dir(), "PRAGMA wal_checkpoint(TRUNCATE)");  // the copies need it all
+  TempDir round_dir("tongket-migration-race");
+  const auto copy = round_dir / "tongket-server.db";
+  int failures = 0;
+  std::string last_error;
+  std::mutex error_mutex;
+  for (int round = 0; round < 12; ++round) {
+    std::filesystem::remove(copy);
+    std::filesystem::copy_file(server::store_file(f.data_dir()), copy);
+    exec_store_sql(round_dir.path(), kBackToV2);
+    std::atomic<int> ready{0};
+    std::atomic<int> failed{0};
+    auto open = [&] {
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
+      try {
+        auto store = server::open_sqlite_store(round_dir.path());
+        if (store->unit_fields(kCommune) != fields) failed.fetch_add(1);
+      } catch (const std::exception& e) {
+        failed.fetch_add(1);
+        std::lock_guard lock(error_mutex);
+        last_error = e.what();
+      }
+    };
+    std::thread a(open);
+    std::thread b(open);
+    a.join();
+    b.join();
+    failures += failed.load();
+  }
+  INFO(last_error);
+  CHECK(failures == 0);
 }

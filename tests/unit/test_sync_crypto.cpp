@@ -22,7 +22,7 @@ Errc code_of(const std::function<void()>& f) {
 }
 }  // namespace
 
-TEST_CASE("hex and base64 round-trip; garbage is refused", "[sync][bytes]") {
+TEST_CASE("hex and base64 round-trip, garbage is refused", "[sync][bytes]") {
   Bytes b = {0x00, 0x01, 0xfe, 0xff, 0x7f};
   CHECK(to_hex(b) == "0001feff7f");
   CHECK(bytes_from_hex("0001FEff7f") == b);
@@ -49,7 +49,7 @@ TEST_CASE("sha256 matches the standard test vector", "[sync][crypto]") {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_CASE("Ed25519 sign and verify; wrong key, message or signature fail", "[sync][crypto]") {
+TEST_CASE("Ed25519 sign and verify, wrong key, message or signature fail", "[sync][crypto]") {
   SigningKey key = SigningKey::generate();
   SigningKey other = SigningKey::generate();
   Bytes pub = key.public_key();

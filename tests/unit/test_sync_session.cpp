@@ -294,7 +294,7 @@ struct World {
 
 }  // namespace
 
-TEST_CASE("push then pull; a second sync has nothing to do", "[sync][session]") {
+TEST_CASE("push then pull, a second sync has nothing to do", "[sync][session]") {
   World w;
   FakeReplica a("devA");
   a.enroll(w.server);

@@ -129,7 +129,7 @@ TEST_CASE("a deadline is the end of its day in Vietnam", "[workflow]") {
   CHECK(vietnam_time(1583859599999ULL) == "2020-03-10 23:59 (UTC+7)");
 }
 
-TEST_CASE("a submission is judged by its signed time; odd clocks are flagged", "[workflow]") {
+TEST_CASE("a submission is judged by its signed time, odd clocks are flagged", "[workflow]") {
   const std::uint64_t deadline = *deadline_end_ms("2020-03-10");
   const std::uint64_t minute = 60'000, day = 86'400'000;
   // Signed offline a day before the deadline, synced two days later: on time, plausible.

@@ -22,6 +22,10 @@ namespace tongket {
 namespace store {
 class Database;
 }
+namespace client {
+class StoreReplica;
+struct StoreAccess;
+}  // namespace client
 
 // "TKCL" in PRAGMA application_id marks a tongket client store.
 inline constexpr std::int32_t kClientStoreApplicationId = 0x544B434C;
@@ -111,10 +115,14 @@ class ClientStore {
   // Moves the persisted clock past a value seen from the server.
   void observe_hlc(std::uint64_t remote);
 
-  // The connection, for the sync layer's tables (client/src/store/sqlite.hpp).
+ private:
+  // The connection, for the client's own modules only: the sync replica and, through
+  // client/src/store/store_access.hpp, the review log and the client core. No adapter (CLI,
+  // web app) reaches SQLite: they go through client::Workspace.
+  friend class client::StoreReplica;
+  friend struct client::StoreAccess;
   store::Database& database();
 
- private:
   struct Impl;
   explicit ClientStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

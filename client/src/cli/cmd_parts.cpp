@@ -1,4 +1,4 @@
-// tongket parts: what this unit's report consists of.
+// tongket parts: what this unit's report consists of, with progress and the codes to type.
 #include <algorithm>
 #include <ostream>
 
@@ -9,69 +9,61 @@ namespace tongket::cli {
 
 namespace {
 
-bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level) {
-  return std::find(levels.begin(), levels.end(), level) != levels.end();
-}
-
-std::size_t depth_of(const ReportTemplate& tpl, const Section& s) {
-  std::size_t depth = 0;
-  for (const Section* p = tpl.section(s.parent); p; p = tpl.section(p->parent)) ++depth;
-  return depth;
+// "PL3.1, PL3.1.a, ..." wrapped under the appendix.
+void print_codes(Context& ctx, const client::Form& form, std::size_t width) {
+  std::string codes;
+  for (const auto& row : form.rows)
+    if (row.fills && row.type != "heading" && row.type != "ratio" && row.type != "text")
+      codes += (codes.empty() ? "" : " ") + row.code;
+  if (codes.empty()) return;
+  for (const auto& line : wrap(codes, width > 16 ? width - 8 : 40))
+    ctx.out << "      " << line << "\n";
 }
 
 }  // namespace
 
 int cmd_parts(Context& ctx) {
-  const auto& tpl = ctx.report_template();
-  const auto level = ctx.level();
-  const auto dept = ctx.department_key();
-  auto answers = [&](std::string_view item) {
-    return dept.empty() || tpl.department_answers(dept, item);
-  };
+  auto& ws = ctx.workspace();
+  const auto unit = ws.unit();
+  const auto parts = ws.parts();
   const auto width = terminal_width();
-  auto& s = ctx.store();
-  ctx.out << "Unit " << s.unit() << " " << s.meta("unit_name").value_or("") << " ("
-          << level_name(level) << ")\n\nSections (tongket text set <id>):\n";
-  // A heading is shown when one of the writable sections under it is.
-  std::vector<const Section*> shown;
-  for (const auto& sec : tpl.sections()) {
-    if (!has_level(sec.levels, level)) continue;
-    if (sec.writable && answers(sec.id)) {
-      std::vector<const Section*> chain;
-      for (const Section* p = tpl.section(sec.parent); p; p = tpl.section(p->parent))
-        chain.push_back(p);
-      for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-        if (std::find(shown.begin(), shown.end(), *it) == shown.end()) shown.push_back(*it);
-      shown.push_back(&sec);
-    }
-  }
+  ctx.out << ctx.msg("cli.parts.unit", {unit.code, unit.name, unit.level}) << "\n\n"
+          << ctx.msg("cli.parts.sections") << "\n";
   std::size_t id_width = 0;
-  for (const auto* sec : shown) id_width = std::max(id_width, display_width(sec->id));
-  for (const auto* sec : shown) {
-    std::string indent(2 * depth_of(tpl, *sec), ' ');
-    std::string id = sec->writable ? sec->id : "";
-    std::string text = indent + sec->number + " " + sec->heading;
+  bool any = false;
+  for (const auto& p : parts)
+    if (p.kind == "section") id_width = std::max(id_width, display_width(p.id));
+  for (const auto& p : parts) {
+    if (p.kind != "section") continue;
+    any = true;
+    std::string id = p.writable ? p.id : "";
+    std::string text =
+        std::string(2 * static_cast<std::size_t>(p.depth), ' ') + p.number + " " + p.title;
+    if (p.writable && p.progress.filled) text = "[x] " + text;
     ctx.out << "  " << id << std::string(id_width - display_width(id) + 2, ' ')
             << truncate(text, width > id_width + 6 ? width - id_width - 4 : 20) << "\n";
   }
-  if (shown.empty()) ctx.out << "  (none)\n";
+  if (!any) ctx.out << "  " << ctx.msg("cli.none") << "\n";
 
-  ctx.out << "\nAppendices (tongket show <id>):\n";
-  bool any = false;
-  for (const auto& app : tpl.appendices()) {
-    if (!has_level(app.levels, level)) continue;
-    std::size_t rows = 0;
-    for (const auto* ind : tpl.indicators_of(app.id))
-      if (has_level(ind->levels, level) && !ind->periods.empty() && answers(ind->code)) ++rows;
-    for (const auto& g : tpl.goals())
-      if (g.id.starts_with(app.id + ".") && answers(g.id)) ++rows;
-    if (rows == 0) continue;
+  ctx.out << "\n" << ctx.msg("cli.parts.appendices") << "\n";
+  any = false;
+  for (const auto& p : parts) {
+    if (p.kind != "appendix" && p.kind != "goals") continue;
     any = true;
-    std::string what = std::to_string(rows) + (app.id == "PL8" ? " goals" : " indicators");
-    ctx.out << "  " << app.id << "  "
-            << truncate("(" + what + ") " + app.title, width > 10 ? width - 8 : 20) << "\n";
+    const std::string what = ctx.msg(
+        "cli.parts.filled", {std::to_string(p.progress.filled), std::to_string(p.progress.total)});
+    ctx.out << "  " << p.id << "  "
+            << truncate("(" + what + ") " + p.title, width > 10 ? width - 8 : 20) << "\n";
+    if (p.kind == "appendix") print_codes(ctx, ws.form(p.id), width);
   }
-  if (!any) ctx.out << "  (none)\n";
+  if (!any) ctx.out << "  " << ctx.msg("cli.none") << "\n";
+  ctx.out << "\n" << ctx.msg("cli.parts.lists") << "\n";
+  for (const auto& p : parts)
+    if (p.kind == "table")
+      ctx.out << "  " << p.id << "  "
+              << truncate("(" + std::to_string(p.progress.filled) + ") " + p.title,
+                          width > 10 ? width - 8 : 20)
+              << "\n";
   return 0;
 }
 

@@ -1,143 +1,99 @@
-// tongket show <appendix>: the appendix as the form prints it, with this unit's values.
+// tongket show <appendix> [--codes]: the appendix as the form prints it, with this unit's
+// values; --codes adds the code to type for each row (tongket set PL3.4.c 2019 12).
 #include <algorithm>
 #include <ostream>
 
 #include "cli/commands.hpp"
 #include "cli/display.hpp"
 #include "cli/values.hpp"
-#include "tongket/error.hpp"
 
 namespace tongket::cli {
 
 namespace {
 
-bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level) {
-  return std::find(levels.begin(), levels.end(), level) != levels.end();
-}
-
-// Vietnamese writes a decimal comma: 45,5.
-std::string shown_number(const Indicator& ind, const nlohmann::json& value) {
-  if (value.is_null()) return "";
-  if (!value.is_number()) return format_value(value);
-  std::string text;
-  if (ind.type == ValueType::ratio) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", value.get<double>());
-    text = buf;
-  } else {
-    text = format_number(value);
-  }
-  std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
-
-void show_goals(Context& ctx, const ReportTemplate& tpl, const std::string& dept) {
-  auto& s = ctx.store();
+void show_goals(Context& ctx, bool codes) {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& g : tpl.goals()) {
-    if (!dept.empty() && !tpl.department_answers(dept, g.id)) continue;
-    std::string result, note;
-    if (auto v = s.get_field(ctx.unit(), FieldKey::assessment(g.id)); v && v->is_object()) {
-      for (const auto& r : tpl.goal_results())
-        if (v->value("result", "") == r.id) result = r.label;
-      note = v->value("note", "");
-    }
-    rows.push_back({g.stt, g.label, result, note});
+  for (const auto& g : ctx.workspace().goals()) {
+    std::vector<std::string> row = {g.stt, g.label, g.result_label, g.note};
+    if (codes) row.insert(row.begin() + 1, g.id);
+    rows.push_back(std::move(row));
   }
-  ctx.out << render_table({{"STT"}, {"Mục tiêu", false, true}, {"Kết quả"}, {"Ghi chú"}}, rows,
-                          terminal_width());
+  std::vector<Column> columns = {{"STT"}, {"Mục tiêu", false, true}, {"Kết quả"}, {"Ghi chú"}};
+  if (codes) columns.insert(columns.begin() + 1, Column{ctx.msg("cli.code")});
+  ctx.out << render_table(columns, rows, terminal_width());
 }
 
-void show_rows(Context& ctx, const Table& table) {
-  auto& s = ctx.store();
-  auto stored = s.fields(ctx.unit(), FieldKind::row, table.id + ":");
+void show_list(Context& ctx, const client::PartInfo& table) {
+  auto& ws = ctx.workspace();
+  const auto rows = ws.list_rows(table.id);
   ctx.out << "\n" << table.title << "\n";
-  if (stored.empty()) {
-    ctx.out << "(no rows)\n";
+  if (rows.empty()) {
+    ctx.out << ctx.msg("cli.rows.none") << "\n";
     return;
   }
   std::vector<Column> columns = {{"STT", true}};
-  for (const auto& c : table.columns)
-    columns.push_back({c.label, c.type != ValueType::text, c.type == ValueType::text});
-  std::vector<std::vector<std::string>> rows;
+  for (const auto& c : ws.list_columns(table.id))
+    columns.push_back({c.label, c.type != "text", c.type == "text"});
+  std::vector<std::vector<std::string>> out;
   std::size_t n = 0;
-  for (const auto& f : stored) {
-    if (f.value.is_null()) continue;
+  for (const auto& r : rows) {
     std::vector<std::string> row = {std::to_string(++n)};
-    for (const auto& c : table.columns)
-      row.push_back(f.value.contains(c.id) ? format_value(f.value[c.id]) : "");
-    rows.push_back(std::move(row));
+    for (const auto& [id, text] : r.cells) row.push_back(change_text(ctx, text));
+    out.push_back(std::move(row));
   }
-  ctx.out << render_table(columns, rows, terminal_width());
+  ctx.out << render_table(columns, out, terminal_width());
 }
 
 }  // namespace
 
 int cmd_show(Context& ctx) {
-  const auto& tpl = ctx.report_template();
-  const std::string id = ctx.operands()[0];
-  const Appendix* app = tpl.appendix(id);
-  if (!app) {
-    std::string ids;
-    for (const auto& a : tpl.appendices()) ids += (ids.empty() ? "" : ", ") + a.id;
-    throw Error(Errc::not_found, "unknown appendix \"" + id + "\" (appendices: " + ids + ")");
-  }
-  const auto level = ctx.level();
-  if (!has_level(app->levels, level)) {
-    throw Error(
-        Errc::invalid_argument,
-        app->id + " is not filled by a " + std::string(level_name(level)) + " (see tongket parts)");
-  }
-  const auto dept = ctx.department_key();
-  auto answers = [&](std::string_view item) {
-    return dept.empty() || tpl.department_answers(dept, item);
-  };
-  ctx.out << app->id << ". " << app->title << "\n";
-  ctx.out << ctx.unit() << " " << ctx.unit_name() << "\n\n";
-  if (app->id == "PL8") {
-    show_goals(ctx, tpl, dept);
+  auto& ws = ctx.workspace();
+  const bool codes = ctx.args().has("codes");
+  const auto form = ws.form(ctx.operands()[0]);  // checks the appendix and the level
+  const auto unit = ws.unit();
+  ctx.out << form.appendix << ". " << form.title << "\n" << unit.code << " " << unit.name << "\n\n";
+  if (form.appendix == "PL8") {
+    show_goals(ctx, codes);
     return 0;
   }
-
   // The rows this unit fills, with the headings above them; the periods any of them has.
-  std::vector<const Indicator*> rows;
-  std::vector<std::string> periods;
-  for (const auto* ind : tpl.indicators_of(app->id)) {
-    if (!has_level(ind->levels, level)) continue;
-    if (!ind->periods.empty() && !answers(ind->code)) continue;
-    rows.push_back(ind);
-    for (const auto& p : ind->periods)
-      if (std::find(periods.begin(), periods.end(), p) == periods.end()) periods.push_back(p);
+  std::vector<const client::FormRow*> rows;
+  for (const auto& r : form.rows) {
+    if (!r.fills) continue;
+    const bool heading = std::none_of(r.cells.begin(), r.cells.end(),
+                                      [](const client::FormCell& c) { return c.present; });
+    if (heading && std::none_of(form.rows.begin(), form.rows.end(), [&](const client::FormRow& o) {
+          return o.fills && o.code.starts_with(r.code + ".") &&
+                 std::any_of(o.cells.begin(), o.cells.end(),
+                             [](const client::FormCell& c) { return c.present; });
+        }))
+      continue;  // a heading with nothing under it
+    rows.push_back(&r);
   }
-  // Drop headings with nothing under them.
-  std::erase_if(rows, [&](const Indicator* ind) {
-    if (!ind->periods.empty()) return false;
-    return std::none_of(rows.begin(), rows.end(), [&](const Indicator* other) {
-      return other->parent == ind->code && !other->periods.empty();
-    });
-  });
-  std::vector<std::string> ordered;  // in the template's period order
-  for (const auto& p : tpl.periods())
-    if (std::find(periods.begin(), periods.end(), p.id) != periods.end()) ordered.push_back(p.id);
-
-  std::vector<Column> columns = {{"STT", false, false}, {"Chỉ tiêu", false, true}};
-  for (const auto& p : ordered) columns.push_back({p, true, false});
+  std::vector<std::size_t> used;  // columns any shown row has
+  for (std::size_t i = 0; i < form.columns.size(); ++i)
+    if (std::any_of(rows.begin(), rows.end(),
+                    [&](const client::FormRow* r) { return r->cells[i].present; }))
+      used.push_back(i);
+  std::vector<Column> columns = {{"STT"}};
+  if (codes) columns.push_back({ctx.msg("cli.code")});
+  columns.push_back({"Chỉ tiêu", false, true});
+  for (auto i : used) columns.push_back({form.columns[i].period, true});
   std::vector<std::vector<std::string>> table;
-  for (const auto* ind : rows) {
-    std::vector<std::string> row = {ind->stt, ind->label};
-    for (const auto& p : ordered) {
-      bool has = std::find(ind->periods.begin(), ind->periods.end(), p) != ind->periods.end();
-      row.push_back(has ? shown_number(*ind, cell_value(ctx, *ind, p)) : "");
-    }
+  for (const auto* r : rows) {
+    std::vector<std::string> row = {r->stt};
+    if (codes) row.push_back(r->code);
+    row.push_back(r->label);
+    for (auto i : used) row.push_back(r->cells[i].text);
     table.push_back(std::move(row));
   }
   ctx.out << render_table(columns, table, terminal_width());
-  for (const auto& p : ordered) {
-    const Period* period = tpl.period(p);
-    if (period && period->label != "Năm " + p) ctx.out << p << ": " << period->label << "\n";
+  for (auto i : used) {
+    const auto& c = form.columns[i];
+    if (!c.note.empty()) ctx.out << c.period << ": " << c.label << " (" << c.note << ")\n";
   }
-  for (const auto& t : tpl.tables())
-    if (t.appendix == app->id && has_level(t.levels, level) && answers(t.id)) show_rows(ctx, t);
+  for (const auto& p : ws.parts())
+    if (p.kind == "table" && p.id.starts_with(form.appendix + ".")) show_list(ctx, p);
   return 0;
 }
 

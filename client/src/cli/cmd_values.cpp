@@ -1,56 +1,52 @@
 // tongket set <indicator> <period> <value> / get <indicator> [period].
-#include <algorithm>
 #include <ostream>
 
 #include "cli/commands.hpp"
-#include "cli/display.hpp"
 #include "cli/values.hpp"
 #include "tongket/error.hpp"
-#include "tongket/validation.hpp"
 
 namespace tongket::cli {
 
 int cmd_set(Context& ctx) {
-  const auto& tpl = ctx.report_template();
+  auto& ws = ctx.workspace();
   const auto& ops = ctx.operands();
-  const Indicator& ind = find_indicator(tpl, ops[0]);
-  const auto key = FieldKey::value(ind.code, ops[1]);
-  ctx.check_writable(key, nullptr);  // the indicator, its period and this unit's level
-  const auto value = parse_user_value(ind, ops[2]);
-  ctx.check_writable(key, value);
-  auto& s = ctx.store();
-  const auto before = s.get_field(ctx.unit(), key).value_or(nullptr);
-  if (before == value) {
-    ctx.out << ind.code << " " << key.detail << " = " << format_value(value) << " (unchanged)\n";
+  const auto result = ws.set_value(ops[0], ops[1], ops[2]);
+  const std::string code = ws.resolve_indicator(ops[0]);
+  if (result.changes.empty()) {
+    std::string now;
+    for (const auto& cell : ws.row(code).cells)
+      if (cell.period == ops[1]) now = cell_text(ctx, cell);
+    ctx.out << code << " " << ops[1] << " = " << now << " " << ctx.msg("cli.set.unchanged") << "\n";
     return 0;
   }
-  ctx.write(key, value);
-  ctx.out << ind.code << " " << key.detail << " = "
-          << (value.is_null() ? "(empty)" : format_value(value));
-  if (!before.is_null()) ctx.out << " (was " << format_value(before) << ")";
+  const auto& c = result.changes.front();
+  const std::string after = c.after.empty() ? ctx.msg("value.empty") : change_text(ctx, c.after);
+  ctx.out << code << " " << c.period << " = " << after;
+  if (!c.before.empty()) ctx.out << " " << ctx.msg("cli.set.was", {change_text(ctx, c.before)});
   ctx.out << "\n";
   return 0;
 }
 
 int cmd_get(Context& ctx) {
-  const auto& tpl = ctx.report_template();
+  auto& ws = ctx.workspace();
   const auto& ops = ctx.operands();
-  const Indicator& ind = find_indicator(tpl, ops[0]);
+  const auto row = ws.row(ops[0]);
   if (ops.size() == 2) {
-    const auto key = FieldKey::value(ind.code, ops[1]);
-    if (ind.type != ValueType::ratio) {
-      check_field(tpl, ctx.level(), key, nullptr);
-    } else if (std::find(ind.periods.begin(), ind.periods.end(), key.detail) == ind.periods.end()) {
-      throw Error(Errc::invalid_argument,
-                  key.str() + ": " + ind.code + " has no period \"" + key.detail + "\"");
+    std::string periods;
+    for (const auto& cell : row.cells) {
+      if (!cell.present) continue;
+      if (cell.period == ops[1]) {
+        ctx.out << cell_text(ctx, cell) << "\n";
+        return 0;
+      }
+      periods += (periods.empty() ? "" : ", ") + cell.period;
     }
-    ctx.out << format_value(cell_value(ctx, ind, ops[1])) << "\n";
-    return 0;
+    throw Error(Errc::invalid_argument,
+                ctx.msg("period.unknown", {row.code + "@" + ops[1], row.code, ops[1], periods}));
   }
-  ctx.out << ind.code << " " << ind.label << "\n";
-  for (const auto& period : ind.periods) {
-    ctx.out << "  " << period << "\t" << format_value(cell_value(ctx, ind, period)) << "\n";
-  }
+  ctx.out << row.code << " " << row.label << "\n";
+  for (const auto& cell : row.cells)
+    if (cell.present) ctx.out << "  " << cell.period << "\t" << cell_text(ctx, cell) << "\n";
   return 0;
 }
 

@@ -5,12 +5,15 @@
 #include <sstream>
 
 #include "tongket/error.hpp"
+#include "tongket/messages.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
 namespace {
+
+using client::message;
 
 const std::vector<std::string> kGlobalOptions = {"store", "author", "help", "version"};
 
@@ -37,9 +40,10 @@ std::string usage_of(const Command& cmd) {
 
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
              std::istream& in) {
+  const auto lang = client::language_from_environment();
   ParsedArgs parsed = parse_args(args, option_specs());
   if (parsed.has("version")) {
-    out << "tongket " << version() << "\n";
+    out << version_text("tongket");
     return 0;
   }
   if (parsed.positional.empty()) {
@@ -47,7 +51,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       out << help_text();
       return 0;
     }
-    err << "tongket: no command given\n\n" << help_text();
+    err << "tongket: " << message(lang, "cli.no_command") << "\n\n" << help_text();
     return exit_code(Errc::invalid_argument);
   }
   const Command* cmd = find_command(parsed.positional);
@@ -57,9 +61,9 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       if (c.words.front() == parsed.positional.front())
         similar += (similar.empty() ? "" : ", ") + joined(c.words);
     throw Error(Errc::invalid_argument,
-                "unknown command '" + parsed.positional.front() + "'" +
-                    (similar.empty() ? "" : " (did you mean: " + similar + "?)") +
-                    "; see tongket --help");
+                message(lang, "cli.unknown_command",
+                        {parsed.positional.front(),
+                         similar.empty() ? "" : message(lang, "code.did_you_mean", {similar})}));
   }
   if (parsed.has("help")) {
     out << "usage: " << usage_of(*cmd) << "\n  " << cmd->summary << "\n";
@@ -70,8 +74,8 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
         std::find(kGlobalOptions.begin(), kGlobalOptions.end(), name) != kGlobalOptions.end();
     bool own = std::find(cmd->options.begin(), cmd->options.end(), name) != cmd->options.end();
     if (!global && !own) {
-      throw Error(Errc::invalid_argument, "tongket " + joined(cmd->words) + " takes no --" + name +
-                                              " (usage: " + usage_of(*cmd) + ")");
+      throw Error(Errc::invalid_argument,
+                  message(lang, "cli.no_such_option", {joined(cmd->words), name, usage_of(*cmd)}));
     }
   }
   std::vector<std::string> operands(
@@ -79,8 +83,10 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       parsed.positional.end());
   if (operands.size() < cmd->min_operands || operands.size() > cmd->max_operands) {
     throw Error(Errc::invalid_argument,
-                std::string(operands.size() < cmd->min_operands ? "missing" : "too many") +
-                    " arguments (usage: " + usage_of(*cmd) + ")");
+                message(lang,
+                        operands.size() < cmd->min_operands ? "cli.missing_arguments"
+                                                            : "cli.too_many_arguments",
+                        {usage_of(*cmd)}));
   }
   Context ctx(std::move(parsed), std::move(operands), out, err, in);
   return cmd->handler(ctx);
@@ -134,7 +140,13 @@ const std::vector<Command>& commands() {
        0,
        0,
        cmd_validate},
-      {{"show"}, "<appendix>", "print an appendix (PL1..PL8) as a table", {"unit"}, 1, 1, cmd_show},
+      {{"show"},
+       "<appendix> [--codes]",
+       "print an appendix (PL1..PL8) as a table; --codes: with the code to type for each row",
+       {"unit", "codes"},
+       1,
+       1,
+       cmd_show},
       {{"import"},
        "<file.csv> [--dry-run]",
        "store values from a CSV file (indicator,period,value), all or nothing",
@@ -143,10 +155,11 @@ const std::vector<Command>& commands() {
        1,
        cmd_import},
       {{"export"},
-       "<file.csv | -> | --format docx|xlsx|csv --out FILE [--rollup] [--unit CODE]",
-       "write the stored values as CSV (indicator,period,value); with --format, the report as "
+       "<file.csv | -> [--blank] | --format docx|xlsx|csv --out FILE [--rollup] [--unit CODE]",
+       "write the stored values as CSV (indicator,period,value); --blank: every row and period "
+       "this unit fills, to fill in a spreadsheet and import; with --format, the report as "
        "the ministry's .docx, the appendices as .xlsx, or CSV (--rollup: with the units below)",
-       {"unit", "format", "out", "rollup"},
+       {"unit", "format", "out", "rollup", "blank"},
        0,
        1,
        cmd_export},
@@ -270,6 +283,13 @@ const std::vector<Command>& commands() {
        1,
        1,
        cmd_conflicts_resolve},
+      {{"ui"},
+       "[--port N] [--no-browser]",
+       "the app in the browser (Vietnamese), on this computer only; prints its address first",
+       {"port", "no-browser"},
+       0,
+       0,
+       cmd_ui},
   };
   return table;
 }
@@ -297,6 +317,10 @@ const std::vector<OptionSpec>& option_specs() {
       {"format", true, "FMT", "docx, xlsx or csv (export)"},
       {"out", true, "FILE", "the file to write (export)"},
       {"rollup", false, "", "with the units below added up (export, rows list)"},
+      {"codes", false, "", "with each row's code (show)"},
+      {"blank", false, "", "every row this unit fills, current values filled in (export)"},
+      {"port", true, "N", "the port on 127.0.0.1 (ui; default: any free port)"},
+      {"no-browser", false, "", "do not open the browser (ui)"},
   };
   return specs;
 }
@@ -322,6 +346,7 @@ std::string help_text() {
          "  TONGKET_DATA        the folder with template/ and units/ (default: "
       << platform::path_to_utf8(data_dir())
       << ")\n"
+         "  LANG, LC_ALL       vi_VN.UTF-8 (any vi_*): messages in Vietnamese\n"
          "\nexit codes:\n"
          "  0  ok\n"
          "  2  bad input or not found (unknown unit, indicator or period, wrong value, bad CSV)\n"
@@ -344,7 +369,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return exit_code(e.code());
   } catch (const std::exception& e) {
     out.flush();
-    err << "tongket: internal error: " << e.what() << "\n";
+    err << "tongket: " << message(client::language_from_environment(), "cli.internal", {e.what()})
+        << "\n";
     return exit_code(Errc::internal);
   }
 }

@@ -58,5 +58,6 @@ int cmd_sync(Context&);
 int cmd_status(Context&);
 int cmd_conflicts(Context&);
 int cmd_conflicts_resolve(Context&);
+int cmd_ui(Context&);
 
 }  // namespace tongket::cli

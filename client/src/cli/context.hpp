@@ -1,21 +1,19 @@
-// What every command handler gets: its arguments, the streams, and lazily opened resources
-// (template, hierarchy, store), so that a command only pays for what it uses.
+// What every command handler gets: its arguments, the streams, the language, and the client
+// core (client::Workspace) opened lazily on the store, so that a command only pays for what it
+// uses. The rules live in the core; a handler parses, calls, and presents.
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <iosfwd>
-#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/args.hpp"
-#include "tongket/client_store.hpp"
-#include "tongket/field.hpp"
-#include "tongket/hierarchy.hpp"
-#include "tongket/report_template.hpp"
+#include "tongket/messages.hpp"
+#include "tongket/workspace.hpp"
 
 namespace tongket::cli {
 
@@ -31,32 +29,18 @@ class Context {
 
   // --store, else $TONGKET_STORE, else ./tongket.db.
   std::filesystem::path store_path() const;
-  const ReportTemplate& report_template();
-  const Hierarchy& hierarchy();
-  // Opens the store at store_path() and checks that it was made for the loaded template.
-  ClientStore& store();
+  // Vietnamese when LANG / LC_ALL / LC_MESSAGES is vi_*, else English.
+  client::Language language() const { return language_; }
+  std::string msg(std::string_view id, std::initializer_list<std::string_view> args = {}) const {
+    return client::message(language_, id, args);
+  }
+  client::WorkspaceOptions workspace_options() const;
 
-  // The unit a command works on: --unit CODE (a reviewer working on a unit below its own),
-  // else the installation's unit. Throws unless CODE is the store's unit or lies below it.
-  const std::string& unit();
-  std::string unit_name();
-  UnitLevel level();
-  // "SNV" for the unit "72-SNV"; empty when the unit is not a department.
-  std::string department_key();
-  // --author, else the author remembered in the store; Error if neither.
-  std::string author();
-
-  // Throws Error naming the field when this unit may not store `value` in `key`: the
-  // template's checks (check_field), and for a department, that the template gives it the item.
-  void check_writable(const FieldKey& key, const nlohmann::json& value);
-  // Throws Error(locked) when `unit`'s report is submitted, accepted or finalised (as this
-  // store knows it, its own unsent transitions included): edits wait until it is returned.
-  void check_unlocked(const std::string& unit);
-  // This device's role from enrollment ("clerk", "district_reviewer", ...); "clerk" before.
-  std::string role();
-  // Stores one field with a fresh clock value; the operation id.
-  std::uint64_t write(const FieldKey& key, const nlohmann::json& value,
-                      std::optional<std::uint64_t> resolves = std::nullopt);
+  // The core on the store at store_path(), with --author and --unit (a unit below the store's,
+  // for reviewers) applied.
+  client::Workspace& workspace();
+  // Makes the store (init) and keeps the Workspace for the rest of the command.
+  client::Workspace& create_workspace(const std::string& unit, const std::string& author);
 
   std::ostream& out;
   std::ostream& err;
@@ -65,10 +49,8 @@ class Context {
  private:
   ParsedArgs args_;
   std::vector<std::string> operands_;
-  std::unique_ptr<ReportTemplate> template_;
-  std::unique_ptr<Hierarchy> hierarchy_;
-  std::optional<ClientStore> store_;
-  std::string target_unit_;
+  client::Language language_;
+  std::optional<client::Workspace> workspace_;
 };
 
 }  // namespace tongket::cli

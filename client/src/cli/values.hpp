@@ -1,20 +1,18 @@
-// Reading a unit's indicator values for display, shared by get, show, validate and export.
+// How the CLI shows a cell: plain numbers (12, 45.5) in English, as scripts read them; the
+// form's text (45,5) in Vietnamese.
 #pragma once
 
-#include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
 
 namespace tongket::cli {
 
-// The indicator, or Error(not_found) naming it.
-const Indicator& find_indicator(const ReportTemplate& tpl, const std::string& code);
+std::string cell_text(const Context& ctx, const client::FormCell& cell);
+// A value as typed back by `set` in English ("45.5"), or as shown in Vietnamese ("45,5").
+std::string change_text(const Context& ctx, const std::string& shown);
 
-// What a cell shows: the stored value, or for a ratio the percentage computed from its two
-// counts; null when empty.
-nlohmann::json cell_value(Context& ctx, const Indicator& ind, const std::string& period);
+// "error: PL1.4 "label", 2016: message [rule R]", in the context's language.
+void print_problem(Context& ctx, const client::Problem& p);
 
 }  // namespace tongket::cli

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "store/sqlite.hpp"
+#include "store/store_access.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/report_digest.hpp"
 
@@ -48,7 +49,7 @@ ReviewRecord read_review(const Statement& st) {
 // transitions at all), oldest first.
 std::vector<ReviewRecord> local_transitions(ClientStore& store, const std::string& unit,
                                             std::uint64_t after_hlc) {
-  Statement st(store.database(),
+  Statement st(StoreAccess::database(store),
                "SELECT value, hlc, author, state FROM outbox WHERE unit = ?1 AND key = 'w:report' "
                "AND state IN ('pending', 'packed', 'acked') AND hlc > ?2 AND value IS NOT NULL "
                "ORDER BY op_id");
@@ -75,8 +76,9 @@ std::vector<ReviewRecord> local_transitions(ClientStore& store, const std::strin
 }
 
 std::optional<ReviewRecord> last_pulled(ClientStore& store, const std::string& unit) {
-  Statement st(store.database(), std::string("SELECT ") + kReviewColumns +
-                                     " FROM review WHERE unit = ?1 ORDER BY seq DESC LIMIT 1");
+  Statement st(StoreAccess::database(store),
+               std::string("SELECT ") + kReviewColumns +
+                   " FROM review WHERE unit = ?1 ORDER BY seq DESC LIMIT 1");
   st.bind(1, unit);
   if (!st.step()) return std::nullopt;
   return read_review(st);
@@ -97,8 +99,8 @@ sync::ReviewState current_state(ClientStore& store, const std::string& unit) {
 }
 
 std::vector<ReviewRecord> review_history(ClientStore& store, const std::string& unit) {
-  Statement st(store.database(), std::string("SELECT ") + kReviewColumns +
-                                     " FROM review WHERE unit = ?1 ORDER BY seq");
+  Statement st(StoreAccess::database(store), std::string("SELECT ") + kReviewColumns +
+                                                 " FROM review WHERE unit = ?1 ORDER BY seq");
   st.bind(1, unit);
   std::vector<ReviewRecord> out;
   while (st.step()) out.push_back(read_review(st));
@@ -108,7 +110,7 @@ std::vector<ReviewRecord> review_history(ClientStore& store, const std::string& 
 }
 
 std::vector<std::string> reviewed_units(ClientStore& store) {
-  Statement st(store.database(),
+  Statement st(StoreAccess::database(store),
                "SELECT unit FROM review UNION SELECT unit FROM outbox WHERE key = 'w:report' "
                "ORDER BY 1");
   std::vector<std::string> out;

@@ -23,7 +23,6 @@ using store::Transaction;
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
 
 // A tongket store is an SQLite file; anything else is refused before SQLite touches it.
 void check_is_sqlite(const fs::path& file) {
@@ -37,16 +36,23 @@ void check_is_sqlite(const fs::path& file) {
   if (!fs::is_regular_file(status))
     throw Error(Errc::store_foreign,
                 platform::path_to_utf8(file) + " is not a file, so not a tongket store");
-  std::ifstream in(file, std::ios::binary);
-  char head[16] = {};
-  in.read(head, sizeof head);
-  if (!in && in.gcount() == 0 && !in.eof())
-    throw Error(Errc::io_error, "cannot read " + platform::path_to_utf8(file));
-  if (std::string_view(head, static_cast<std::size_t>(in.gcount())) != kSqliteMagic) {
+  // Read through SQLite, never a plain file handle: closing a plain handle on a database file
+  // drops every POSIX lock this process holds on it (e.g. the web app's other connection), and
+  // another process closing its connection then deletes the WAL under it (disk I/O errors,
+  // lost writes). A read that finds no database header fails with SQLITE_NOTADB and writes
+  // nothing.
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(platform::path_to_utf8(file).c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  if (rc == SQLITE_NOTADB) {
     throw Error(Errc::store_foreign, platform::path_to_utf8(file) +
                                          " is not a tongket store (not an SQLite database); "
                                          "it was left unchanged");
   }
+  if (rc != SQLITE_OK) throw Error(Errc::io_error, "cannot read " + platform::path_to_utf8(file));
 }
 
 void configure(Database& db) {

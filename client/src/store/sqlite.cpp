@@ -156,17 +156,26 @@ std::vector<std::uint8_t> Statement::blob(int column) const {
   return p ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>();
 }
 
-Transaction::Transaction(Database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
+Transaction::Transaction(Database& db)
+    : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+  // Inside an outer transaction (the client core's write path) a savepoint, so that the
+  // store's own multi-statement writes stay all-or-nothing within the caller's transaction.
+  db_.exec(nested_ ? "SAVEPOINT tongket_nested" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction() {
+  if (done_) return;
   // A failed ROLLBACK (the transaction was already rolled back by SQLite) needs no action.
-  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (nested_) {
+    sqlite3_exec(db_.handle(), "ROLLBACK TO tongket_nested; RELEASE tongket_nested", nullptr,
+                 nullptr, nullptr);
+  } else {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE tongket_nested" : "COMMIT");
   done_ = true;
 }
 

@@ -79,7 +79,9 @@ class Statement {
 };
 
 // BEGIN IMMEDIATE on construction (takes the write lock at once, so a busy store fails
-// before any work); ROLLBACK on destruction unless commit() was called.
+// before any work); ROLLBACK on destruction unless commit() was called. Inside another
+// Transaction on the same connection it is a SAVEPOINT (released on commit, rolled back to
+// otherwise), so a store method called within the core's write transaction joins it.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -90,6 +92,7 @@ class Transaction {
 
  private:
   Database& db_;
+  bool nested_ = false;
   bool done_ = false;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/hierarchy.hpp"
 #include "tongket/paths.hpp"
@@ -35,15 +36,18 @@ Usage:
       the administrative units and the report template.
   tongket-server serve --data DIR [--listen URL] [--cert FILE --key FILE]
                        [--insecure-http] [--max-body BYTES] [--threads N]
-                       [--body-timeout SECONDS]
+                       [--body-timeout SECONDS] [--drain-timeout SECONDS]
       Serve the sync protocol until SIGTERM/SIGINT (then drain and exit 0).
-      --listen      default https://127.0.0.1:8443
+      Production: --insecure-http --listen http://127.0.0.1:8443 behind nginx
+      (deploy/nginx/tongket.conf; scripts/serve.sh runs both). GET /healthz: 200 "ok".
+      --listen      default https://127.0.0.1:8443 (own TLS: development and tests only)
       --cert/--key  PEM certificate chain and key (default DIR/server.pem, DIR/server-key.pem);
                     development ones: certs/make-dev-certs.sh OUTDIR
       --insecure-http  plain HTTP on 127.0.0.1 only, for a TLS-terminating proxy (nginx)
       --max-body    refuse bodies over this many bytes with 413 (default 4194304)
       --threads     listener threads, 1..64 (default 2)
       --body-timeout  seconds for a body to arrive after its headers (default 600), then 408
+      --drain-timeout seconds in-flight requests get after SIGTERM (default 30)
   tongket-server token create --data DIR --unit CODE --role ROLE [--ttl-hours 72]
       Print a one-time enrollment token for a device of unit CODE. ROLE: clerk,
       district_reviewer (a district), province_reviewer (a province), admin.
@@ -55,7 +59,9 @@ Usage:
   tongket-server conflicts list --data DIR [--unit CODE] [--all]
       Open conflicts (--all: resolved ones too).
   tongket-server refusals --data DIR [--limit N]
-      The security log: refused requests and change sets, newest first.
+      The security log: refused requests and change sets, newest first, with the client
+      address; repeats from one address within a minute are one line ("xN until TIME").
+      Text from requests is shown escaped (\x1b, \n, \u202e).
 
 Review round:
   tongket-server review list --data DIR --unit CODE
@@ -77,6 +83,17 @@ Review round:
       then from the history, compare it with the signed one, verify the signature of the
       change set that carried it; then list what changed since the last acceptance.
       Exit 6 if anything does not verify.
+
+Operations:
+  tongket-server backup --data DIR --out FILE
+      An online, consistent copy of the store while the server serves (one read
+      transaction), checked (integrity, application id, schema) before it takes the name
+      FILE. An existing FILE is refused. Copy FILE off the machine afterwards.
+  tongket-server restore --data DIR --from FILE
+      With the server stopped: checks FILE, keeps the current store as
+      DIR/tongket-server.db.before-restore-<time>, then puts FILE's content in its place.
+      Clients that synced after the backup re-send what the server lacks (gap) and pull
+      again from the start (cursor_reset): nothing they hold is lost.
   tongket-server --help | --version
 
 Admin commands may run while the server runs.
@@ -91,14 +108,19 @@ struct Args {
 };
 
 const std::map<std::string, bool> kTakesValue = {
-    {"--data", true},   {"--listen", true},       {"--cert", true},
-    {"--key", true},    {"--max-body", true},     {"--threads", true},
-    {"--unit", true},   {"--role", true},         {"--ttl-hours", true},
-    {"--device", true}, {"--units", true},        {"--template", true},
-    {"--limit", true},  {"--body-timeout", true}, {"--insecure-http", false},
-    {"--all", false},   {"--help", false},        {"--version", false},
-    {"--level", true},  {"--date", true},         {"--format", true},
-    {"--out", true},    {"--rollup", false}};
+    {"--data", true},          {"--listen", true},
+    {"--cert", true},          {"--key", true},
+    {"--max-body", true},      {"--threads", true},
+    {"--unit", true},          {"--role", true},
+    {"--ttl-hours", true},     {"--device", true},
+    {"--units", true},         {"--template", true},
+    {"--limit", true},         {"--body-timeout", true},
+    {"--drain-timeout", true}, {"--insecure-http", false},
+    {"--all", false},          {"--help", false},
+    {"--version", false},      {"--level", true},
+    {"--date", true},          {"--format", true},
+    {"--out", true},           {"--rollup", false},
+    {"--from", true}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -177,6 +199,11 @@ std::string shorten(std::string s, std::size_t n) {
   return s;
 }
 
+// Untrusted text for the terminal: shortened, then every control character escaped.
+std::string shown(const std::string& s, std::size_t n = 200) {
+  return printable(shorten(s, n));
+}
+
 int cmd_init(const Args& a, std::ostream& out) {
   std::filesystem::path data = need(a, "--data");
   std::filesystem::path units = opt(a, "--units").value_or(units_dir().string());
@@ -203,6 +230,8 @@ int cmd_serve(const Args& a) {
   if (auto v = opt(a, "--threads")) o.threads = number("--threads", *v, 1, 64);
   if (auto v = opt(a, "--body-timeout"))
     o.body_timeout = std::chrono::seconds(number("--body-timeout", *v, 1, 86400));
+  if (auto v = opt(a, "--drain-timeout"))
+    o.drain_timeout = std::chrono::seconds(number("--drain-timeout", *v, 1, 3600));
   return serve(o);
 }
 
@@ -241,10 +270,10 @@ int cmd_devices_list(const Args& a, std::ostream& out) {
   auto devices = store->devices();
   if (devices.empty()) out << "no devices enrolled\n";
   for (const auto& d : devices) {
-    out << d.id << "  unit " << d.unit << "  " << role_name(d.role) << "  enrolled "
+    out << shown(d.id) << "  unit " << shown(d.unit) << "  " << role_name(d.role) << "  enrolled "
         << iso_time(d.enrolled_ms) << "  change sets " << d.last_seq;
     if (d.revoked_ms) out << "  REVOKED " << iso_time(*d.revoked_ms);
-    if (!d.label.empty()) out << "  \"" << shorten(d.label, 60) << "\"";
+    if (!d.label.empty()) out << "  \"" << shown(d.label, 60) << "\"";
     out << "\n";
   }
   return 0;
@@ -263,7 +292,7 @@ int cmd_audit(const Args& a, std::ostream& out) {
   std::string unit_code = need(a, "--unit");
   auto unit = store->unit(unit_code);
   if (!unit) throw Error(Errc::not_found, "unknown unit " + unit_code);
-  out << "Audit of " << unit->name << " (" << unit_code << ")\n\nChange sets:\n";
+  out << "Audit of " << shown(unit->name) << " (" << shown(unit_code) << ")\n\nChange sets:\n";
   std::size_t bad = 0;
   std::map<std::string, std::optional<Device>> devices;
   auto change_sets = store->change_sets_of_unit(unit_code);
@@ -281,18 +310,18 @@ int cmd_audit(const Args& a, std::ostream& out) {
     }
     bool ok = hash_ok && sig_ok && decoded_ok;
     if (!ok) ++bad;
-    out << "  " << iso_time(cs.received_ms) << "  device " << cs.device << " #" << cs.seq
-        << "  by \"" << shorten(cs.author, 60) << "\"  " << cs.status;
-    if (!cs.result.reason.empty()) out << " (" << shorten(cs.result.reason, 160) << ")";
+    out << "  " << iso_time(cs.received_ms) << "  device " << shown(cs.device) << " #" << cs.seq
+        << "  by \"" << shown(cs.author, 60) << "\"  " << shown(cs.status);
+    if (!cs.result.reason.empty()) out << " (" << shown(cs.result.reason, 160) << ")";
     out << "  signature " << (ok ? "verified" : "DOES NOT VERIFY") << "\n";
   }
   if (change_sets.empty()) out << "  none\n";
   out << "\nChanges (every accepted write, current or not):\n";
   auto history = store->history(unit_code);
   for (const auto& h : history)
-    out << "  v" << h.version << "  " << iso_time(h.received_ms) << "  " << h.field << " = "
-        << shorten(h.value.dump(), 80) << "  " << h.outcome << "  device " << h.device << " #"
-        << h.cs_seq << "  by \"" << shorten(h.author, 60) << "\"\n";
+    out << "  v" << h.version << "  " << iso_time(h.received_ms) << "  " << shown(h.field) << " = "
+        << shown(h.value.dump(), 80) << "  " << shown(h.outcome) << "  device " << shown(h.device)
+        << " #" << h.cs_seq << "  by \"" << shown(h.author, 60) << "\"\n";
   if (history.empty()) out << "  none\n";
   out << "\n"
       << change_sets.size() << " change set(s), " << bad << " failing verification; "
@@ -307,15 +336,15 @@ int cmd_conflicts(const Args& a, std::ostream& out) {
   auto list = store->conflicts(unit, !all);
   if (list.empty()) out << (all ? "no conflicts\n" : "no open conflicts\n");
   for (const auto& c : list) {
-    out << "conflict " << c.id << "  unit " << c.unit << "  " << c.field << "\n"
-        << "  kept:     " << shorten(c.current_value.dump(), 100) << "  (v" << c.current_version
-        << ", device " << c.current_device << ", \"" << shorten(c.current_author, 40) << "\", "
+    out << "conflict " << c.id << "  unit " << shown(c.unit) << "  " << shown(c.field) << "\n"
+        << "  kept:     " << shown(c.current_value.dump(), 100) << "  (v" << c.current_version
+        << ", device " << shown(c.current_device) << ", \"" << shown(c.current_author, 40) << "\", "
         << iso_time(c.current_ms) << ")\n"
-        << "  incoming: " << shorten(c.incoming_value.dump(), 100) << "  (v" << c.incoming_version
-        << ", device " << c.incoming_device << ", \"" << shorten(c.incoming_author, 40) << "\", "
-        << iso_time(c.incoming_ms) << ")\n";
+        << "  incoming: " << shown(c.incoming_value.dump(), 100) << "  (v" << c.incoming_version
+        << ", device " << shown(c.incoming_device) << ", \"" << shown(c.incoming_author, 40)
+        << "\", " << iso_time(c.incoming_ms) << ")\n";
     if (c.resolved_version)
-      out << "  resolved by v" << *c.resolved_version << " from device " << c.resolved_device
+      out << "  resolved by v" << *c.resolved_version << " from device " << shown(c.resolved_device)
           << " at " << iso_time(c.resolved_ms.value_or(0)) << "\n";
   }
   return 0;
@@ -326,11 +355,14 @@ int cmd_refusals(const Args& a, std::ostream& out) {
   std::size_t limit = number("--limit", opt(a, "--limit").value_or("50"), 1, 100000);
   auto list = store->refusals(limit);
   if (list.empty()) out << "no refusals\n";
+  // Every field but the times came from a request: shown escaped.
   for (const auto& r : list) {
-    out << iso_time(r.at_ms) << "  " << r.endpoint << "  " << r.code << "  device "
-        << (r.device.empty() ? "-" : r.device);
+    out << iso_time(r.at_ms) << "  " << shown(r.endpoint) << "  " << shown(r.code) << "  from "
+        << (r.source.empty() ? "-" : shown(r.source, 64)) << "  device "
+        << (r.device.empty() ? "-" : shown(r.device, 64));
     if (r.cs_seq) out << " #" << r.cs_seq;
-    out << "  " << shorten(r.message, 200) << "\n";
+    if (r.count > 1) out << "  x" << r.count << " until " << iso_time(r.last_ms);
+    out << "  " << shown(r.message) << "\n";
   }
   return 0;
 }
@@ -366,6 +398,8 @@ int run(const Args& a, std::ostream& out, std::ostream& err) {
                               need(a, "--unit"), a.flags.count("--rollup") > 0, need(a, "--format"),
                               need(a, "--out"), out);
   if (is({"verify"})) return cli::verify(need(a, "--data"), need(a, "--unit"), out);
+  if (is({"backup"})) return cli::backup(need(a, "--data"), need(a, "--out"), out);
+  if (is({"restore"})) return cli::restore(need(a, "--data"), need(a, "--from"), out);
   std::string cmd;
   for (const auto& s : w) cmd += (cmd.empty() ? "" : " ") + s;
   throw Error(Errc::invalid_argument, "unknown command '" + cmd + "' (see --help)");
@@ -377,7 +411,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   try {
     Args a = parse_args(argc, argv);
     if (a.flags.count("--version")) {
-      out << "tongket-server " << version() << "\n";
+      out << version_text("tongket-server");
       return 0;
     }
     return run(a, out, err);

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "review/completeness.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/workflow.hpp"
@@ -20,8 +21,8 @@ void print_unit(const review::UnitStanding& s, std::ostream& out) {
     const auto& r = *s.submission;
     out << "      " << r.action << " signed " << shown_time(r.signed_ms) << ", received "
         << shown_time(r.received_ms) << ", deadline " << (r.deadline.empty() ? "none" : r.deadline)
-        << ": " << (r.on_time.value_or(true) ? "on time" : "LATE") << " (by \"" << r.author
-        << "\")\n";
+        << ": " << (r.on_time.value_or(true) ? "on time" : "LATE") << " (by \""
+        << printable(r.author) << "\")\n";
     // The device's clock and the server's disagree: the reviewer judges by both times.
     if (!r.plausible)
       out << "      check: signed " << shown_time(r.signed_ms) << ", received "
@@ -29,7 +30,7 @@ void print_unit(const review::UnitStanding& s, std::ostream& out) {
     if (s.late && r.on_time.value_or(true)) out << "      (first submission was late)\n";
   }
   if (s.latest && !s.latest->comment.empty())
-    out << "      comment (" << s.latest->action << "): " << s.latest->comment << "\n";
+    out << "      comment (" << s.latest->action << "): " << printable(s.latest->comment) << "\n";
 }
 
 void print_summary(const std::string& title, const review::Tally& t, std::ostream& out) {

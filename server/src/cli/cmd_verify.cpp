@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "review/verify.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -13,7 +14,7 @@ std::string shown(const nlohmann::json& v) {
   if (v.is_null()) return "(none)";
   auto s = v.is_string() ? v.get<std::string>() : v.dump();
   if (s.size() > 80) s = s.substr(0, 80) + "...";
-  return s;
+  return printable(s);  // the client's text: escaped for the terminal
 }
 
 }  // namespace
@@ -26,8 +27,8 @@ int verify(const std::filesystem::path& data, const std::string& unit, std::ostr
   out << "Verification of " << info->name << " (" << unit << ")\n";
   if (v.transitions.empty()) out << "  no submission or acceptance yet\n";
   for (const auto& t : v.transitions) {
-    out << "  v" << t.write.version << "  " << t.action << " by \"" << t.write.author
-        << "\" (device " << t.write.device << " #" << t.write.cs_seq << "), signed "
+    out << "  v" << t.write.version << "  " << t.action << " by \"" << printable(t.write.author)
+        << "\" (device " << printable(t.write.device) << " #" << t.write.cs_seq << "), signed "
         << sync::vietnam_time(sync::HybridClock::millis(t.write.hlc)) << "\n"
         << "      data " << (t.digest_ok ? "matches" : "DOES NOT MATCH") << " the signed digest "
         << t.signed_hash.substr(0, 16) << "...; signature "

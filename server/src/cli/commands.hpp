@@ -23,4 +23,11 @@ int export_report(const std::filesystem::path& data, const std::filesystem::path
 // verify --unit CODE: 0 when every submission and acceptance verifies, 6 when one does not.
 int verify(const std::filesystem::path& data, const std::string& unit, std::ostream& out);
 
+// backup --out FILE: an online, checked copy of the store (store/backup.hpp).
+int backup(const std::filesystem::path& data, const std::filesystem::path& out_file,
+           std::ostream& out);
+// restore --from FILE: the server must be stopped; the current store is kept aside.
+int restore(const std::filesystem::path& data, const std::filesystem::path& from,
+            std::ostream& out);
+
 }  // namespace tongket::server::cli

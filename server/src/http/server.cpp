@@ -13,8 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "http/client_source.hpp"
 #include "http/store_executor.hpp"
 #include "http/tls.hpp"
+#include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/server/http_server.hpp"
@@ -32,6 +34,10 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+sync::Bytes text_bytes(std::string_view text) {
+  return sync::Bytes(text.begin(), text.end());
 }
 
 struct Listen {
@@ -126,10 +132,19 @@ class BodyWatchdog {
   std::thread thread_;
 };
 
-class Edge {
+// The HTTP edge. Shared (enable_shared_from_this): body reads and store jobs hold it, and
+// reply continuations hold its in-flight count, so whatever completes after serve() gave up
+// draining and returned still finds what it touches alive. `ctx` is used only by jobs on the
+// executor, which serve() stops (and joins) before the context goes, so the executor thread
+// never drops the last reference; the body watchdog's thread never takes one.
+class Edge : public std::enable_shared_from_this<Edge> {
  public:
-  Edge(const ServeOptions& options, HandlerContext& ctx, StoreExecutor& executor)
-      : options_(options), ctx_(ctx), executor_(executor), watchdog_([this](http_request& request) {
+  Edge(ServeOptions options, bool behind_proxy, HandlerContext& ctx)
+      : options_(std::move(options)),
+        behind_proxy_(behind_proxy),
+        ctx_(ctx),
+        executor_(std::make_shared<StoreExecutor>(options_.max_queue)),
+        watchdog_([this](http_request& request) {
           Reply r = error_reply("request_timeout",
                                 "the body did not arrive within " +
                                     std::to_string(options_.body_timeout.count()) + " s");
@@ -147,11 +162,12 @@ class Edge {
 
   // Called on a listener thread: must not block.
   void on_request(http_request request) {
-    in_flight_.fetch_add(1);
+    in_flight_->fetch_add(1);
     try {
       accept(request);
     } catch (const std::exception& e) {
-      finish(request, error_reply("internal", std::string("internal error: ") + e.what()));
+      log("tongket-server: internal error at the edge: " + std::string(e.what()));
+      finish(request, error_reply("internal", "internal error"));
     } catch (...) {
       finish(request, error_reply("internal", "internal error"));
     }
@@ -160,18 +176,25 @@ class Edge {
   void drain_and_wait(std::chrono::seconds limit) {
     draining_.store(true);
     auto until = std::chrono::steady_clock::now() + limit;
-    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < until)
+    while (in_flight_->load() > 0 && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (in_flight_.load() > 0)
-      log("tongket-server: " + std::to_string(in_flight_.load()) +
+    if (in_flight_->load() > 0)
+      log("tongket-server: " + std::to_string(in_flight_->load()) +
           " request(s) still running after the drain period; closing anyway");
   }
+
+  // Runs what is queued for the store and stops taking more (later posts are answered 503).
+  void stop_store_work() { executor_->stop(); }
 
  private:
   void accept(http_request& request) {
     if (draining_.load()) {
       refuse_unread(request,
                     error_reply("unavailable", "the server is shutting down: retry later"));
+      return;
+    }
+    if (request.method() == "GET" && request.request_uri().path() == "/healthz") {
+      health(request);
       return;
     }
     const auto& headers = request.headers();
@@ -192,43 +215,98 @@ class Edge {
     }
     auto claim = std::make_shared<std::atomic<bool>>(false);
     watchdog_.watch(request, claim, std::chrono::steady_clock::now() + options_.body_timeout);
-    request.extract_vector().then([this, request,
-                                   claim](pplx::task<std::vector<unsigned char>> body) {
-      if (claim->exchange(true)) return;  // the watchdog already answered (408)
-      try {
-        auto bytes = body.get();  // already complete: a task-based continuation
-        Request req = to_request(request, std::move(bytes));
-        bool queued = executor_.post([this, request, req = std::move(req)]() mutable {
-          Reply reply;
-          auto start = std::chrono::steady_clock::now();
-          try {
-            reply = dispatch(req, ctx_);
-          } catch (...) {
-            reply = error_reply("internal", "internal error");
-          }
-          auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-          log(req.method + " " + req.path + " " + std::to_string(reply.status) + " " +
-              std::to_string(ms) + "ms" +
-              (header(req, "X-Tongket-Device").empty()
-                   ? ""
-                   : " device=" + header(req, "X-Tongket-Device").substr(0, 64)));
-          finish(request, std::move(reply));
+    request.extract_vector().then(
+        [self = shared_from_this(), request, claim](pplx::task<std::vector<unsigned char>> body) {
+          if (claim->exchange(true)) return;  // the watchdog already answered (408)
+          self->body_arrived(request, body);
         });
-        if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
-      } catch (const std::exception& e) {
-        finish(request, error_reply("malformed", std::string("cannot read the body: ") + e.what()));
-      }
-    });
   }
 
-  static Request to_request(const http_request& request, std::vector<unsigned char> body) {
+  void body_arrived(const http_request& request, pplx::task<std::vector<unsigned char>>& body) {
+    try {
+      Request req = to_request(request, body.get());  // already complete: task-based
+      bool queued =
+          executor_->post([self = shared_from_this(), request, req = std::move(req)]() mutable {
+            self->run_handler(request, req);
+          });
+      if (!queued) {
+        Reply busy = error_reply("unavailable", "the server is busy: retry later");
+        note_refused(request, busy);
+        finish(request, std::move(busy));
+      }
+    } catch (const std::exception& e) {
+      finish(request, error_reply("malformed", std::string("cannot read the body: ") + e.what()));
+    }
+  }
+
+  // The edge's own refusals go to the security log's counts (written by the store thread).
+  void note_refused(const http_request& request, const Reply& reply) {
+    auto j = nlohmann::json::parse(reply.body.begin(), reply.body.end(), nullptr, false);
+    if (j.is_discarded() || !j.contains("error")) return;
+    note_edge_refusal(ctx_, to_request(request, {}), j["error"].value("code", "?"),
+                      j["error"].value("message", ""));
+  }
+
+  // On the store thread.
+  void run_handler(const http_request& request, const Request& req) {
+    Reply reply;
+    auto start = std::chrono::steady_clock::now();
+    try {
+      reply = dispatch(req, ctx_);
+    } catch (...) {
+      reply = error_reply("internal", "internal error");
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    // Method, path, header and source are the client's bytes: escaped for the admin's terminal.
+    std::string device = header(req, "X-Tongket-Device").substr(0, 64);
+    log(printable(req.method.substr(0, 16) + " " + req.path.substr(0, 200)) + " " +
+        std::to_string(reply.status) + " " + std::to_string(ms) +
+        "ms source=" + printable(req.source.substr(0, 64)) +
+        (device.empty() ? "" : " device=" + printable(device)));
+    finish(request, without_internals(std::move(reply)));
+  }
+
+  // GET /healthz: 200 "ok" when the store thread runs and the store answers a read.
+  void health(const http_request& request) {
+    bool queued = executor_->post([self = shared_from_this(), request] {
+      Reply r;
+      r.headers["Content-Type"] = "text/plain; charset=utf-8";
+      r.headers["Cache-Control"] = "no-store";
+      try {
+        self->ctx_.store.log_head();
+        r.body = text_bytes("ok\n");
+      } catch (const std::exception& e) {
+        self->log(std::string("tongket-server: health check: the store does not answer: ") +
+                  e.what());
+        r.status = 503;
+        r.body = text_bytes("store unavailable\n");
+      }
+      self->finish(request, std::move(r));
+    });
+    if (!queued) finish(request, error_reply("unavailable", "the server is busy: retry later"));
+  }
+
+  // A 500 reply's message may carry what the server knows of itself (file paths, SQL): the
+  // client gets a reference to the log line that keeps the detail.
+  Reply without_internals(Reply reply) {
+    if (reply.status != 500) return reply;
+    std::string ref = std::to_string(now_ms());
+    log("tongket-server: internal error (reference " + ref +
+        "): " + std::string(reply.body.begin(), reply.body.end()).substr(0, 2000));
+    return error_reply(
+        "internal", "internal error (reference " + ref + " in the server's log; please report it)");
+  }
+
+  Request to_request(const http_request& request, std::vector<unsigned char> body) const {
     Request r;
     r.method = request.method();
     r.path = request.request_uri().path();
     for (const auto& [name, value] : request.headers()) r.headers[name] = value;
     r.body = std::move(body);
+    r.source = client_source(request.remote_address(), behind_proxy_, header(r, "X-Real-IP"),
+                             header(r, "X-Forwarded-For"));
     return r;
   }
 
@@ -245,18 +323,21 @@ class Edge {
     return resp;
   }
 
+  // The reply's continuation holds the in-flight count only (not the edge): it may run on
+  // any thread, after serve() returned, and must never be the one that destroys the edge.
   void finish(http_request request, Reply reply) {
     try {
-      request.reply(to_response(std::move(reply))).then([this](pplx::task<void> sent) {
-        try {
-          sent.get();
-        } catch (...) {
-          // The client went away: nothing to tell it.
-        }
-        in_flight_.fetch_sub(1);
-      });
+      request.reply(to_response(std::move(reply)))
+          .then([in_flight = in_flight_](pplx::task<void> sent) {
+            try {
+              sent.get();
+            } catch (...) {
+              // The client went away: nothing to tell it.
+            }
+            in_flight->fetch_sub(1);
+          });
     } catch (...) {
-      in_flight_.fetch_sub(1);  // already answered, or the connection is gone
+      in_flight_->fetch_sub(1);  // already answered, or the connection is gone
     }
   }
 
@@ -264,6 +345,7 @@ class Edge {
   // memory) before sending any reply; completing the request's body now stops that read, and
   // "Connection: close" drops the connection with whatever the client still sends.
   void refuse_unread(http_request& request, Reply reply) {
+    note_refused(request, reply);
     reply.headers["Connection"] = "close";
     try {
       request._get_impl()->_complete(
@@ -274,10 +356,11 @@ class Edge {
     finish(request, std::move(reply));
   }
 
-  const ServeOptions& options_;
+  const ServeOptions options_;
+  const bool behind_proxy_;
   HandlerContext& ctx_;
-  StoreExecutor& executor_;
-  std::atomic<int> in_flight_{0};
+  std::shared_ptr<StoreExecutor> executor_;
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> draining_{false};
   std::mutex log_mutex_;
   BodyWatchdog watchdog_;  // last: its thread stops before the rest goes
@@ -316,32 +399,39 @@ int serve(const ServeOptions& options) {
   ctx.limits.max_body_bytes = options.max_body;
 
   crossplat::threadpool::initialize_with_threads(options.threads);
-  StoreExecutor executor(options.max_queue);
-  Edge edge(options, ctx, executor);
+  auto edge = std::make_shared<Edge>(options, !listen.https, ctx);
 
   web::http::experimental::listener::http_listener_config config;
   if (tls)
     config.set_ssl_context_callback(
         [tls](boost::asio::ssl::context& c) { tls->configure(c.native_handle()); });
   web::http::experimental::listener::http_listener listener(listen.url, config);
-  listener.support([&edge](http_request request) { edge.on_request(std::move(request)); });
+  listener.support([edge](http_request request) { edge->on_request(std::move(request)); });
   try {
     listener.open().wait();  // not in a handler: start-up may wait
   } catch (const std::exception& e) {
-    throw Error(Errc::io_error, "cannot listen on " + listen.url + ": " + e.what());
+    // A port in use or not ours is a network problem (exit 5, as --help says).
+    throw Error(Errc::network, "cannot listen on " + listen.url + ": " + e.what());
   }
-  if (!listen.https)
-    edge.log("WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
-             " (--insecure-http). Traffic is unencrypted: only a TLS-terminating proxy on this "
-             "machine may connect to it. Never expose this port.");
-  edge.log("tongket-server " + std::string(version()) + " listening on " + listen.url +
-           " (server id " + identity.server_id + ", data " + options.data_dir.string() + ")");
+  if (listen.https)
+    edge->log(
+        "WARNING: tongket-server is terminating TLS itself (--listen https://...): for development "
+        "and tests on loopback or a trusted network only. Its TLS listener has no handshake, "
+        "header "
+        "or connection limits (see docs/security.md). In production run it with --insecure-http "
+        "behind nginx: deploy/nginx/tongket.conf, or scripts/serve.sh.");
+  else
+    edge->log("WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
+              " (--insecure-http). Traffic is unencrypted: only a TLS-terminating proxy on this "
+              "machine may connect to it. Never expose this port.");
+  edge->log("tongket-server " + std::string(version()) + " listening on " + listen.url +
+            " (server id " + identity.server_id + ", data " + options.data_dir.string() + ")");
 
   int sig = 0;
   sigwait(&signals, &sig);
-  edge.log(std::string("tongket-server: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-           ": refusing new requests, finishing the ones in flight");
-  edge.drain_and_wait(std::chrono::seconds(30));
+  edge->log(std::string("tongket-server: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+            ": refusing new requests, finishing the ones in flight");
+  edge->drain_and_wait(options.drain_timeout);
   // close() has been seen to hang after many dropped TLS handshakes: do not wait forever.
   auto closed = std::async(std::launch::async, [&listener] {
     try {
@@ -350,13 +440,14 @@ int serve(const ServeOptions& options) {
     }
   });
   bool clean = closed.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  executor.stop();
+  edge->stop_store_work();        // the store and `ctx` go when serve() returns
+  flush_security_log(ctx, true);  // the store's thread has stopped: this one owns the store
   if (!clean) {
-    edge.log("tongket-server: the listener did not close in 10 s; exiting anyway");
+    edge->log("tongket-server: the listener did not close in 10 s; exiting anyway");
     store.reset();
     std::_Exit(0);  // the store is closed; the hung listener thread must not block exit
   }
-  edge.log("tongket-server: stopped");
+  edge->log("tongket-server: stopped");
   return 0;
 }
 

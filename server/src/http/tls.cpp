@@ -12,6 +12,10 @@ namespace tongket::server {
 
 namespace {
 
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 std::string openssl_error() {
   unsigned long e = ERR_get_error();
   if (!e) return "unknown OpenSSL error";
@@ -67,8 +71,11 @@ TlsIdentity::~TlsIdentity() {
 bool TlsIdentity::configure(SSL_CTX* ctx) const noexcept {
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // TLS 1.2: forward-secret AEAD suites only (no CBC: Lucky13-style padding oracles); the same
+  // list as deploy/nginx. TLS 1.3 suites are AEAD by design and stay OpenSSL's default.
+  bool ok = SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) == 1;
   // use_certificate/use_PrivateKey/add1_chain_cert take their own references.
-  bool ok = SSL_CTX_use_certificate(ctx, cert_) == 1 && SSL_CTX_use_PrivateKey(ctx, key_) == 1;
+  ok = ok && SSL_CTX_use_certificate(ctx, cert_) == 1 && SSL_CTX_use_PrivateKey(ctx, key_) == 1;
   for (X509* x : chain_) ok = ok && SSL_CTX_add1_chain_cert(ctx, x) == 1;
   ERR_clear_error();
   return ok;

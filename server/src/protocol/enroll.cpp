@@ -5,6 +5,7 @@
 namespace tongket::server {
 
 Reply handle_enroll(const Request& request, HandlerContext& ctx) {
+  if (auto limited = detail::enroll_rate_limit(request, ctx)) return *limited;
   sync::EnrollRequest er;
   try {
     er = sync::decode_enroll_request(detail::open_request_body(request, ctx));

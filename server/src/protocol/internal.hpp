@@ -18,6 +18,12 @@ Reply refuse(HandlerContext& ctx, const Request& request, const std::string& dev
              const sync::WireError& error, std::uint64_t cs_seq = 0);
 void log_refusal(HandlerContext& ctx, const Request& request, const std::string& device,
                  const std::string& code, const std::string& message, std::uint64_t cs_seq = 0);
+// The security log's row for a refusal: bounded, valid UTF-8 fields, the request's source.
+Refusal refusal_of(HandlerContext& ctx, const Request& request, const std::string& device,
+                   const std::string& code, const std::string& message, std::uint64_t cs_seq = 0);
+// POST /v1/enroll from a source with too many failed enrollments lately: the (logged) 429
+// rate_limited refusal; nothing otherwise (docs/protocol.md).
+std::optional<Reply> enroll_rate_limit(const Request& request, HandlerContext& ctx);
 
 // The body as sent, un-gzipped per Content-Encoding within the limits. Throws
 // Error(protocol) for a bad encoding, Error(too_large) when it inflates past the limit.

@@ -39,6 +39,13 @@ sync::WireError wire_error_of(const Error& e) {
       return {"forbidden", e.what(), {}, {}};
     case Errc::unavailable:
       return {"unavailable", "the server is busy: try again later", {}, {}};
+    case Errc::store_corrupt:
+      // Not the client's fault and nothing it can fix: no path or detail of the store.
+      return {"internal",
+              "the server's store is damaged: tell the administrator (this request changed "
+              "nothing)",
+              {},
+              {}};
     default:
       return {"internal", "internal error: " + std::string(e.what()), {}, {}};
   }
@@ -75,6 +82,7 @@ Reply error_reply(std::string code, std::string message) {
 
 Reply dispatch(const Request& request, HandlerContext& ctx) {
   try {
+    flush_security_log(ctx);
     struct Route {
       const char* method;
       const char* path;
@@ -131,12 +139,29 @@ Reply body_reply(const Request& request, int status, sync::Bytes body,
   return r;
 }
 
+Refusal refusal_of(HandlerContext& ctx, const Request& request, const std::string& device,
+                   const std::string& code, const std::string& message, std::uint64_t cs_seq) {
+  Refusal r{ctx.now_ms(),
+            valid_utf8(device.substr(0, 128)),
+            valid_utf8(request.method.substr(0, 16) + " " + request.path.substr(0, 128)),
+            valid_utf8(code.substr(0, 64)),
+            valid_utf8(message.substr(0, 1000)),
+            cs_seq,
+            valid_utf8(request.source.substr(0, 64))};
+  r.last_ms = r.at_ms;
+  return r;
+}
+
 void log_refusal(HandlerContext& ctx, const Request& request, const std::string& device,
                  const std::string& code, const std::string& message, std::uint64_t cs_seq) {
+  Refusal r = refusal_of(ctx, request, device, code, message, cs_seq);
+  if (request.path == sync::kPathEnroll && code != "rate_limited")
+    ctx.security->enroll_failed(r.source, r.at_ms);
+  // A refusal of a signed change set is written on its own (the device is authentic and its
+  // pushes are bounded); the rest once per source and kind per window (security_log.hpp).
+  if (cs_seq == 0 && !ctx.security->note(r)) return;
   try {
-    ctx.store.log_refusal(Refusal{ctx.now_ms(), valid_utf8(device.substr(0, 128)),
-                                  valid_utf8(request.method + " " + request.path.substr(0, 128)),
-                                  code, valid_utf8(message.substr(0, 1000)), cs_seq});
+    ctx.store.log_refusal(r);
   } catch (const std::exception&) {
     // The refusal itself still goes out; a busy store must not turn it into a 500.
   }

@@ -200,9 +200,79 @@ CREATE INDEX units_district ON units(district) WHERE district IS NOT NULL;
 CREATE INDEX units_province ON units(province);
 )sql";
 
+// Version 4: the security log (docs/security.md). Refusals are aggregated per source and
+// kind over a window (one row with a count, not one row per request), carry the client
+// address the HTTP edge passed, and the table is bounded (the newest rows are kept).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE refusals ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE refusals ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE refusals ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 int pragma_int(sqlite::Db& db, const char* pragma) {
   sqlite::Stmt s(db, std::string("PRAGMA ") + pragma);
   return s.step() ? static_cast<int>(s.int64(0)) : 0;
+}
+
+struct Stamp {
+  int app = 0;
+  int version = 0;
+  bool empty = true;
+};
+
+// Reads only: nothing is written to a file before it is known to be ours.
+Stamp read_stamp(sqlite::Db& db) {
+  Stamp s;
+  s.app = pragma_int(db, "application_id");
+  s.version = pragma_int(db, "user_version");
+  sqlite::Stmt count(db, "SELECT count(*) FROM sqlite_schema");
+  s.empty = count.step() && count.int64(0) == 0;
+  return s;
+}
+
+void refuse_unless_ours(sqlite::Db& db, const Stamp& s, bool create) {
+  if (s.app != 0 && s.app != kApplicationId)
+    throw Error(Errc::store_foreign, db.file().string() +
+                                         " is not a tongket server store (application_id " +
+                                         std::to_string(s.app) + "): nothing was changed in it");
+  if (s.app == 0 && s.version == 0) {
+    if (!s.empty)
+      throw Error(Errc::store_foreign, db.file().string() +
+                                           " is not a tongket server store: nothing was changed "
+                                           "in it");
+    if (!create)
+      throw Error(Errc::io_error,
+                  db.file().string() + " is not initialised: run `tongket-server init --data DIR`");
+  }
+  if (s.version > kVersion)
+    throw Error(Errc::store_newer, db.file().string() + " has schema version " +
+                                       std::to_string(s.version) + ", newer than this server's " +
+                                       std::to_string(kVersion) + ": upgrade tongket-server");
+}
+
+Error damaged(sqlite::Db& db, const std::string& problems) {
+  return Error(Errc::store_corrupt,
+               db.file().string() + " is damaged (" + problems.substr(0, 300) +
+                   "): nothing was written to it; restore it from a backup, or keep it for "
+                   "inspection and `tongket-server init` a new data directory");
+}
+
+// A damaged file is refused before anything reads meaning from it or writes into it.
+// quick_check: every page and record format, not the index contents (O(size), no sorting).
+void check_integrity(sqlite::Db& db) {
+  std::string problems;
+  try {
+    sqlite::Stmt s(db, "PRAGMA quick_check(3)");
+    while (s.step()) {
+      auto line = s.text(0);
+      if (line == "ok") return;
+      problems += (problems.empty() ? "" : "; ") + line;
+    }
+  } catch (const Error& e) {
+    if (e.code() != Errc::store_corrupt) throw;
+    problems = e.what();
+  }
+  throw damaged(db, problems);
 }
 
 }  // namespace
@@ -210,41 +280,37 @@ int pragma_int(sqlite::Db& db, const char* pragma) {
 void configure(sqlite::Db& db) {
   // Admin commands run while the server runs: wait for the writer instead of failing.
   sqlite3_busy_timeout(db.handle(), 5000);
+  db.exec("PRAGMA foreign_keys=ON");
+}
+
+void check_and_migrate(sqlite::Db& db, bool create) {
+  Stamp first;
+  try {
+    first = read_stamp(db);
+  } catch (const Error& e) {
+    if (e.code() == Errc::store_corrupt) throw damaged(db, e.what());
+    throw;
+  }
+  refuse_unless_ours(db, first, create);
+  check_integrity(db);
   db.exec("PRAGMA journal_mode=WAL");
   // FULL: a change set is acknowledged only after its commit, and the ack must survive a power
   // loss too. NORMAL under WAL may lose the last commits on power failure (not on a crash of
   // the process). Pushes are one transaction per change set, so the fsync cost is per batch
   // item, not per value (~12k commits/s measured on this kind of machine).
   db.exec("PRAGMA synchronous=FULL");
-  db.exec("PRAGMA foreign_keys=ON");
-}
-
-void check_and_migrate(sqlite::Db& db, bool create) {
-  int app = pragma_int(db, "application_id");
-  int version = pragma_int(db, "user_version");
-  if (app != 0 && app != kApplicationId)
-    throw Error(Errc::store_foreign, db.file().string() +
-                                         " is not a tongket server store (application_id " +
-                                         std::to_string(app) + ")");
-  if (app == 0 && version == 0) {
-    sqlite::Stmt count(db, "SELECT count(*) FROM sqlite_schema");
-    count.step();
-    if (count.int64(0) != 0)
-      throw Error(Errc::store_foreign, db.file().string() + " is not a tongket server store");
-    if (!create)
-      throw Error(Errc::not_found,
-                  db.file().string() + " is not initialised: run `tongket-server init --data DIR`");
-  }
-  if (version > kVersion)
-    throw Error(Errc::store_newer, db.file().string() + " has schema version " +
-                                       std::to_string(version) + ", newer than this server's " +
-                                       std::to_string(kVersion) + ": upgrade tongket-server");
-  if (version == kVersion) return;
+  if (first.version == kVersion) return;
+  // Another process may be migrating the same file right now: the version that counts is the
+  // one read under the write lock, in the transaction that migrates.
   sqlite::Transaction txn(db);
-  if (version < 1) db.exec(kV1);
-  if (version < 2) db.exec(kV2);
-  if (version < 3) db.exec(kV3);
-  // Future migrations: if (version < 4) db.exec(kV4); ...
+  const Stamp s = read_stamp(db);
+  refuse_unless_ours(db, s, create);
+  if (s.version == kVersion) return;  // migrated meanwhile: nothing to do (rolls back)
+  if (s.version < 1) db.exec(kV1);
+  if (s.version < 2) db.exec(kV2);
+  if (s.version < 3) db.exec(kV3);
+  if (s.version < 4) db.exec(kV4);
+  // Future migrations: if (s.version < 5) db.exec(kV5); ...
   db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
   db.exec("PRAGMA user_version=" + std::to_string(kVersion));
   txn.commit();

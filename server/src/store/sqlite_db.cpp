@@ -34,7 +34,8 @@ void Db::fail(std::string_view what, int rc) const {
 }
 
 Db::Db(const std::filesystem::path& file, OpenMode mode) : file_(file) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int flags = (mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+              SQLITE_OPEN_NOMUTEX;
   if (mode == OpenMode::create) flags |= SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -42,7 +43,7 @@ Db::Db(const std::filesystem::path& file, OpenMode mode) : file_(file) {
                       (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error(mode == OpenMode::existing ? Errc::not_found : Errc::io_error,
+    throw Error(Errc::io_error,
                 msg + (mode == OpenMode::existing ? " (run `tongket-server init` first)" : ""));
   }
   sqlite3_extended_result_codes(db_, 1);

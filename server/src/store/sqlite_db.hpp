@@ -52,7 +52,7 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-enum class OpenMode { create, existing };
+enum class OpenMode { create, existing, read_only };
 
 class Db {
  public:

@@ -1,5 +1,6 @@
 #include "tongket/server/sqlite_store.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -62,9 +63,15 @@ sync::PushResult parse_result(const std::string& text) {
     sync::PushResult r;
     r.seq = j.at("seq").get<std::uint64_t>();
     auto status = j.at("status").get<std::string>();
-    r.status = status == "refused"     ? sync::PushStatus::refused
-               : status == "duplicate" ? sync::PushStatus::duplicate
-                                       : sync::PushStatus::applied;
+    if (status == "applied")
+      r.status = sync::PushStatus::applied;
+    else if (status == "refused")
+      r.status = sync::PushStatus::refused;
+    else if (status == "duplicate")
+      r.status = sync::PushStatus::duplicate;
+    else
+      throw Error(Errc::store_corrupt, "store: unknown change set status '" + status.substr(0, 40) +
+                                           "' (the store is damaged: run `tongket-server audit`)");
     r.reason = j.at("reason").get<std::string>();
     r.conflicts = j.at("conflicts").get<std::vector<std::uint64_t>>();
     r.server_seq = j.at("server_seq").get<std::uint64_t>();
@@ -88,6 +95,16 @@ sync::PullEvent read_event(Stmt& q) {
   e.hlc = static_cast<std::uint64_t>(q.int64(8));
   if (auto x = q.opt_text(9)) e.extra = parse_json(*x);
   return e;
+}
+
+// A number stored as text: anything else means the file was damaged or edited by hand.
+std::int64_t stored_int(const std::string& text, std::string_view what) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+    throw Error(Errc::store_corrupt, "store: " + std::string(what) + " is not a number ('" +
+                                         text.substr(0, 40) + "'): the store is damaged");
+  return v;
 }
 
 UnitLevel level_or_throw(const std::string& name) {
@@ -148,10 +165,11 @@ class SqliteStore final : public Store {
     schema::check_and_migrate(db_, false);
   }
 
-  Stmt& stmt(const char* sql) {
-    auto& slot = cache_[sql];
-    if (!slot) slot = std::make_unique<Stmt>(db_, sql);
-    return *slot;
+  Stmt& stmt(std::string_view sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end())
+      it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(db_, sql)).first;
+    return *it->second;
   }
 
   ServerIdentity identity() override {
@@ -160,7 +178,7 @@ class SqliteStore final : public Store {
     while (q->step()) {
       auto key = q->text(0);
       if (key == "server_id") id.server_id = q->text(1);
-      if (key == "created_ms") id.created_ms = std::stoll(q->text(1));
+      if (key == "created_ms") id.created_ms = stored_int(q->text(1), "meta created_ms");
       if (key == "template") id.template_json = q->text(1);
     }
     Query c(stmt("SELECT count(*) FROM units"));
@@ -397,30 +415,50 @@ class SqliteStore final : public Store {
     // again next time.
     if (!page.more) {
       page.cursor = log_head();
-      if (page.cursor.seq < after_seq) page.cursor = {after_seq, *log_hash_at(after_seq)};
+      if (page.cursor.seq < after_seq)
+        throw Error(Errc::not_found, "pull log: cursor " + std::to_string(after_seq) +
+                                         " is past the log head " +
+                                         std::to_string(page.cursor.seq));
     }
     snapshot.commit();
     return page;
   }
 
   void log_refusal(const Refusal& r) override {
-    Query q(
-        stmt("INSERT INTO refusals(at_ms, device, endpoint, code, message, cs_seq) "
-             "VALUES (?, ?, ?, ?, ?, ?)"));
-    q->bind(1, r.at_ms).bind(2, r.device).bind(3, r.endpoint).bind(4, r.code);
-    q->bind(5, r.message).bind(6, static_cast<std::int64_t>(r.cs_seq));
-    q->run();
+    {
+      Query q(
+          stmt("INSERT INTO refusals(at_ms, device, endpoint, code, message, cs_seq, source, "
+               "count, last_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      q->bind(1, r.at_ms).bind(2, r.device).bind(3, r.endpoint).bind(4, r.code);
+      q->bind(5, r.message).bind(6, static_cast<std::int64_t>(r.cs_seq)).bind(7, r.source);
+      q->bind(8, static_cast<std::int64_t>(std::max<std::uint64_t>(r.count, 1)));
+      q->bind(9, std::max(r.last_ms, r.at_ms));
+      q->run();
+    }
+    // Bounded: the newest kMaxRefusalRows rows stay (ids only grow), so a flood cannot fill the
+    // disk and the newest rows are the ones an administrator reads. One range delete on the key.
+    Query trim(stmt("DELETE FROM refusals WHERE id <= ? - ?"));
+    trim->bind(1, db_.last_insert_rowid()).bind(2, static_cast<std::int64_t>(kMaxRefusalRows));
+    trim->run();
+  }
+
+  void log_refusals(const std::vector<Refusal>& rows) override {
+    if (depth_ > 0) return Store::log_refusals(rows);  // inside a write: it joins that one
+    sqlite::Transaction txn(db_);
+    for (const auto& r : rows) log_refusal(r);
+    txn.commit();
   }
 
   std::vector<Refusal> refusals(std::size_t limit) override {
     Query q(
-        stmt("SELECT at_ms, device, endpoint, code, message, cs_seq FROM refusals "
-             "ORDER BY id DESC LIMIT ?"));
+        stmt("SELECT at_ms, device, endpoint, code, message, cs_seq, source, count, last_ms "
+             "FROM refusals ORDER BY id DESC LIMIT ?"));
     q->bind(1, static_cast<std::int64_t>(limit));
     std::vector<Refusal> out;
     while (q->step())
       out.push_back({q->int64(0), q->text(1), q->text(2), q->text(3), q->text(4),
-                     static_cast<std::uint64_t>(q->int64(5))});
+                     static_cast<std::uint64_t>(q->int64(5)), q->text(6),
+                     static_cast<std::uint64_t>(q->int64(7)), q->int64(8)});
     return out;
   }
 
@@ -563,8 +601,13 @@ class SqliteStore final : public Store {
   bool doomed_ = false;               // a nested write threw: the transaction must not commit
   std::optional<sync::Cursor> head_;  // pull log head within the open write transaction
   std::map<std::string, std::pair<std::optional<std::string>, std::string>> scopes_;
-  // Keyed by the SQL literal's address: every call site passes a string literal.
-  std::unordered_map<const void*, std::unique_ptr<Stmt>> cache_;
+  // Keyed by the SQL text (not its address: two equal literals may have two addresses, and a
+  // built string one address for different texts); looked up without a copy.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Stmt>, TextHash, std::equal_to<>> cache_;
 };
 
 std::optional<Device> SqliteTxn::device(std::string_view id) {
@@ -900,9 +943,9 @@ ServerIdentity init_sqlite_store(const std::filesystem::path& data_dir, const Hi
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir) {
   auto file = store_file(data_dir);
   if (!std::filesystem::exists(file))
-    throw Error(Errc::not_found, "no server store in " + data_dir.string() +
-                                     ": run `tongket-server init --data " + data_dir.string() +
-                                     "` first");
+    throw Error(Errc::io_error, "no server store in " + data_dir.string() +
+                                    ": run `tongket-server init --data " + data_dir.string() +
+                                    "` first");
   return std::make_unique<SqliteStore>(file);
 }
 

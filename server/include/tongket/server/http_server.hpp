@@ -1,5 +1,10 @@
 // The HTTP edge: cpprestsdk's http_listener in front of the protocol handlers.
-// TLS by default; plain HTTP only on loopback behind a TLS-terminating proxy.
+// Production: plain HTTP on loopback (--insecure-http) behind nginx, which terminates TLS and
+// enforces sizes, time-outs and rate limits (deploy/nginx, docs/security.md); the client address
+// nginx passes (X-Real-IP) becomes Request::source, trusted only from a loopback peer.
+// Its own TLS (https:// listen URL) is for development and tests only, and says so on start.
+// GET /healthz answers 200 "ok" when the store answers (for nginx, systemd, monitoring).
+// A 500 reply never carries the handler's message (paths, SQL): the log keeps it.
 #pragma once
 
 #include <chrono>
@@ -24,6 +29,8 @@ struct ServeOptions {
   // is closed (cpprestsdk has no timeouts of its own; a dead 2G link would hold its socket
   // forever). Generous: 1 MiB over a slow 2G link takes minutes.
   std::chrono::seconds body_timeout{600};
+  // After SIGTERM/SIGINT: how long in-flight requests may take before the listener closes.
+  std::chrono::seconds drain_timeout{30};
   std::function<void(const std::string&)> log;  // one line, no newline; stderr when empty
 };
 

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "tongket/report_template.hpp"
+#include "tongket/server/security_log.hpp"
 #include "tongket/server/store.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/messages.hpp"
@@ -25,7 +27,7 @@ struct Request {
   // Where the request came from, as the HTTP edge knows it: the peer address, or behind the
   // production proxy the client address it passes. For the security log and rate limits only;
   // never trusted for authentication. Empty when unknown.
-  std::string source;
+  std::string source{};  // (an initializer: aggregate inits may leave it out)
 };
 
 struct Reply {
@@ -45,6 +47,8 @@ struct HandlerContext {
   std::function<std::int64_t()> now_ms;  // server clock, ms since 1970
   std::string server_id;                 // store.identity().server_id, read once
   Limits limits;
+  // Refusal counts and enrollment failures per source (shared with the HTTP edge's threads).
+  std::shared_ptr<SecurityLog> security = std::make_shared<SecurityLog>();
 };
 
 // Case-insensitive header lookup; empty when absent.
@@ -59,6 +63,14 @@ Reply handle_pull(const Request& request, HandlerContext& ctx);
 // GET /v1/status (signed, empty body): server id, log head, and the device's own state
 // (its chain head and counter), as JSON.
 Reply handle_status(const Request& request, HandlerContext& ctx);
+
+// For a refusal the HTTP edge answers itself (408, 411, 413, 503: `code` as on the wire):
+// counted in the security log, written by the store's thread with a later flush. Any thread.
+void note_edge_refusal(HandlerContext& ctx, const Request& request, const std::string& code,
+                       const std::string& message);
+// Writes the security log's closed windows (every pending count when `all`, e.g. at
+// shutdown). The store's thread only; dispatch() calls it before each request.
+void flush_security_log(HandlerContext& ctx, bool all = false);
 
 // Routes by method and path to the handlers above; unknown path -> 404, wrong method -> 405.
 // Never throws: any failure becomes a JSON error reply (500 "internal" for a bug).

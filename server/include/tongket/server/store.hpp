@@ -180,7 +180,14 @@ struct Refusal {
   std::string code;      // "bad_signature", "forbidden", ...
   std::string message;
   std::uint64_t cs_seq = 0;  // the change set concerned, if any
+  std::string source{};      // the client address the HTTP edge saw; empty when unknown
+  // Refusals of one source and kind within one window are one row (security_log.hpp): how
+  // many, the first at at_ms, the last at last_ms.
+  std::uint64_t count = 1;
+  std::int64_t last_ms = 0;
 };
+// The security log keeps this many newest rows; older ones are deleted as new ones come.
+inline constexpr std::size_t kMaxRefusalRows = 10000;
 
 // Reads and writes of one push transaction. Everything done through it commits together or
 // not at all.
@@ -254,8 +261,14 @@ class Store {
   virtual EventPage events_after(const Scope& scope, std::uint64_t after_seq,
                                  std::size_t limit) = 0;
 
-  // Security log: every refusal, in its own small transaction.
+  // Security log: one row (a refusal, or an aggregate of several with its count), in its own
+  // small transaction; keeps only the newest kMaxRefusalRows rows.
   virtual void log_refusal(const Refusal& refusal) = 0;
+  // Several rows at once (the security log's flush): one transaction where the store can.
+  virtual void log_refusals(const std::vector<Refusal>& rows) {
+    for (const auto& r : rows) log_refusal(r);
+  }
+  // The newest rows first.
   virtual std::vector<Refusal> refusals(std::size_t limit) = 0;
 
   // Admin queries.

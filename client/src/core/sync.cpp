@@ -1,0 +1,327 @@
+// Enrolment, sync (one attempt or retries with backoff, progress, cancellation), status and
+// conflicts: the client's side of sync on top of the store. The protocol itself is sync/'s.
+#include <chrono>
+#include <thread>
+
+#include "core/workspace_impl.hpp"
+#include "review/review_log.hpp"
+#include "store/sqlite.hpp"
+#include "store/store_access.hpp"
+#include "sync/store_replica.hpp"
+#include "tongket/client/curl_transport.hpp"
+#include "tongket/error.hpp"
+#include "tongket/file.hpp"
+#include "tongket/platform.hpp"
+#include "tongket/sync/bytes.hpp"
+#include "tongket/sync/crypto.hpp"
+#include "tongket/sync/hlc.hpp"
+#include "tongket/sync/messages.hpp"
+#include "tongket/sync/workflow.hpp"
+#include "tongket/time_text.hpp"
+
+namespace tongket::client {
+
+namespace {
+
+using store::Statement;
+
+std::filesystem::path key_path(const Workspace::Impl& d) {
+  std::filesystem::path key = d.store.file();
+  key += ".key";
+  return key;
+}
+
+// The private key lives beside the store, readable by its owner only (platform.hpp).
+void write_private_key(const Workspace::Impl& d, const std::filesystem::path& file,
+                       const std::string& pem) {
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  std::filesystem::remove(tmp);
+  if (!platform::write_new_private_file(tmp, pem))
+    throw Error(Errc::io_error, d.msg("key.cannot_create", {platform::path_to_utf8(tmp)}));
+  std::filesystem::rename(tmp, file);
+}
+
+sync::SigningKey read_private_key(const Workspace::Impl& d, const std::filesystem::path& file) {
+  const std::string name = platform::path_to_utf8(file);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw Error(Errc::unauthorized, d.msg("key.none", {name}));
+  if (!platform::is_private_file(file))
+    throw Error(Errc::unauthorized,
+                d.msg("key.readable", {name, platform::make_private_command(file)}));
+  return sync::SigningKey::from_pem(read_file(file, "the device key"));
+}
+
+net::TransportOptions transport_options(Workspace::Impl& d, const std::string& server,
+                                        const std::string& ca) {
+  net::TransportOptions o;
+  o.server_url = !server.empty() ? server : d.store.meta("server_url").value_or("");
+  o.ca_file = platform::path_from_utf8(!ca.empty() ? ca : d.store.meta("ca_file").value_or(""));
+  if (o.server_url.empty()) throw Error(Errc::invalid_argument, d.msg("sync.no_server"));
+  return o;
+}
+
+void record_attempt(Workspace::Impl& d, const std::optional<std::string>& error) {
+  auto& db = StoreAccess::database(d.store);
+  const auto when = utc_iso(d.now());
+  if (error) {
+    Statement st(db, "UPDATE sync_state SET last_attempt = ?1, last_error = ?2 WHERE id = 1");
+    st.bind(1, when).bind(2, *error).run();
+  } else {
+    Statement st(db,
+                 "UPDATE sync_state SET last_attempt = ?1, last_success = ?1, last_error = NULL "
+                 "WHERE id = 1");
+    st.bind(1, when).run();
+  }
+}
+
+struct Cancelled {};  // thrown from the progress callback to stop a sync; never escapes
+
+void fill(SyncReport& r, const sync::SyncSummary& s) {
+  r.sent = s.sent;
+  r.applied = s.applied;
+  r.duplicates = s.duplicates;
+  r.requeued = s.requeued;
+  r.pulled = s.pulled_events;
+  r.pages = s.pages;
+  r.cursor_reset = s.cursor_reset;
+  r.refused.clear();
+  for (const auto& x : s.refused) r.refused.push_back(std::to_string(x.seq) + ": " + x.reason);
+  r.conflicts = s.conflicts;
+}
+
+bool cancelled(const SyncControl& c) {
+  return c.cancel && c.cancel->load();
+}
+
+}  // namespace
+
+UnitInfo Workspace::enroll(const EnrollInput& input) {
+  auto& d = *impl_;
+  if (input.token.empty()) throw Error(Errc::invalid_argument, d.msg("enroll.token"));
+  if (auto dev = d.store.meta("device_id"); dev && !dev->empty())
+    throw Error(Errc::invalid_argument, d.msg("enroll.already", {*dev}));
+  auto options = transport_options(d, input.server_url, input.ca_file);
+  if (!options.ca_file.empty()) options.ca_file = std::filesystem::absolute(options.ca_file);
+  net::CurlTransport transport(options);
+  const auto key_file = key_path(d);
+  if (std::filesystem::exists(key_file))
+    throw Error(Errc::io_error, d.msg("enroll.key_exists", {platform::path_to_utf8(key_file)}));
+  auto key = sync::SigningKey::generate();
+  sync::EnrollRequest request{input.token, key.public_key(), platform::host_name()};
+  auto reply = transport.post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
+                              sync::encode_enroll_request(request));
+  if (reply.status != 200) {
+    auto e = sync::decode_error(reply.body);
+    throw Error(reply.status == 401 || reply.status == 403 ? Errc::unauthorized : Errc::protocol,
+                d.msg("enroll.refused", {e.message, e.code}));
+  }
+  auto enrolled = sync::decode_enroll_reply(reply.body);
+  if (enrolled.unit != d.store.unit())
+    throw Error(Errc::unauthorized, d.msg("enroll.other_unit", {enrolled.unit, d.store.unit()}));
+  write_private_key(d, key_file, key.private_pem());
+  d.store.set_meta("device_id", enrolled.device_id);
+  d.store.set_meta("role", enrolled.role);
+  d.store.set_meta("server_url", options.server_url);
+  d.store.set_meta("ca_file", platform::path_to_utf8(options.ca_file));
+  return unit();
+}
+
+std::string Workspace::device_key_file() const {
+  return platform::path_to_utf8(key_path(*impl_));
+}
+
+SyncReport Workspace::sync(const SyncControl& control) {
+  auto& d = *impl_;
+  auto key = read_private_key(d, key_path(d));
+  net::CurlTransport transport(transport_options(d, control.server_url, control.ca_file));
+  StoreReplica replica(d.store, key);
+  sync::SyncOptions options;
+  options.on_progress = [&](std::string_view what) {
+    if (cancelled(control)) throw Cancelled{};
+    if (control.on_progress) control.on_progress(std::string(what));
+  };
+  SyncReport report;
+  sync::SyncSummary total;  // over every attempt
+  for (int attempt = 0;; ++attempt) {
+    report.attempts = attempt + 1;
+    sync::ClientSession session(transport, replica, options);
+    try {
+      total += session.sync();
+      record_attempt(d, std::nullopt);
+      fill(report, total);
+      report.ok = true;
+      return report;
+    } catch (const Cancelled&) {
+      // Every step the session took is its own transaction: the outbox is intact.
+      total += session.summary();
+      record_attempt(d, d.msg("sync.cancelled"));
+      fill(report, total);
+      report.cancelled = true;
+      report.error = d.msg("sync.cancelled");
+      return report;
+    } catch (const Error& e) {
+      total += session.summary();
+      record_attempt(d, e.what());
+      fill(report, total);
+      report.error = e.what();
+      // The outbox is intact whatever happened: what was not acknowledged is sent again.
+      if (!e.retryable() || attempt + 1 >= control.attempts) {
+        if (control.on_failure) control.on_failure(report);
+        throw;
+      }
+      const double jitter = static_cast<double>(sync::random_bytes(1)[0]) / 255.0;
+      auto delay = sync::backoff_delay(static_cast<unsigned>(attempt), jitter);
+      if (control.on_retry) control.on_retry(e.what(), static_cast<double>(delay.count()) / 1000.0);
+      // Sleeps in slices so that a cancel is seen within a tenth of a second.
+      const auto until = std::chrono::steady_clock::now() + delay;
+      while (std::chrono::steady_clock::now() < until && !cancelled(control))
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (cancelled(control)) {
+        report.cancelled = true;
+        report.error = d.msg("sync.cancelled");
+        return report;
+      }
+    }
+  }
+}
+
+Status Workspace::status() {
+  auto& d = *impl_;
+  auto& db = StoreAccess::database(d.store);
+  Status s;
+  s.unit = unit();
+  s.device = d.store.meta("device_id").value_or("");
+  if (!s.device.empty()) s.role = d.store.meta("role").value_or("");
+  s.server = d.store.meta("server_url").value_or("");
+  s.unsent = d.store.outbox_count(OpState::pending);
+  s.waiting_for_server = d.store.outbox_count(OpState::packed);
+  s.refused_count = d.store.outbox_count(OpState::refused);
+  {
+    Statement st(db, "SELECT last_success, last_attempt, last_error FROM sync_state");
+    st.step();
+    s.last_sync = st.optional_text(0).value_or("");
+    s.last_attempt = st.optional_text(1).value_or("");
+    s.last_error = st.optional_text(2).value_or("");
+  }
+  const auto own = d.store.unit();
+  auto r = current_review(d.store, own);
+  const auto state = r ? r->state : sync::ReviewState::draft;
+  s.report_state = std::string(sync::review_state_name(state));
+  s.report_state_label = d.msg("state." + s.report_state);
+  if (r) {
+    s.last_action = std::string(sync::review_action_name(r->action));
+    s.last_action_author = r->author;
+    s.last_action_time = sync::vietnam_time(sync::HybridClock::millis(r->hlc));
+    s.last_action_synced = r->seq.has_value();
+    s.reviewer_comment = r->comment;
+  }
+  UnitLevel lvl = d.own_unit() ? d.level() : d.units().find(own)->level;
+  if (const auto* info = d.tpl.level(lvl)) s.deadline = info->deadline;
+  if (r && r->extra.is_object() && r->extra.contains("deadline") &&
+      r->extra["deadline"].is_string())
+    s.deadline = r->extra["deadline"].get<std::string>();
+  if (auto end = sync::deadline_end_ms(s.deadline)) {
+    const auto now = d.now();
+    const auto day = std::int64_t{86400000};
+    const auto diff = static_cast<std::int64_t>(*end) - static_cast<std::int64_t>(now);
+    s.days_left = static_cast<int>(diff >= 0 ? diff / day : -((-diff + day - 1) / day));
+    s.submitted = state != sync::ReviewState::draft && state != sync::ReviewState::returned;
+    s.overdue = !s.submitted && now > *end;
+  }
+  for (const auto& u : reviewed_units(d.store)) {
+    if (u == own || sync::reviewing_unit(d.units(), u) != own) continue;
+    if (current_state(d.store, u) == sync::ReviewState::submitted) ++s.waiting_for_review;
+  }
+  {
+    Statement st(db, "SELECT count(*) FROM conflict WHERE state = 'open'");
+    st.step();
+    s.open_conflicts = static_cast<std::size_t>(st.int64(0));
+  }
+  Statement refused(db, "SELECT op_id, key, reason, value FROM refused_op ORDER BY op_id LIMIT 20");
+  while (refused.step()) {
+    RefusedEdit e;
+    e.op = refused.uint64(0);
+    e.key = e.field = refused.text(1);
+    e.reason = refused.optional_text(2).value_or("");
+    e.value = shown_value(nlohmann::json::parse(refused.optional_text(3).value_or("null")));
+    if (auto key = FieldKey::parse(e.key)) {
+      if (key->kind == FieldKind::value) e.field = key->item + "@" + key->detail;
+      if (const Indicator* ind = d.tpl.indicator(key->item)) e.label = ind->label;
+      if (const Section* sec = d.tpl.section(key->item)) e.label = sec->heading;
+    }
+    s.refused.push_back(std::move(e));
+  }
+  return s;
+}
+
+std::vector<Conflict> Workspace::conflicts(bool include_resolved) {
+  auto& d = *impl_;
+  Statement st(StoreAccess::database(d.store),
+               "SELECT id, unit, key, current_value, current_author, current_device, "
+               "other_value, other_author, other_device, state FROM conflict "
+               "WHERE state = 'open' OR ?1 ORDER BY id");
+  st.bind(1, include_resolved ? 1 : 0);
+  std::vector<Conflict> out;
+  while (st.step()) {
+    Conflict c;
+    c.id = st.uint64(0);
+    c.unit = st.text(1);
+    c.field = st.text(2);
+    if (auto key = FieldKey::parse(c.field))
+      if (const Indicator* ind = d.tpl.indicator(key->item)) c.label = ind->label;
+    c.current_value = st.optional_text(3).value_or("null");
+    c.current_author = st.optional_text(4).value_or("?");
+    c.current_device = st.optional_text(5).value_or("?");
+    c.other_value = st.optional_text(6).value_or("null");
+    c.other_author = st.optional_text(7).value_or("?");
+    c.other_device = st.optional_text(8).value_or("?");
+    c.state = st.text(9);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void Workspace::resolve_conflict(std::uint64_t id, bool keep_current) {
+  auto& d = *impl_;
+  std::string unit, key_text;
+  nlohmann::json value;
+  {
+    Statement st(StoreAccess::database(d.store),
+                 "SELECT unit, key, current_value, other_value FROM conflict WHERE id = ?1 AND "
+                 "state = 'open'");
+    st.bind(1, id);
+    if (!st.step()) throw Error(Errc::not_found, d.msg("conflict.none", {std::to_string(id)}));
+    unit = st.text(0);
+    key_text = st.text(1);
+    value = nlohmann::json::parse(st.optional_text(keep_current ? 2 : 3).value_or("null"));
+  }
+  auto key = FieldKey::parse(key_text);
+  if (!key) throw Error(Errc::internal, d.msg("conflict.bad_field", {std::to_string(id)}));
+  if (unit != d.unit())
+    throw Error(Errc::invalid_argument, d.msg("conflict.other_unit", {std::to_string(id), unit}));
+  d.write_one(*key, value, id);
+}
+
+void Workspace::reapply(std::uint64_t op) {
+  auto& d = *impl_;
+  std::string unit, key_text;
+  nlohmann::json value;
+  {
+    Statement st(StoreAccess::database(d.store),
+                 "SELECT unit, key, value FROM refused_op WHERE op_id = ?1");
+    st.bind(1, op);
+    if (!st.step()) throw Error(Errc::not_found, d.msg("refused.none", {std::to_string(op)}));
+    unit = st.text(0);
+    key_text = st.text(1);
+    value = nlohmann::json::parse(st.optional_text(2).value_or("null"));
+  }
+  auto key = FieldKey::parse(key_text);
+  if (!key) throw Error(Errc::internal, d.msg("conflict.bad_field", {std::to_string(op)}));
+  if (unit != d.unit())
+    throw Error(Errc::invalid_argument, d.msg("conflict.other_unit", {std::to_string(op), unit}));
+  d.write_one(*key, value);
+}
+
+}  // namespace tongket::client

@@ -1,0 +1,79 @@
+// The Workspace's state and the rules every part of the core shares: which unit, which level,
+// who writes, and the write path (lock, template, ownership, clock, write: one transaction).
+// Private to client/src/core.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tongket/client_store.hpp"
+#include "tongket/field.hpp"
+#include "tongket/hierarchy.hpp"
+#include "tongket/report_template.hpp"
+#include "tongket/workspace.hpp"
+
+namespace tongket::client {
+
+struct Workspace::Impl {
+  WorkspaceOptions options;
+  ReportTemplate tpl;
+  ClientStore store;
+  std::unique_ptr<Hierarchy> hierarchy_;  // loaded on first use (about 11,000 units)
+  std::string selected;                   // a unit below the store's; empty: the store's
+  std::string author_override;            // set_author
+
+  Impl(WorkspaceOptions o, ReportTemplate t, ClientStore s)
+      : options(std::move(o)), tpl(std::move(t)), store(std::move(s)) {}
+
+  Language lang() const { return options.language; }
+  std::string msg(std::string_view id, std::initializer_list<std::string_view> args = {}) const {
+    return message(options.language, id, args);
+  }
+  std::uint64_t now() const;
+  const Hierarchy& units();
+
+  const std::string& unit();  // the unit worked on
+  bool own_unit() { return unit() == store.unit(); }
+  UnitLevel level();
+  std::string department_key();  // "SNV" for "72-SNV"; empty otherwise
+  std::string author();
+  std::string role();
+  std::string unit_label(const std::string& code);  // "Xã Tân Lập (25459)"
+
+  // Throws Error(locked) when `code`'s report is submitted, accepted or finalised.
+  void check_unlocked(const std::string& code);
+  // The template's checks, the lock (except for review transitions) and, for a department,
+  // that the template gives it the item. Throws Error naming the field.
+  void check_writable(const FieldKey& key, const nlohmann::json& value);
+  // Checks and writes in ONE transaction: all or nothing. Returns the operation ids.
+  std::vector<std::uint64_t> write(const std::vector<std::pair<FieldKey, nlohmann::json>>& writes,
+                                   std::optional<std::uint64_t> resolves = std::nullopt);
+  std::uint64_t write_one(const FieldKey& key, const nlohmann::json& value,
+                          std::optional<std::uint64_t> resolves = std::nullopt) {
+    return write({{key, value}}, resolves).front();
+  }
+
+  // The indicator for a code typed in any case, or Error(not_found) with "did you mean".
+  const Indicator& find_indicator(const std::string& code);
+  std::vector<std::string> closest_codes(const std::string& code, std::size_t n);
+  // The period id, or Error naming the valid ones.
+  std::string check_period(const Indicator& ind, const std::string& period);
+  // The unit's stored numbers, for the validation engine.
+  std::vector<Problem> validate_stored(const std::string& code, UnitLevel lvl);
+};
+
+// "12", "45,5": a number as a Vietnamese form shows it (decimal comma). Ratios one decimal.
+std::string shown_number(double value, bool one_decimal = false);
+// A stored value as text: a number shown, a string verbatim; empty for null.
+std::string shown_value(const nlohmann::json& value, bool one_decimal = false);
+bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level);
+// The rows of a list: the unit's own, or rolled up (every contributor's, named).
+std::vector<nlohmann::json> table_rows_of(Workspace::Impl& d, const std::string& unit,
+                                          const std::string& table, bool rolled_up);
+
+}  // namespace tongket::client

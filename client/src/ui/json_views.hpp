@@ -1,0 +1,33 @@
+// The Workspace's plain structs as the JSON the web app reads (docs/ui-api.md), and the
+// error body {code, message[, problems]}.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "tongket/workspace.hpp"
+
+namespace tongket::ui {
+
+nlohmann::json to_json(const client::UnitChoice& u);
+nlohmann::json to_json(const client::UnitInfo& u);
+nlohmann::json to_json(const client::PartInfo& p);
+nlohmann::json to_json(const client::Problem& p);
+nlohmann::json to_json(const std::vector<client::Problem>& problems);
+nlohmann::json to_json(const client::Form& f);
+nlohmann::json to_json(const client::SaveResult& r);
+nlohmann::json to_json(const client::SectionText& s);
+nlohmann::json to_json(const client::GoalRow& g);
+nlohmann::json to_json(const client::Completeness& c);
+nlohmann::json to_json(const client::ReviewEntry& e);
+nlohmann::json to_json(const client::SyncReport& r);
+nlohmann::json to_json(const client::Status& s);
+nlohmann::json to_json(const client::Conflict& c);
+nlohmann::json list_json(const std::vector<client::ListColumn>& columns,
+                         const std::vector<client::ListRow>& rows);
+
+// {code, message} for an Error; with `problems` for CellsRefused.
+nlohmann::json error_json(const Error& e);
+// The HTTP status for an error's code.
+int http_status(Errc code);
+
+}  // namespace tongket::ui

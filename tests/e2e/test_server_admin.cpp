@@ -1,0 +1,193 @@
+// The tongket-server admin commands as processes on real store files: untrusted text printed
+// escaped, a damaged or foreign file refused before anything is written to it, and the exit
+// codes `tongket-server --help` documents.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "process.hpp"
+#include "server_fixture.hpp"
+#include "server_process.hpp"
+#include "tongket/server/sqlite_store.hpp"
+#include "tongket/sync/request_auth.hpp"
+
+using namespace tongket;
+using namespace tongket::test;
+using Catch::Contains;
+using server::Role;
+
+namespace {
+
+ProcessResult admin(std::vector<std::string> args) {
+  args.insert(args.begin(), TONGKET_SERVER_BIN);
+  return run(args);
+}
+
+// A copy of a fixture's (unwritten) store in its own data directory.
+void copy_store(const ServerFixture& f, const TempDir& to) {
+  std::filesystem::copy_file(server::store_file(f.data_dir()), server::store_file(to.path()));
+}
+
+// A listening socket on a free loopback port, held for the test's scope.
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  Listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(fd, 4) == 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+  }
+  ~Listener() { ::close(fd); }
+};
+
+}  // namespace
+
+TEST_CASE("tongket-server refusals and audit print untrusted text escaped",
+          "[server][cli][security]") {
+  ServerFixture f;
+  // A device id with a terminal title sequence and a bell, from an address.
+  server::Request r{"POST", sync::kPathPull, {}, {}, "203.0.113.9"};
+  r.headers[sync::kHeaderDevice] = "dev\x1b]0;owned\x07";
+  r.headers[sync::kHeaderCounter] = "1";
+  r.headers[sync::kHeaderSignature] = "AAAA";
+  REQUIRE(server::dispatch(r, f.ctx()).status == 401);
+  // A change set whose author carries colour codes and a right-to-left override.
+  auto d = TestDevice::enrolled(f, kCommune, Role::clerk);
+  auto cs = d.change_set({d.op(kCountField, 3)}, "Nguyễn Văn A\x1b[31m\xe2\x80\xae");
+  REQUIRE(push_reply(d.push(f, {cs})).results.at(0).status == sync::PushStatus::applied);
+
+  auto refusals = admin({"refusals", "--data", f.data_dir().string()});
+  INFO(refusals.err);
+  REQUIRE(refusals.exit_code == 0);
+  CHECK(refusals.out.find('\x1b') == std::string::npos);
+  CHECK(refusals.out.find('\x07') == std::string::npos);
+  CHECK_THAT(refusals.out, Contains("dev\\x1b]0;owned\\x07") && Contains("from 203.0.113.9"));
+
+  auto audit = admin({"audit", "--data", f.data_dir().string(), "--unit", kCommune});
+  INFO(audit.err);
+  REQUIRE(audit.exit_code == 0);
+  CHECK(audit.out.find('\x1b') == std::string::npos);
+  CHECK(audit.out.find("\xe2\x80\xae") == std::string::npos);
+  CHECK_THAT(audit.out, Contains("Nguyễn Văn A\\x1b[31m\\u202e"));
+}
+
+TEST_CASE("a damaged server store is refused before anything is written to it",
+          "[server][cli][store]") {
+  ServerFixture f;
+  TempDir data("tongket-damaged");
+  copy_store(f, data);
+  const auto file = server::store_file(data.path());
+  std::string bytes = read_file(file);
+  // A page in the middle overwritten (a disk fault): the header stays readable.
+  const std::size_t page =
+      (static_cast<unsigned char>(bytes[16]) << 8) | static_cast<unsigned char>(bytes[17]);
+  REQUIRE(page >= 512);
+  const std::size_t at = (bytes.size() / page / 2) * page;
+  for (std::size_t i = at; i < at + page; ++i) bytes[i] = static_cast<char>(0x5a);
+  write_file(file, bytes);
+
+  auto token = admin(
+      {"token", "create", "--data", data.path().string(), "--unit", kCommune, "--role", "clerk"});
+  CHECK(token.exit_code == 4);
+  CHECK(token.out.empty());
+  CHECK_THAT(token.err, Contains("is damaged") && Contains("nothing was written"));
+  CHECK(read_file(file) == bytes);
+
+  const int port = free_port();
+  auto serve = admin({"serve", "--data", data.path().string(), "--insecure-http", "--listen",
+                      "http://127.0.0.1:" + std::to_string(port)});
+  CHECK(serve.exit_code == 4);
+  CHECK_THAT(serve.err, Contains("is damaged"));
+  CHECK(read_file(file) == bytes);
+}
+
+TEST_CASE("a foreign SQLite file is refused untouched (not switched to WAL)",
+          "[server][cli][store]") {
+  TempDir data("tongket-foreign");
+  const auto file = server::store_file(data.path());
+  exec_store_sql(data.path(), "CREATE TABLE notes(text TEXT); INSERT INTO notes VALUES ('x');");
+  const std::string before = read_file(file);
+  REQUIRE(before[18] == 1);  // the rollback journal (WAL would be 2)
+
+  auto token = admin(
+      {"token", "create", "--data", data.path().string(), "--unit", kCommune, "--role", "clerk"});
+  CHECK(token.exit_code == 4);
+  CHECK_THAT(token.err, Contains("not a tongket server store") && Contains("nothing was changed"));
+  CHECK(read_file(file) == before);
+  CHECK_FALSE(std::filesystem::exists(file.string() + "-wal"));
+}
+
+TEST_CASE("tongket-server exit codes agree with --help", "[server][cli]") {
+  auto help = admin({"--help"});
+  REQUIRE(help.exit_code == 0);
+  REQUIRE_THAT(help.out, Contains("4 store or file problem") && Contains("5 TLS/network"));
+  TempDir empty("tongket-no-store");
+
+  SECTION("a missing store: 4, for an admin command and for serve") {
+    auto token = admin({"token", "create", "--data", empty.path().string(), "--unit", kCommune,
+                        "--role", "clerk"});
+    CHECK(token.exit_code == 4);
+    CHECK_THAT(token.err, Contains("tongket-server init"));
+    auto serve = admin({"serve", "--data", empty.path().string(), "--insecure-http", "--listen",
+                        "http://127.0.0.1:" + std::to_string(free_port())});
+    CHECK(serve.exit_code == 4);
+    CHECK_THAT(serve.err, Contains("tongket-server init"));
+  }
+
+  SECTION("a port in use: 5") {
+    ServerFixture f;
+    Listener taken;
+    auto serve = admin({"serve", "--data", f.data_dir().string(), "--insecure-http", "--listen",
+                        "http://127.0.0.1:" + std::to_string(taken.port)});
+    CHECK(serve.exit_code == 5);
+    CHECK_THAT(serve.err, Contains(std::to_string(taken.port)));
+  }
+
+  SECTION("bad arguments and an unknown unit: 2") {
+    CHECK(admin({"frobnicate"}).exit_code == 2);
+    ServerFixture f;
+    CHECK(admin({"token", "create", "--data", f.data_dir().string(), "--unit", "nope", "--role",
+                 "clerk"})
+              .exit_code == 2);
+  }
+}
+
+TEST_CASE("the running server logs client text escaped and records the client address",
+          "[server][security]") {
+  ServerFixture f;
+  TempDir logs("tongket-server-log");
+  const std::string base = "http://127.0.0.1:" + std::to_string(free_port());
+  ServerProcess server({"serve", "--data", f.data_dir().string(), "--insecure-http", "--listen",
+                        base, "--max-body", "1024"},
+                       logs / "server.log");
+  INFO(server.log());
+  REQUIRE(wait_until_serving(base, {}, std::chrono::seconds(15)));
+  HttpRequest r;
+  r.url = base + sync::kPathPull;
+  r.headers = {{sync::kHeaderDevice, "dev\x1b[2J\x1b]0;owned\x07"},
+               {sync::kHeaderCounter, "1"},
+               {sync::kHeaderSignature, "AAAA"}};
+  REQUIRE(http(r).status == 401);
+  // Refused at the edge, unread: counted, written by the store's thread at shutdown.
+  HttpRequest big;
+  big.url = base + sync::kPathPush;
+  big.body.assign(5000, 'x');
+  for (int i = 0; i < 3; ++i) REQUIRE(http(big).status == 413);
+  REQUIRE(server.stop(SIGTERM, std::chrono::seconds(20)) == 0);
+  const std::string log = server.log();
+  CHECK(log.find('\x1b') == std::string::npos);
+  CHECK_THAT(log, Contains("device=dev\\x1b[2J\\x1b]0;owned\\x07"));
+  auto refusals = admin({"refusals", "--data", f.data_dir().string()});
+  CHECK_THAT(refusals.out, Contains("unauthorized  from 127.0.0.1"));
+  CHECK_THAT(refusals.out, Contains("POST /v1/push  too_large  from 127.0.0.1  device -  x3"));
+}
