@@ -198,7 +198,7 @@ code=$(curl -s -o "$WORK/ui.403" -w '%{http_code}' "http://127.0.0.1:$ui_port/")
 [ "$code" = 403 ] || fail "tongket ui without the token answered $code, not 403"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ui_port/api/state")
 [ "$code" = 403 ] || fail "tongket ui /api/state without a session answered $code, not 403"
-ok "tongket ui under Wine: no token, no session: 403 ($(tr -d '\r' <"$WORK/ui.403" | head -c 80))"
+ok "tongket ui under Wine: no token, no session: 403 ($(grep -o '"code":"[a-z_]*"' "$WORK/ui.403"))"
 kill "$ui_pid" 2>/dev/null || true
 for _ in $(seq 50); do kill -0 "$ui_pid" 2>/dev/null || break; sleep 0.1; done
 kill -9 "$ui_pid" 2>/dev/null || true
