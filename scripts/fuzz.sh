@@ -8,6 +8,7 @@
 #              FUZZ_CC/FUZZ_CXX  the clang to use (default clang-16/clang++-16)
 #              JOBS           build parallelism (default: nproc)
 # Needs clang 16 and its libFuzzer runtime: TONGKET_WITH_FUZZ=1 scripts/setup.sh
+source scripts/lib/ccache.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -11,9 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TONGKET_BUILD_DIR:-$root/build}
 dist=${TONGKET_DIST_DIR:-$root/dist}
 jobs=${TONGKET_JOBS:-2}
-export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
-export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}
-command -v ccache >/dev/null || unset CMAKE_CXX_COMPILER_LAUNCHER CMAKE_C_COMPILER_LAUNCHER
+source "$root/scripts/lib/ccache.sh"
 start=$(date +%s)
 
 if [ ! -f "$build/CMakeCache.txt" ]; then

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+source scripts/lib/ccache.sh
 jobs=${JOBS:-$(nproc)}
 build=${BUILD_DIR:-build-asan}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTONGKET_SANITIZE=ON -DTONGKET_TESTS=ON \

@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
+  ccache                          # compiler cache: CI and rebuilds recompile only what changed
   libsqlite3-dev sqlite3          # client and server stores
   libcurl4-openssl-dev            # client HTTP
   libcpprest-dev                  # server HTTP

@@ -15,10 +15,7 @@ binaries=(test_server_https test_edge_own_server test_edge_probes)
 
 flags="-fsanitize=thread -fno-omit-frame-pointer"
 # ccache when there is one: a second run rebuilds only what changed (about a minute in all).
-if command -v ccache >/dev/null; then
-  export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}
-  export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
-fi
+source scripts/lib/ccache.sh
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTONGKET_TESTS=OFF \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null

@@ -17,3 +17,8 @@ TONGKET_SERVER_BIN=$build/server/tongket-server \
 TONGKET_SOURCE_DIR=$root \
 TONGKET_SCREENSHOTS=$root/docs/screenshots \
   /usr/bin/python3 "$root/tests/browser/test_ui_department_goals.py"
+TONGKET_CLIENT_BIN=$build/client/tongket \
+TONGKET_SERVER_BIN=$build/server/tongket-server \
+TONGKET_SOURCE_DIR=$root \
+TONGKET_SCREENSHOTS=$root/docs/screenshots \
+  /usr/bin/python3 "$root/tests/browser/test_ui_district_review.py"

@@ -13,7 +13,7 @@ import unittest
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ui_support import UiProcess, SyncServer, chromium, tongket, log  # noqa: E402
+from ui_support import BrowserSteps, UiProcess, SyncServer, chromium, tongket, log  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -57,7 +57,7 @@ def pasted_block(k_count):
     return "\r\n".join("\t".join(str(v) for v in row) for row in rows) + "\r\n"
 
 
-class CommuneRound(unittest.TestCase):
+class CommuneRound(BrowserSteps, unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="tongket-ui-round-")
         self.dir = self.tmp.name
@@ -81,23 +81,38 @@ class CommuneRound(unittest.TestCase):
         self.server.stop()
         self.tmp.cleanup()
 
-    # ---- helpers ----
-    def shot(self, name):
-        self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
+    # ---- helpers (shot, find, click, open, sync_in_browser: ui_support.BrowserSteps) ----
 
-    def find(self, css):
-        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-    def click(self, css):
-        element = self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-
-    def open(self, hash_):
-        # A new query each time: a full page load (a hash alone may not reload the page).
-        self.loads = getattr(self, "loads", 0) + 1
-        self.driver.get(f"{self.ui.base}/?n={self.loads}{hash_}")
-        self.wait.until(lambda d: d.execute_script("return document.body.dataset.page") == hash_.split("/")[1])
+    def delete_row_asks_in_vietnamese(self):
+        # A second KT row; deleting it asks in the page (Vietnamese buttons, not the browser's
+        # confirm()): "Không xóa" keeps it, "Xóa dòng" deletes it.
+        d = self.driver
+        inputs = d.find_elements(By.CSS_SELECTOR, "#list-KT tr.new-row input")
+        for i, box in enumerate(inputs):
+            box.send_keys(["Tập thể", "Bộ phận một cửa", "UBND xã Tân Lập", "Thành tích CCHC", "Giấy khen"][i % 5])
+        self.click("#add-row")
+        rows = "#list-KT tr[data-row]"
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == 2)
+        # The rows are listed by id (random): find the new one's place.
+        texts = [r.text for r in d.find_elements(By.CSS_SELECTOR, rows)]
+        place = next(i for i, t in enumerate(texts) if "Bộ phận một cửa" in t) + 1
+        delete = f"{rows}:nth-child({place}) button"
+        self.click(delete)
+        dialog = self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "dialog#confirm-dialog[open]")))
+        self.assertIn(f"Xóa dòng {place} của Đề nghị khen thưởng?", dialog.text)
+        self.assertEqual(dialog.find_element(By.ID, "confirm-yes").text, "Xóa dòng")
+        self.assertEqual(dialog.find_element(By.ID, "confirm-no").text, "Không xóa")
+        self.shot("07b-xoa-dong")
+        self.click("#confirm-no")
+        self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog#confirm-dialog"))
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, rows)), 2)
+        self.assertIn("Bộ phận một cửa", tongket(self.store, "rows", "list", "KT").stdout)
+        self.click(delete)
+        self.click("#confirm-yes")
+        self.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) == 1)
+        listed = tongket(self.store, "rows", "list", "KT").stdout
+        self.assertNotIn("Bộ phận một cửa", listed)
+        self.assertIn("Trần Văn Bình", listed)
 
     def cell(self, name):
         try:
@@ -131,14 +146,6 @@ class CommuneRound(unittest.TestCase):
             "document.querySelector(`input[name='${arguments[0]}']`).dispatchEvent("
             "new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));", name, text)
 
-    def sync_in_browser(self):
-        self.open("#/dong-bo")
-        self.click("#sync-start")
-        self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
-        result = self.driver.find_element(By.ID, "sync-result").text
-        self.assertIn("Đồng bộ xong", result)
-        return result
-
     # ---- the round ----
     def test_a_commune_enters_submits_syncs_is_returned_fixes_and_resubmits(self):
         d = self.driver
@@ -159,6 +166,8 @@ class CommuneRound(unittest.TestCase):
         self.find("#token").send_keys("sai-ma")
         self.click("#enrol")
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#enrol-message .notice.error"))
+        # The server's reason is only the detail after the catalogue's sentence.
+        self.assertTrue(self.find("#enrol-message").text.startswith("Máy chủ không nhận mã đăng ký này"))
         self.shot("03-dang-ky-loi")
         token = self.find("#token")
         token.clear()
@@ -253,6 +262,7 @@ class CommuneRound(unittest.TestCase):
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#list-KT tr[data-row]"))
         self.shot("07-khen-thuong")
         self.assertIn("Trần Văn Bình", tongket(self.store, "rows", "list", "KT").stdout)
+        self.delete_row_asks_in_vietnamese()
 
         # Overview with progress, then submit.
         self.open("#/tong-quan")
@@ -310,6 +320,7 @@ class CommuneRound(unittest.TestCase):
         self.open("#/tong-quan")
         refused = self.find("#refused table").text
         self.assertIn("12", refused)
+        self.assertIn("Máy chủ không nhận thay đổi: báo cáo của", refused)
         self.shot("14-bi-tu-choi")
         tongket(self.district, "sync")
         tongket(self.district, "review", "return", "--unit", COMMUNE, "--comment", "Trả lại để cập nhật số PAKN")
@@ -330,6 +341,7 @@ class CommuneRound(unittest.TestCase):
         self.open("#/dong-bo")
         self.click("#sync-start")
         self.wait.until(lambda d: "thử lại sau" in d.find_element(By.ID, "sync-progress").text)
+        self.assertIn("Không kết nối được máy chủ", self.driver.find_element(By.ID, "sync-progress").text)
         self.click("#sync-cancel")
         self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
         self.assertIn("Đã hủy", self.driver.find_element(By.ID, "sync-result").text)

@@ -107,7 +107,21 @@ class UiSecurity(unittest.TestCase):
         self.assertForbidden("OPTIONS", "/api/values", {"Host": self.host, "Origin": "http://evil.example",
                                                         "Access-Control-Request-Method": "POST"})
         self.assertForbidden("PUT", "/api/sections/KH.X.1.1", {**base, "Origin": "http://evil.example"}, '{"text":"x"}')
+        # The reviewer's decisions go through the same guard.
+        self.assertForbidden("POST", "/api/below/25492/return", {**base, "Origin": "http://evil.example"}, '{"comment":"x"}')
+        self.assertForbidden("POST", "/api/below/25492/accept", base, "{}")
+        self.assertForbidden("GET", "/api/below", {"Host": self.host})
         self.assertEqual(tongket(self.store, "get", "PL1.4", "2016").stdout.strip().split()[-1], "3")
+
+    def test_the_reviewer_pages_explain_that_a_commune_has_no_units_below(self):
+        headers = {"Host": self.host, "Cookie": self.cookie}
+        status, _, answer = request(self.ui.port, "GET", "/api/below", headers)
+        self.assertEqual(status, 422, answer)
+        self.assertIn("không có đơn vị cấp dưới", answer.decode())
+        status, _, answer = request(self.ui.port, "GET", "/api/below/00001", headers)  # Phúc Xá, Hà Nội
+        self.assertEqual(status, 422, answer)
+        self.assertIn("không thuộc", answer.decode())
+        self.assertEqual(store_snapshot(self.store), self.before)
 
     def test_a_second_instance_names_the_running_one(self):
         second = subprocess.run([CLIENT, "ui", "--store", self.store, "--no-browser"],

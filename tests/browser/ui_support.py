@@ -138,5 +138,40 @@ def store_snapshot(store):
         return "\n".join(db.iterdump())
 
 
+class BrowserSteps:
+    """Steps of a test in the browser, for a unittest.TestCase that sets `driver`, `wait`
+    (a WebDriverWait), `ui` (a UiProcess) and `shots` (the screenshot folder)."""
+
+    def shot(self, name):
+        self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
+
+    def find(self, css):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        return self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def click(self, css):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        element = self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def open(self, hash_):
+        # A new query each time: a full page load (a hash alone may not reload the page).
+        self.loads = getattr(self, "loads", 0) + 1
+        self.driver.get(f"{self.ui.base}/?n={self.loads}{hash_}")
+        self.wait.until(lambda d: d.execute_script("return document.body.dataset.page") == hash_.split("/")[1])
+
+    def sync_in_browser(self):
+        from selenium.webdriver.common.by import By
+        self.open("#/dong-bo")
+        self.click("#sync-start")
+        self.wait.until(lambda d: d.find_element(By.ID, "sync-result").text.strip() != "")
+        result = self.driver.find_element(By.ID, "sync-result").text
+        self.assertIn("Đồng bộ xong", result)
+        return result
+
+
 def log(*args):
     print(*args, file=sys.stderr, flush=True)

@@ -127,11 +127,15 @@ void make_certs(const fs::path& out) {
   REQUIRE(r.exit_code == 0);
 }
 
-// Turns a schema-v3 store back into the v2 layout the previous version wrote: field_values a
-// table again (its DDL verbatim from schema.cpp's version 1), the v2 indexes back, v3's
-// field_current and unit indexes gone. The inverse of schema.cpp's kV3, with the same data.
+// Turns a store of the current schema back into the v2 layout the previous version wrote: v4's
+// refusal columns gone, field_values a table again (its DDL verbatim from schema.cpp's version
+// 1), the v2 indexes back, v3's field_current and unit indexes gone. The inverse of schema.cpp's
+// kV4 and kV3, with the same data.
 constexpr const char* kDowngradeToV2 = R"sql(
 BEGIN;
+ALTER TABLE refusals DROP COLUMN source;
+ALTER TABLE refusals DROP COLUMN count;
+ALTER TABLE refusals DROP COLUMN last_ms;
 DROP VIEW field_values;
 CREATE TABLE field_values (
   unit    TEXT NOT NULL,
@@ -312,7 +316,14 @@ TEST_CASE("upgrade: the packaged server migrates a previous-schema store and kee
   CHECK(after == before);
   CHECK(server_integrity_problems(server.data()).empty());
 
-  auto serving = serve_unpacked(p, server.data(), server.dir() / "certs", server.port());
+  // As the package runs it: plain HTTP on loopback behind the nginx the test server keeps.
+  auto serving = std::make_unique<KillableProcess>(
+      std::vector<std::string>{p.bin("tongket-server").string(), "serve", "--data",
+                               server.data().string(), "--insecure-http", "--listen",
+                               "http://127.0.0.1:" + std::to_string(server.backend_port())},
+      Unpacked::options(), server.data().parent_path() / "serve-upgraded");
+  REQUIRE(wait_until_healthy("https://127.0.0.1:" + std::to_string(server.port()),
+                             server.dir() / "certs" / "ca.pem", std::chrono::seconds(20)));
   a.set("PL1.4", "2018", "6");
   a.sync_ok();
   b.sync_ok();

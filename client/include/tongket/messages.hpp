@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tongket::client {
 
@@ -22,5 +23,11 @@ std::string message(Language lang, std::string_view id,
 
 // Whether the catalogue has `id` (for tests).
 bool has_message(std::string_view id);
+
+// Every entry of the catalogue, in its order (for tests that check it as a whole).
+struct CatalogueEntry {
+  std::string_view id, en, vi;
+};
+std::vector<CatalogueEntry> catalogue_entries();
 
 }  // namespace tongket::client

@@ -311,6 +311,17 @@ struct DrillDown {
   std::vector<std::string> missing;  // unit codes
 };
 
+struct UnitReview {  // a unit below, as its reviewer sees it (client/src/core/review_units.cpp)
+  UnitChoice unit;
+  // "draft" (figures received, not submitted), "submitted", "returned", "accepted",
+  // "finalised", or "missing" (nothing received from it)
+  std::string state, state_label;
+  std::string deadline;  // of its level (ISO date), or empty
+  bool late = false;     // submitted after it, or not submitted and it is past
+  std::string last_action, last_author, last_time, comment;  // of its last transition
+  bool reviewed_here = false;  // this store's unit accepts or returns it
+};
+
 struct GoalTallyRow {
   std::string id, stt, label;
   int dat = 0, khong_dat = 0, missing = 0;
@@ -393,6 +404,9 @@ class Workspace {
   std::vector<PendingReview> pending_reviews();
   std::vector<FieldValue> report_values();  // the selected unit's data as held here
   Changes changes();
+  // The selected unit's data at its last submission against its previous submission (a
+  // resubmission after a return): `known` false when it was submitted once or never.
+  Changes resubmission_changes();
 
   // ---- sync ----
   UnitInfo enroll(const EnrollInput& input);  // writes the device key beside the store
@@ -409,6 +423,7 @@ class Workspace {
 
   // ---- reviewer: completeness below, roll-up ----
   std::vector<Tally> completeness_below();
+  std::vector<UnitReview> units_below();     // the store's unit's children, with their state
   std::size_t contributor_count();           // units whose figures the selected unit's roll-up adds
   Form rollup(const std::string& appendix);  // PL1..PL7: cells hold the rolled-up figures
   std::vector<GoalTallyRow> rollup_goals();  // PL8

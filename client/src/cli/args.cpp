@@ -5,8 +5,18 @@
 #include <cstdint>
 
 #include "tongket/error.hpp"
+#include "tongket/messages.hpp"
 
 namespace tongket::cli {
+
+namespace {
+
+// Option errors come before any Workspace exists: the CLI's language is the environment's.
+std::string say(std::string_view id, std::initializer_list<std::string_view> args) {
+  return client::message(client::language_from_environment(), id, args);
+}
+
+}  // namespace
 
 bool ParsedArgs::has(std::string_view name) const {
   return std::find(given.begin(), given.end(), name) != given.end();
@@ -39,11 +49,10 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
     }
     auto spec = std::find_if(specs.begin(), specs.end(),
                              [&](const OptionSpec& s) { return s.name == name; });
-    if (spec == specs.end())
-      throw Error(Errc::invalid_argument, "unknown option --" + name + " (see tongket --help)");
+    if (spec == specs.end()) throw Error(Errc::invalid_argument, say("cli.option.unknown", {name}));
     out.given.push_back(name);
     if (!spec->takes_value) {
-      if (inline_value) throw Error(Errc::invalid_argument, "--" + name + " takes no value");
+      if (inline_value) throw Error(Errc::invalid_argument, say("cli.option.no_value", {name}));
       out.flags.insert(name);
       continue;
     }
@@ -52,8 +61,7 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
     } else if (i + 1 < args.size()) {
       out.values[name] = args[++i];
     } else {
-      throw Error(Errc::invalid_argument,
-                  "--" + name + " needs a value (" + spec->value_name + ")");
+      throw Error(Errc::invalid_argument, say("cli.option.needs_value", {name, spec->value_name}));
     }
   }
   return out;
@@ -64,9 +72,8 @@ std::uint64_t parse_number(std::string_view text, std::string_view what, std::ui
   std::uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
-    throw Error(Errc::invalid_argument, std::string(what) + " " + std::string(text) +
-                                            ": give a whole number from " + std::to_string(min) +
-                                            " to " + std::to_string(max));
+    throw Error(Errc::invalid_argument,
+                say("cli.number", {what, text, std::to_string(min), std::to_string(max)}));
   return v;
 }
 

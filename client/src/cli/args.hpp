@@ -17,7 +17,7 @@ struct OptionSpec {
   std::string name;  // without the dashes
   bool takes_value = false;
   std::string value_name;  // for help: "PATH"
-  std::string help;
+  std::string help;        // a catalogue id (help.opt.*): shown through message()
 };
 
 struct ParsedArgs {

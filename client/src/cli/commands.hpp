@@ -14,9 +14,9 @@ namespace tongket::cli {
 using Handler = int (*)(Context&);
 
 struct Command {
-  std::vector<std::string> words;  // {"text", "set"}
-  std::string usage;               // after the words: "<section> [--file F]"
-  std::string summary;
+  std::vector<std::string> words;    // {"text", "set"}
+  std::string usage;                 // after the words: "<section> [--file F]"
+  std::string summary;               // a catalogue id (help.cmd.*): shown through message()
   std::vector<std::string> options;  // option names it accepts besides the global ones
   std::size_t min_operands = 0;
   std::size_t max_operands = 0;

@@ -50,6 +50,12 @@ Language language_from_environment() {
   return Language::en;
 }
 
+std::vector<CatalogueEntry> catalogue_entries() {
+  std::vector<CatalogueEntry> out;
+  for (const auto& e : kCatalogue) out.push_back({e.id, e.en, e.vi});
+  return out;
+}
+
 bool has_message(std::string_view id) {
   return find(id) != nullptr;
 }

@@ -223,6 +223,23 @@ std::string short_value(Workspace::Impl& d, const nlohmann::json& v) {
   return s;
 }
 
+// Every field whose value differs between a snapshot and `now` (null: absent).
+std::vector<FieldValue> diff_rows(Workspace::Impl& d, const nlohmann::json& snapshot,
+                                  std::map<std::string, nlohmann::json> now) {
+  std::map<std::string, nlohmann::json> then;
+  for (const auto& [k, v] : snapshot.items()) then[k] = v;
+  std::set<std::string> keys;
+  for (const auto& [k, v] : then) keys.insert(k);
+  for (const auto& [k, v] : now) keys.insert(k);
+  std::vector<FieldValue> rows;
+  for (const auto& k : keys) {
+    auto a = then.count(k) ? then[k] : nlohmann::json();
+    auto b = now.count(k) ? now[k] : nlohmann::json();
+    if (a != b) rows.push_back({k, field_label(d.tpl, k), short_value(d, b), short_value(d, a)});
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::vector<ReviewEntry> Workspace::review_history() {
@@ -271,17 +288,31 @@ Changes Workspace::changes() {
   c.state = std::string(sync::review_state_name(fixing->state));
   c.time = sync::vietnam_time(sync::HybridClock::millis(fixing->hlc));
   const auto fields = report_fields(d.store, d.unit());
-  std::map<std::string, nlohmann::json> then, now(fields.begin(), fields.end());
-  for (const auto& [k, v] : fixing->snapshot.items()) then[k] = v;
-  std::set<std::string> keys;
-  for (const auto& [k, v] : then) keys.insert(k);
-  for (const auto& [k, v] : now) keys.insert(k);
-  for (const auto& k : keys) {
-    auto a = then.count(k) ? then[k] : nlohmann::json();
-    auto b = now.count(k) ? now[k] : nlohmann::json();
-    if (a != b) c.rows.push_back({k, field_label(d.tpl, k), short_value(d, b), short_value(d, a)});
-  }
+  std::map<std::string, nlohmann::json> now(fields.begin(), fields.end());
+  c.rows = diff_rows(d, fixing->snapshot, now);
   c.digest_matches = sync::report_digest(fields) == fixing->data_hash;
+  return c;
+}
+
+Changes Workspace::resubmission_changes() {
+  auto& d = *impl_;
+  Changes c;
+  const auto history = client::review_history(d.store, d.unit());
+  std::vector<const ReviewRecord*> submits;
+  for (const auto& r : history)
+    if (r.action == ReviewAction::submit && r.snapshot.is_object()) submits.push_back(&r);
+  if (submits.size() < 2) return c;
+  const ReviewRecord& last = *submits.back();
+  const ReviewRecord& before = *submits[submits.size() - 2];
+  c.known = true;
+  c.action = std::string(sync::review_action_name(last.action));
+  c.state = std::string(sync::review_state_name(last.state));
+  c.time = sync::vietnam_time(sync::HybridClock::millis(last.hlc));
+  std::map<std::string, nlohmann::json> now;
+  for (const auto& [k, v] : last.snapshot.items()) now[k] = v;
+  c.rows = diff_rows(d, before.snapshot, now);
+  const auto fields = report_fields(d.store, d.unit());
+  c.digest_matches = sync::report_digest(fields) == last.data_hash;
   return c;
 }
 

@@ -12,6 +12,7 @@
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
 #include "tongket/platform.hpp"
+#include "tongket/server_messages.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -78,7 +79,13 @@ void record_attempt(Workspace::Impl& d, const std::optional<std::string>& error)
 
 struct Cancelled {};  // thrown from the progress callback to stop a sync; never escapes
 
-void fill(SyncReport& r, const sync::SyncSummary& s) {
+// The transport's and the session's failures in the clerk's words (same code, so the same
+// exit code and retry decision).
+Error in_words(const Workspace::Impl& d, const Error& e, const std::string& server) {
+  return Error(e.code(), explain_sync_error(d.lang(), e, server));
+}
+
+void fill(const Workspace::Impl& d, SyncReport& r, const sync::SyncSummary& s) {
   r.sent = s.sent;
   r.applied = s.applied;
   r.duplicates = s.duplicates;
@@ -87,7 +94,8 @@ void fill(SyncReport& r, const sync::SyncSummary& s) {
   r.pages = s.pages;
   r.cursor_reset = s.cursor_reset;
   r.refused.clear();
-  for (const auto& x : s.refused) r.refused.push_back(std::to_string(x.seq) + ": " + x.reason);
+  for (const auto& x : s.refused)
+    r.refused.push_back(std::to_string(x.seq) + ": " + explain_refusal(d.lang(), x.reason));
   r.conflicts = s.conflicts;
 }
 
@@ -104,18 +112,28 @@ UnitInfo Workspace::enroll(const EnrollInput& input) {
     throw Error(Errc::invalid_argument, d.msg("enroll.already", {*dev}));
   auto options = transport_options(d, input.server_url, input.ca_file);
   if (!options.ca_file.empty()) options.ca_file = std::filesystem::absolute(options.ca_file);
-  net::CurlTransport transport(options);
+  std::optional<net::CurlTransport> transport;
+  try {
+    transport.emplace(options);
+  } catch (const Error& e) {
+    throw in_words(d, e, options.server_url);
+  }
   const auto key_file = key_path(d);
   if (std::filesystem::exists(key_file))
     throw Error(Errc::io_error, d.msg("enroll.key_exists", {platform::path_to_utf8(key_file)}));
   auto key = sync::SigningKey::generate();
   sync::EnrollRequest request{input.token, key.public_key(), platform::host_name()};
-  auto reply = transport.post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
-                              sync::encode_enroll_request(request));
+  sync::HttpReply reply;
+  try {
+    reply = transport->post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
+                            sync::encode_enroll_request(request));
+  } catch (const Error& e) {
+    throw in_words(d, e, options.server_url);
+  }
   if (reply.status != 200) {
     auto e = sync::decode_error(reply.body);
     throw Error(reply.status == 401 || reply.status == 403 ? Errc::unauthorized : Errc::protocol,
-                d.msg("enroll.refused", {e.message, e.code}));
+                explain_enroll_refusal(d.lang(), e.code, e.message));
   }
   auto enrolled = sync::decode_enroll_reply(reply.body);
   if (enrolled.unit != d.store.unit())
@@ -135,41 +153,48 @@ std::string Workspace::device_key_file() const {
 SyncReport Workspace::sync(const SyncControl& control) {
   auto& d = *impl_;
   auto key = read_private_key(d, key_path(d));
-  net::CurlTransport transport(transport_options(d, control.server_url, control.ca_file));
+  const auto transport_opts = transport_options(d, control.server_url, control.ca_file);
+  std::optional<net::CurlTransport> transport;
+  try {
+    transport.emplace(transport_opts);
+  } catch (const Error& e) {
+    throw in_words(d, e, transport_opts.server_url);
+  }
   StoreReplica replica(d.store, key);
   sync::SyncOptions options;
   options.on_progress = [&](std::string_view what) {
     if (cancelled(control)) throw Cancelled{};
-    if (control.on_progress) control.on_progress(std::string(what));
+    if (control.on_progress) control.on_progress(explain_progress(d.lang(), std::string(what)));
   };
   SyncReport report;
   sync::SyncSummary total;  // over every attempt
   for (int attempt = 0;; ++attempt) {
     report.attempts = attempt + 1;
-    sync::ClientSession session(transport, replica, options);
+    sync::ClientSession session(*transport, replica, options);
     try {
       total += session.sync();
       record_attempt(d, std::nullopt);
-      fill(report, total);
+      fill(d, report, total);
       report.ok = true;
       return report;
     } catch (const Cancelled&) {
       // Every step the session took is its own transaction: the outbox is intact.
       total += session.summary();
       record_attempt(d, d.msg("sync.cancelled"));
-      fill(report, total);
+      fill(d, report, total);
       report.cancelled = true;
       report.error = d.msg("sync.cancelled");
       return report;
-    } catch (const Error& e) {
+    } catch (const Error& raw) {
+      const Error e = in_words(d, raw, transport_opts.server_url);
       total += session.summary();
       record_attempt(d, e.what());
-      fill(report, total);
+      fill(d, report, total);
       report.error = e.what();
       // The outbox is intact whatever happened: what was not acknowledged is sent again.
       if (!e.retryable() || attempt + 1 >= control.attempts) {
         if (control.on_failure) control.on_failure(report);
-        throw;
+        throw e;
       }
       const double jitter = static_cast<double>(sync::random_bytes(1)[0]) / 255.0;
       auto delay = sync::backoff_delay(static_cast<unsigned>(attempt), jitter);
@@ -244,7 +269,7 @@ Status Workspace::status() {
     RefusedEdit e;
     e.op = refused.uint64(0);
     e.key = e.field = refused.text(1);
-    e.reason = refused.optional_text(2).value_or("");
+    e.reason = explain_refusal(d.lang(), refused.optional_text(2).value_or(""));
     e.value = shown_value(nlohmann::json::parse(refused.optional_text(3).value_or("null")));
     if (auto key = FieldKey::parse(e.key)) {
       if (key->kind == FieldKind::value) e.field = key->item + "@" + key->detail;

@@ -28,6 +28,7 @@ void add_form_routes(httplib::Server& server, AppState& state);
 void add_text_routes(httplib::Server& server, AppState& state);
 void add_list_routes(httplib::Server& server, AppState& state);
 void add_review_routes(httplib::Server& server, AppState& state);
+void add_reviewer_routes(httplib::Server& server, AppState& state);
 void add_sync_routes(httplib::Server& server, AppState& state);
 
 }  // namespace tongket::ui

@@ -27,12 +27,15 @@ ExportKind export_kind(const std::string& name) {
 
 void export_file(AppState& state, const httplib::Request& req, httplib::Response& res) {
   const auto kind = export_kind(req.matches[1]);
+  // ?tong-hop=1: the report with the units below rolled up (a reviewer's).
+  const bool rolled_up = req.get_param_value("tong-hop") == "1";
   try {
     auto [bytes, unit] = state.with_workspace([&](auto& ws) {
-      return std::pair{ws.export_bytes(kind.format, false), ws.unit().code};
+      return std::pair{ws.export_bytes(kind.format, rolled_up), ws.unit().code};
     });
-    res.set_header("Content-Disposition",
-                   "attachment; filename=\"bao-cao-" + unit + "." + kind.extension + "\"");
+    res.set_header("Content-Disposition", "attachment; filename=\"bao-cao-" +
+                                              std::string(rolled_up ? "tong-hop-" : "") + unit +
+                                              "." + kind.extension + "\"");
     res.set_content(std::move(bytes), kind.mime);
   } catch (const Error& e) {
     res.status = http_status(e.code());

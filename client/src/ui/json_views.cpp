@@ -43,11 +43,8 @@ json to_json(const std::vector<client::Problem>& problems) {
 namespace {
 
 json cell_json(const client::FormCell& c) {
-  json out = {{"period", c.period},
-              {"name", c.name},
-              {"present", c.present},
-              {"editable", c.editable},
-              {"text", c.text}};
+  json out = {{"period", c.period},     {"name", c.name}, {"present", c.present},
+              {"editable", c.editable}, {"text", c.text}, {"missing", c.missing}};
   out["number"] = c.number ? json(*c.number) : json(nullptr);
   return out;
 }
@@ -214,6 +211,59 @@ int http_status(Errc code) {
     default:
       return 500;
   }
+}
+
+// ---- the reviewer's pages ----
+
+json to_json(const client::UnitReview& u) {
+  return {
+      {"unit", to_json(u.unit)},         {"state", u.state},         {"state_label", u.state_label},
+      {"deadline", u.deadline},          {"late", u.late},           {"last_action", u.last_action},
+      {"last_author", u.last_author},    {"last_time", u.last_time}, {"comment", u.comment},
+      {"reviewed_here", u.reviewed_here}};
+}
+
+json to_json(const client::Tally& t) {
+  return {{"title", t.title},       {"expected", t.expected}, {"submitted", t.submitted},
+          {"accepted", t.accepted}, {"returned", t.returned}, {"late", t.late},
+          {"missing", t.missing}};
+}
+
+json to_json(const client::FieldValue& v) {
+  return {{"field", v.field}, {"label", v.label}, {"value", v.value}, {"before", v.before}};
+}
+
+json to_json(const client::Changes& c) {
+  json rows = json::array();
+  for (const auto& r : c.rows) rows.push_back(to_json(r));
+  return {{"known", c.known}, {"action", c.action}, {"state", c.state},
+          {"time", c.time},   {"rows", rows},       {"digest_matches", c.digest_matches}};
+}
+
+namespace {
+
+json number_or_null(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+}  // namespace
+
+json to_json(const client::DrillDown& d) {
+  json contributions = json::array();
+  for (const auto& c : d.contributions)
+    contributions.push_back({{"unit", c.unit},
+                             {"name", c.name},
+                             {"value", number_or_null(c.value)},
+                             {"denominator", number_or_null(c.denominator)}});
+  return {{"indicator", d.indicator},
+          {"label", d.label},
+          {"period", d.period},
+          {"type", d.type},
+          {"value", number_or_null(d.value)},
+          {"numerator", number_or_null(d.numerator)},
+          {"denominator", number_or_null(d.denominator)},
+          {"contributions", contributions},
+          {"missing", d.missing}};
 }
 
 }  // namespace tongket::ui

@@ -22,6 +22,11 @@ nlohmann::json to_json(const client::ReviewEntry& e);
 nlohmann::json to_json(const client::SyncReport& r);
 nlohmann::json to_json(const client::Status& s);
 nlohmann::json to_json(const client::Conflict& c);
+nlohmann::json to_json(const client::UnitReview& u);
+nlohmann::json to_json(const client::Tally& t);
+nlohmann::json to_json(const client::FieldValue& v);
+nlohmann::json to_json(const client::Changes& c);
+nlohmann::json to_json(const client::DrillDown& d);
 nlohmann::json list_json(const std::vector<client::ListColumn>& columns,
                          const std::vector<client::ListRow>& rows);
 

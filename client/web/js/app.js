@@ -8,6 +8,7 @@ import { textsPage } from './texts.js';
 import { listPage, goalsPage } from './lists.js';
 import { submitPage } from './submit.js';
 import { syncPage, conflictsPage } from './sync.js';
+import { isReviewer, unitsPage, unitReviewPage, rollupPage } from './review.js';
 
 const pages = {
   'tong-quan': overviewPage,
@@ -19,6 +20,9 @@ const pages = {
   'dong-bo': syncPage,
   'xung-dot': conflictsPage,
   'dang-ky': enrolPage,
+  'cap-duoi': unitsPage,
+  'xem-xet': unitReviewPage,
+  'tong-hop': rollupPage,
 };
 
 export const app = {
@@ -69,6 +73,9 @@ function renderNav() {
     tables.length || goals.length ? h('div', { class: 'group' }, 'Danh sách, mục tiêu') : '',
     tables.map((p) => link('#/danh-sach/' + p.id, shortTitle(p), count(p))),
     goals.map((p) => link('#/muc-tieu', 'Mục tiêu (Phụ lục 8)', count(p))),
+    isReviewer(s) ? [h('div', { class: 'group' }, 'Xem xét cấp dưới'),
+      link('#/cap-duoi', 'Đơn vị cấp dưới', s.waiting_for_review ? h('span', { class: 'count bad' }, ` (${s.waiting_for_review} chờ xem xét)`) : ''),
+      link('#/tong-hop/PL3', 'Số liệu tổng hợp')] : '',
     h('div', { class: 'group' }, 'Gửi báo cáo'),
     link('#/nop-bao-cao', 'Kiểm tra và nộp'),
     link('#/dong-bo', 'Đồng bộ với cấp trên', s && s.unsent ? h('span', { class: 'count' }, ` (${s.unsent} chưa gửi)`) : ''),

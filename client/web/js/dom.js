@@ -68,3 +68,21 @@ export function markSaved(text) {
   mark.textContent = (text || 'Đã lưu') + ` lúc ${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`;
   mark.className = 'saved';
 }
+
+// An in-page confirmation (the browser's confirm() labels its buttons in the browser's
+// language): a modal <dialog> with Vietnamese buttons. Resolves true only on `yes`.
+export function askConfirm(question, yes = 'Đồng ý', no = 'Hủy') {
+  return new Promise((resolve) => {
+    const done = (answer) => { dialog.close(); dialog.remove(); resolve(answer); };
+    const dialog = h('dialog', { class: 'confirm', id: 'confirm-dialog', role: 'alertdialog',
+      'aria-labelledby': 'confirm-question' },
+    h('p', { id: 'confirm-question' }, question),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'confirm-yes', onclick: () => done(true) }, yes),
+      h('button', { type: 'button', class: 'secondary', id: 'confirm-no', onclick: () => done(false) }, no)));
+    dialog.addEventListener('cancel', (event) => { event.preventDefault(); done(false); });  // Esc
+    document.body.append(dialog);
+    dialog.showModal();
+    dialog.querySelector('#confirm-no').focus();  // Enter alone never deletes
+  });
+}

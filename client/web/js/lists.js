@@ -1,6 +1,6 @@
 // Lists (award nominations KT, models and initiatives MH) and appendix 8 goals.
 import { get, post, put, del } from './api.js';
-import { h, clear, notice, markSaved } from './dom.js';
+import { h, clear, notice, markSaved, askConfirm } from './dom.js';
 import { app, shortTitle } from './app.js';
 
 export async function listPage(main, table) {
@@ -34,7 +34,7 @@ export async function listPage(main, table) {
             h('td', { class: 'num' }, String(i + 1)),
             list.columns.map((c) => h('td', {}, row.cells[c.id] || '')),
             h('td', {}, locked ? '' : h('button', { type: 'button', class: 'small', onclick: async () => {
-              if (!confirm('Xóa dòng này?')) return;
+              if (!await askConfirm(`Xóa dòng ${i + 1} của ${shortTitle(part)}? Không thể hoàn tác.`, 'Xóa dòng', 'Không xóa')) return;
               try { await del(`lists/${encodeURIComponent(table)}/${encodeURIComponent(row.id)}`); markSaved('Đã xóa dòng'); await listPage(main, table); }
               catch (error) { clear(message, notice('error', error.message)); }
             } }, 'Xóa')))),
