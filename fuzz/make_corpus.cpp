@@ -102,9 +102,9 @@ int main(int argc, char** argv) {
   write("fuzz_messages", "push-request", push, 0);
   write("fuzz_messages", "push-request-empty", encode_push_request({}), 0);
   PushReply reply;
-  reply.results = {{1, PushStatus::applied, "", {}, 10},
-                   {2, PushStatus::refused, "v:PL1.4:2017: a count cannot be negative", {}, 11},
-                   {3, PushStatus::duplicate, "", {11, 12}, 12}};
+  reply.results = {{1, PushStatus::applied, "", {}, 10, {}},
+                   {2, PushStatus::refused, "v:PL1.4:2017: a count cannot be negative", {}, 11, {}},
+                   {3, PushStatus::duplicate, "", {11, 12}, 12, {}}};
   write("fuzz_messages", "push-reply", encode_push_reply(reply), 1);
   reply.error = WireError{"gap", "change set 5 came before 4", 4, {}};
   write("fuzz_messages", "push-reply-error", encode_push_reply(reply), 1);
@@ -129,7 +129,8 @@ int main(int argc, char** argv) {
   page.cursor = {3, next_log_hash({}, encode_event(page.events[0]))};
   page.more = true;
   write("fuzz_messages", "pull-page", encode_pull_page(page), 3);
-  const EnrollRequest enroll{"0123456789abcdef0123456789abcdef", key.public_key(), "laptop"};
+  const EnrollRequest enroll{"0123456789abcdef0123456789abcdef", key.public_key(), "laptop",
+                             "25489"};
   write("fuzz_messages", "enroll-request", encode_enroll_request(enroll), 4);
   write("fuzz_messages", "enroll-reply",
         encode_enroll_reply({sets[0].device, "25456", "clerk", pull.server_id}), 5);

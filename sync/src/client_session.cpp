@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tongket/error.hpp"
+#include "tongket/sync/compression.hpp"
 #include "tongket/sync/request_auth.hpp"
 
 namespace tongket::sync {
@@ -61,7 +62,17 @@ WireError error_of(const HttpReply& reply) {
   throw Error(Errc::protocol, msg);
 }
 
+std::size_t plain_bytes(const std::vector<SignedChangeSet>& batch) {
+  std::size_t n = 0;
+  for (const auto& scs : batch) n += scs.bytes.size() + scs.signature.size();
+  return n;
+}
+
 }  // namespace
+
+HttpReply Transport::get(const std::string& path, const std::map<std::string, std::string>&) {
+  throw Error(Errc::protocol, "this transport cannot GET " + path);
+}
 
 SyncSummary& operator+=(SyncSummary& total, const SyncSummary& more) {
   total.sent += more.sent;
@@ -70,6 +81,8 @@ SyncSummary& operator+=(SyncSummary& total, const SyncSummary& more) {
   total.refused.insert(total.refused.end(), more.refused.begin(), more.refused.end());
   total.conflicts.insert(total.conflicts.end(), more.conflicts.begin(), more.conflicts.end());
   total.requeued += more.requeued;
+  total.repaired += more.repaired;
+  total.body_budget = std::max(total.body_budget, more.body_budget);
   total.pulled_events += more.pulled_events;
   total.pages += more.pages;
   total.cursor_reset = total.cursor_reset || more.cursor_reset;
@@ -132,13 +145,62 @@ void ClientSession::accept_page(const PullRequest& req, const PullPage& page) {
            std::to_string(page.cursor.seq) + ")");
 }
 
+bool ClientSession::fit_body_limit() {
+  const std::string path = "/v1/status";
+  const std::string device = replica_.device_id();
+  const std::uint64_t counter = replica_.next_counter(0);
+  const std::string to_sign = signing_string("GET", path, device, counter, Bytes{});
+  HttpReply reply =
+      transport_.get(path, {{kHeaderDevice, device},
+                            {kHeaderCounter, std::to_string(counter)},
+                            {kHeaderSignature, base64_encode(replica_.sign(as_bytes(to_sign)))}});
+  if (reply.status != 200) return false;
+  auto j = nlohmann::json::parse(open_body(header(reply.headers, "Content-Encoding"), reply.body),
+                                 nullptr, false);
+  if (!j.is_object() || !j.contains("limits") || !j["limits"].is_object() ||
+      !j["limits"].contains("max_body") || !j["limits"]["max_body"].is_number_unsigned())
+    return false;  // a server before 1.2 does not say
+  const auto max_body = j["limits"]["max_body"].get<std::uint64_t>();
+  std::uint64_t last_seq = 0;
+  if (j.contains("device") && j["device"].is_object() && j["device"].contains("last_seq") &&
+      j["device"]["last_seq"].is_number_unsigned())
+    last_seq = j["device"]["last_seq"].get<std::uint64_t>();
+  // Sized on the plain bytes (gzip only shrinks them), with room for the request's envelope.
+  const std::size_t budget = max_body * 7 / 8 > 1024 ? max_body * 7 / 8 - 512 : 512;
+  if (replica_.body_budget() != 0 && budget >= replica_.body_budget()) return false;
+  replica_.set_body_budget(budget, last_seq + 1);
+  summary_.body_budget = budget;
+  progress("the server takes bodies up to " + std::to_string(max_body) +
+           " bytes: sending smaller change sets");
+  return true;
+}
+
 bool ClientSession::do_push(bool with_pull) {
   replica_.pack_pending();
+  if (auto damaged = replica_.repair_unacknowledged()) {
+    summary_.repaired += damaged;
+    progress(std::to_string(damaged) +
+             " stored change set(s) were damaged: rebuilt from the outbox and signed again");
+  }
   bool pulled_all = false;
+  bool asked_limit = false;
   std::optional<std::uint64_t> last_gap;
   while (true) {
     PushRequest request;
-    request.batch = replica_.unacknowledged(options_.batch_change_sets, options_.batch_bytes);
+    std::size_t batch_bytes = options_.batch_bytes;
+    if (auto budget = replica_.body_budget()) batch_bytes = std::min(batch_bytes, budget);
+    request.batch = replica_.unacknowledged(options_.batch_change_sets, batch_bytes);
+    // A body over the server's limit is refused unread, and the reset can reach the client
+    // before the 413 does: so before the first push that could be over any limit (every
+    // server takes 1 KiB), ask the limit once; a server before 1.2 does not say.
+    if (!asked_limit && replica_.body_budget() == 0 && plain_bytes(request.batch) > 1024) {
+      asked_limit = true;
+      try {
+        if (fit_body_limit()) continue;
+      } catch (const Error& e) {
+        if (e.retryable()) throw;
+      }
+    }
     const auto& batch = request.batch;
     if (batch.empty()) return pulled_all;
     std::set<std::uint64_t> seqs;
@@ -152,6 +214,7 @@ bool ClientSession::do_push(bool with_pull) {
     if (with_pull) request.pull = PullRequest{"", pull.cursor, pull.limit};
     HttpReply reply = post_signed(kPathPush, encode_push_pull_request(request), "application/cbor");
     summary_.sent += batch.size();
+    if (reply.status == 413 && fit_body_limit()) continue;  // nothing of it was read
     if (reply.status != 200) throw_for(error_of(reply), "push");
 
     PushReply pr = decode_push_reply(reply.body);
@@ -168,9 +231,10 @@ bool ClientSession::do_push(bool with_pull) {
           ++summary_.duplicates;
           break;
         case PushStatus::refused:
-          summary_.refused.push_back(r);
           break;
       }
+      // Refused as a whole, or some of its operations (the others were applied).
+      if (r.status == PushStatus::refused || !r.refused_ops.empty()) summary_.refused.push_back(r);
       summary_.conflicts.insert(summary_.conflicts.end(), r.conflicts.begin(), r.conflicts.end());
     }
     // After the results: the page may hold this device's own writes coming back.

@@ -47,4 +47,36 @@ Decision decide(const ConflictInput& in) {
   return {Decision::Outcome::conflict, in.current};
 }
 
+nlohmann::json conflict_extra(const ConflictDetails& d) {
+  return {{"conflict", d.id},
+          {"current_version", d.current_version},
+          {"current_value", d.current_value},
+          {"current_device", d.current_device},
+          {"current_author", d.current_author},
+          {"current_hlc", d.current_hlc},
+          {"current_ms", d.current_ms},
+          {"incoming_ms", d.incoming_ms}};
+}
+
+std::optional<ConflictDetails> conflict_details(const nlohmann::json& x) {
+  if (!x.is_object() || !x.contains("conflict") || !x["conflict"].is_number_unsigned())
+    return std::nullopt;
+  auto u64 = [&](const char* k) -> std::uint64_t {
+    return x.contains(k) && x[k].is_number_unsigned() ? x[k].get<std::uint64_t>() : 0;
+  };
+  auto text = [&](const char* k) -> std::string {
+    return x.contains(k) && x[k].is_string() ? x[k].get<std::string>() : std::string();
+  };
+  ConflictDetails d;
+  d.id = u64("conflict");
+  d.current_version = u64("current_version");
+  d.current_value = x.contains("current_value") ? x["current_value"] : nlohmann::json();
+  d.current_device = text("current_device");
+  d.current_author = text("current_author");
+  d.current_hlc = u64("current_hlc");
+  d.current_ms = static_cast<std::int64_t>(u64("current_ms"));
+  d.incoming_ms = static_cast<std::int64_t>(u64("incoming_ms"));
+  return d;
+}
+
 }  // namespace tongket::sync

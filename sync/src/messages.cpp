@@ -246,14 +246,60 @@ PushRequest decode_push_pull_request(std::span<const std::uint8_t> cbor) {
   return r;
 }
 
+json to_json(const PushResult& x) {
+  json m = {{"seq", x.seq}, {"status", push_status_name(x.status)}, {"server_seq", x.server_seq}};
+  if (!x.conflicts.empty()) m["conflicts"] = x.conflicts;
+  if (!x.reason.empty()) m["reason"] = x.reason;
+  if (!x.refused_ops.empty()) {
+    json ops = json::array();
+    for (const auto& o : x.refused_ops) ops.push_back({{"op", o.op}, {"reason", o.reason}});
+    m["refused_ops"] = std::move(ops);
+  }
+  return m;
+}
+
+namespace {
+PushResult result_from(const json& j, const std::string& what, const std::string& path) {
+  auto f = wire::fields_of(j, what, path);
+  PushResult x;
+  x.seq = f.u64("seq");
+  std::string status = f.text("status", 16);
+  if (status == "applied")
+    x.status = PushStatus::applied;
+  else if (status == "duplicate")
+    x.status = PushStatus::duplicate;
+  else if (status == "refused")
+    x.status = PushStatus::refused;
+  else
+    f.fail("status", "unknown status \"" + status + "\"");
+  x.reason = f.opt_text("reason", kMaxText).value_or("");
+  if (f.has("conflicts")) {
+    const json& ids = f.array("conflicts", kMaxOpsPerChangeSet);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (!ids[k].is_number_unsigned())
+        f.fail("conflicts/" + std::to_string(k), "expected an unsigned integer");
+      x.conflicts.push_back(ids[k].get<std::uint64_t>());
+    }
+  }
+  x.server_seq = f.opt_u64("server_seq").value_or(0);
+  if (f.has("refused_ops")) {
+    const json& ops = f.array("refused_ops", kMaxOpsPerChangeSet);
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+      auto o = wire::fields_of(ops[k], what, path + "/refused_ops/" + std::to_string(k));
+      x.refused_ops.push_back({o.u64("op"), o.opt_text("reason", kMaxText).value_or("")});
+    }
+  }
+  return x;
+}
+}  // namespace
+
+PushResult push_result_from_json(const json& j, const std::string& where) {
+  return result_from(j, where, "");
+}
+
 Bytes encode_push_reply(const PushReply& r) {
   json results = json::array();
-  for (const auto& x : r.results) {
-    json m = {{"seq", x.seq}, {"status", push_status_name(x.status)}, {"server_seq", x.server_seq}};
-    if (!x.conflicts.empty()) m["conflicts"] = x.conflicts;
-    if (!x.reason.empty()) m["reason"] = x.reason;
-    results.push_back(std::move(m));
-  }
+  for (const auto& x : r.results) results.push_back(to_json(x));
   json doc = {{"results", std::move(results)}};
   if (r.error) doc["error"] = to_json(*r.error);
   if (!r.page) return dump(doc);
@@ -272,28 +318,7 @@ PushReply decode_push_reply(std::span<const std::uint8_t> body) {
   PushReply r;
   const json& results = top.array("results", kMaxBatchChangeSets);
   for (std::size_t i = 0; i < results.size(); ++i) {
-    auto f = wire::fields_of(results[i], what, "/results/" + std::to_string(i));
-    PushResult x;
-    x.seq = f.u64("seq");
-    std::string status = f.text("status", 16);
-    if (status == "applied")
-      x.status = PushStatus::applied;
-    else if (status == "duplicate")
-      x.status = PushStatus::duplicate;
-    else if (status == "refused")
-      x.status = PushStatus::refused;
-    else
-      f.fail("status", "unknown status \"" + status + "\"");
-    x.reason = f.opt_text("reason", kMaxText).value_or("");
-    if (f.has("conflicts")) {
-      const json& ids = f.array("conflicts", kMaxOpsPerChangeSet);
-      for (std::size_t k = 0; k < ids.size(); ++k) {
-        if (!ids[k].is_number_unsigned())
-          f.fail("conflicts/" + std::to_string(k), "expected an unsigned integer");
-        x.conflicts.push_back(ids[k].get<std::uint64_t>());
-      }
-    }
-    x.server_seq = f.opt_u64("server_seq").value_or(0);
+    PushResult x = result_from(results[i], what, "/results/" + std::to_string(i));
     r.results.push_back(std::move(x));
   }
   if (top.has("error") && !top.any("error").is_null())
@@ -402,8 +427,9 @@ PullPage decode_pull_page(std::span<const std::uint8_t> cbor) {
 // ---- enroll ----
 
 Bytes encode_enroll_request(const EnrollRequest& r) {
-  return dump(
-      json{{"token", r.token}, {"public_key", base64_encode(r.public_key)}, {"label", r.label}});
+  json doc{{"token", r.token}, {"public_key", base64_encode(r.public_key)}, {"label", r.label}};
+  if (!r.unit.empty()) doc["unit"] = r.unit;
+  return dump(doc);
 }
 
 EnrollRequest decode_enroll_request(std::span<const std::uint8_t> body) {
@@ -419,6 +445,7 @@ EnrollRequest decode_enroll_request(std::span<const std::uint8_t> body) {
   }
   if (r.public_key.size() != 32) f.fail("public_key", "expected a raw 32-byte Ed25519 key");
   r.label = f.opt_text("label", kMaxAuthorLength).value_or("");
+  r.unit = f.opt_text("unit", kMaxIdLength).value_or("");
   return r;
 }
 

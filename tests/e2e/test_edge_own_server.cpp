@@ -117,7 +117,7 @@ TEST_CASE("a 500 reply carries no file path or SQL, the log keeps the detail",
   // The store loses a table behind the server's back: the next enrollment fails inside.
   exec_store_sql(setup.data(), "DROP TABLE enroll_tokens");
   TestDevice device;
-  sync::EnrollRequest er{"0123456789abcdef0123456789abcdef", device.key.public_key(), "e2e"};
+  sync::EnrollRequest er{"0123456789abcdef0123456789abcdef", device.key.public_key(), "e2e", {}};
   HttpRequest r;
   r.url = base + sync::kPathEnroll;
   r.headers = {{"Content-Type", "application/json"}};

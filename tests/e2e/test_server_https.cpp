@@ -49,7 +49,8 @@ TEST_CASE("tongket-server over HTTPS: enroll, push, pull, refusals, SIGTERM", "[
   // Enroll with a token made by the admin command.
   TestDevice device;
   {
-    sync::EnrollRequest er{setup.token(kCommune, "clerk"), device.key.public_key(), "e2e"};
+    sync::EnrollRequest er{setup.token(kCommune, "clerk"), device.key.public_key(), "e2e",
+                           kCommune};
     server::Request req{"POST",
                         sync::kPathEnroll,
                         {{"Content-Type", "application/json"}},

@@ -60,7 +60,7 @@ TestDevice::TestDevice() : key(sync::SigningKey::generate()) {}
 
 TestDevice TestDevice::enrolled(ServerFixture& f, const std::string& unit, server::Role role) {
   TestDevice d;
-  sync::EnrollRequest er{f.make_token(unit, role), d.key.public_key(), "test device"};
+  sync::EnrollRequest er{f.make_token(unit, role), d.key.public_key(), "test device", unit};
   server::Request req{"POST",
                       sync::kPathEnroll,
                       {{"Content-Type", "application/json"}},

@@ -28,7 +28,7 @@ server::Request enroll_from(const std::string& source, const std::string& token)
   return {"POST",
           sync::kPathEnroll,
           {{"Content-Type", "application/json"}},
-          sync::encode_enroll_request({token, key.public_key(), "laptop"}),
+          sync::encode_enroll_request({token, key.public_key(), "laptop", {}}),
           source};
 }
 

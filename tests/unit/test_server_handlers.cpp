@@ -16,7 +16,8 @@ server::Request enroll_request(const std::string& token, const sync::Bytes& publ
   return {"POST",
           sync::kPathEnroll,
           {{"Content-Type", "application/json"}},
-          sync::encode_enroll_request({token, public_key, "laptop"})};
+          sync::encode_enroll_request({token, public_key, "laptop", ""}),
+          {}};
 }
 
 sync::Bytes bytes(const std::string& s) {

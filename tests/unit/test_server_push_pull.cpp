@@ -143,19 +143,23 @@ TEST_CASE("push: signatures and devices", "[server][push]") {
   CHECK_FALSE(f.store().refusals(10).empty());
 }
 
-TEST_CASE("push: writes outside the device's scope are refused whole and logged",
+TEST_CASE("push: a write outside the device's scope is refused on its own and logged",
           "[server][push][scope]") {
   ServerFixture f;
   auto d = TestDevice::enrolled(f, kCommune, Role::clerk);
   // The first operation is fine; the second writes another commune.
   auto cs = d.change_set({d.op(kCountField, 4), d.op(kCountField, 7, 0, kCommune2)});
   auto r = push_one(f, d, cs);
-  CHECK(r.status == PushStatus::refused);
-  CHECK(r.reason.find(kCommune2) != std::string::npos);
-  // Nothing applied, not even the first operation; the chain advanced.
-  CHECK(f.store().log_head().seq == 0);
-  CHECK(count_rows(f.data_dir(), "field_values") == 0);
-  CHECK(count_rows(f.data_dir(), "field_history") == 0);
+  // Each operation is judged on its own (protocol 1.2): the first applies, the second is
+  // listed with its own reason; the chain advanced.
+  CHECK(r.status == PushStatus::applied);
+  CHECK(r.reason.empty());
+  REQUIRE(r.refused_ops.size() == 1);
+  CHECK(r.refused_ops[0].op == sync::decode(cs.bytes).ops[1].id);
+  CHECK(r.refused_ops[0].reason.find(kCommune2) != std::string::npos);
+  CHECK(f.store().log_head().seq == 1);
+  CHECK(count_rows(f.data_dir(), "field_values") == 1);
+  CHECK(count_rows(f.data_dir(), "field_history") == 1);
   CHECK(f.store().device(d.id)->last_seq == 1);
   auto refusals = f.store().refusals(10);
   REQUIRE(refusals.size() == 1);
@@ -165,8 +169,16 @@ TEST_CASE("push: writes outside the device's scope are refused whole and logged"
 
   SECTION("a retry gets the same answer") {
     auto again = push_one(f, d, cs);
-    CHECK(again.status == PushStatus::refused);
-    CHECK(again.reason == r.reason);
+    CHECK(again.status == PushStatus::duplicate);
+    CHECK(again.refused_ops == r.refused_ops);
+    CHECK(f.store().log_head().seq == 1);
+  }
+  SECTION("a change set whose every operation is refused is refused") {
+    auto all = push_one(f, d, d.change_set({d.op(kCountField, 7, 0, kCommune2)}));
+    CHECK(all.status == PushStatus::refused);
+    CHECK(all.reason.find(kCommune2) != std::string::npos);
+    CHECK(all.refused_ops.size() == 1);
+    CHECK(f.store().log_head().seq == 1);
   }
   SECTION("the device goes on with its next change set") {
     CHECK(push_one(f, d, d.change_set({d.op(kCountField, 4)})).status == PushStatus::applied);

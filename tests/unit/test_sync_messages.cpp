@@ -37,9 +37,14 @@ TEST_CASE("push request and reply round-trip", "[sync][messages]") {
   CHECK(decode_push_request(encode_push_request(batch)) == batch);
 
   PushReply r;
-  r.results = {{1, PushStatus::applied, "", {7, 8}, 100},
-               {2, PushStatus::refused, "PL1.1 không thuộc phạm vi của xã", {}, 100},
-               {3, PushStatus::duplicate, "", {}, 90}};
+  r.results = {{1, PushStatus::applied, "", {7, 8}, 100, {}},
+               {2,
+                PushStatus::refused,
+                "PL1.1 không thuộc phạm vi của xã",
+                {},
+                100,
+                {{2, "PL1.1 không thuộc phạm vi của xã"}}},
+               {3, PushStatus::duplicate, "", {}, 90, {}}};
   r.error = WireError{"gap", "expected 4", 4, std::nullopt};
   CHECK(decode_push_reply(encode_push_reply(r)) == r);
   r.error.reset();
@@ -180,7 +185,7 @@ TEST_CASE("CBOR text is refused unless it is UTF-8 that JSON could carry", "[syn
 }
 
 TEST_CASE("enroll and error messages", "[sync][messages]") {
-  EnrollRequest er{"tok123", SigningKey::generate().public_key(), "may-tinh-xa"};
+  EnrollRequest er{"tok123", SigningKey::generate().public_key(), "may-tinh-xa", "25489"};
   CHECK(decode_enroll_request(encode_enroll_request(er)) == er);
   CHECK(refusal([] {
           decode_enroll_request(text_bytes(R"({"token":"t","public_key":"AAAA"})"));
@@ -221,10 +226,10 @@ TEST_CASE("bodies are gzipped over 1 KiB and opened with a limit", "[sync][messa
 TEST_CASE("decoders survive random and mutated input", "[sync][messages]") {
   std::mt19937 rng(7);
   PullPage page{"srv", {value_event(1), value_event(2)}, {2, sha256(as_bytes("z"))}, false};
-  std::vector<Bytes> seeds = {encode_pull_page(page),
-                              encode_push_request({{Bytes{1, 2}, Bytes(64, 1)}}),
-                              encode_push_reply({{{1, PushStatus::applied, "", {3}, 4}}, {}, {}}),
-                              encode_pull_request({"s", {}, 10})};
+  std::vector<Bytes> seeds = {
+      encode_pull_page(page), encode_push_request({{Bytes{1, 2}, Bytes(64, 1)}}),
+      encode_push_reply({{{1, PushStatus::applied, "", {3}, 4, {}}}, {}, {}}),
+      encode_pull_request({"s", {}, 10})};
   for (int round = 0; round < 4000; ++round) {
     Bytes b = seeds[static_cast<std::size_t>(round) % seeds.size()];
     if (round % 5 == 0) {

@@ -114,7 +114,7 @@ struct FakeServer {
         reply.error = WireError{"fork", "seq " + std::to_string(cs.seq), {}, {}};
         break;
       }
-      PushResult r{cs.seq, PushStatus::applied, "", {}, 0};
+      PushResult r{cs.seq, PushStatus::applied, "", {}, 0, {}};
       for (const auto& op : cs.ops) {
         Field& f = fields[unit_of(cs, op) + "|" + op.field];
         ConflictInput in;
@@ -581,7 +581,7 @@ TEST_CASE("push request with a pull and push reply with a page round-trip", "[sy
   // A server that predates the pull reads the batch and ignores the rest.
   CHECK(decode_push_request(encode_push_pull_request(req)) == req.batch);
 
-  PushReply reply{{{1, PushStatus::applied, "", {}, 8}}, {}, std::nullopt};
+  PushReply reply{{{1, PushStatus::applied, "", {}, 8, {}}}, {}, std::nullopt};
   CHECK(decode_push_reply(encode_push_reply(reply)) == reply);
   CHECK(encode_push_reply(reply).front() == '{');  // JSON as in protocol 1.0
   reply.page = PullPage{"srv-1",

@@ -109,6 +109,23 @@ class ClientStore {
   // Outbox, oldest first.
   std::vector<OutboxOp> pending_ops(std::size_t limit = SIZE_MAX) const;
   std::size_t outbox_count(std::optional<OpState> state = std::nullopt) const;
+  // Edits the server refused that are still outstanding (not sent again, not typed over),
+  // oldest first, each with its own reason in `refusal`.
+  std::vector<OutboxOp> refused_ops() const;
+  // Sends those edits again (once the reason is gone, e.g. the report was returned): each
+  // becomes a new outbox operation on the field's current server version, in one transaction.
+  // Review transitions (w:report) are not repeated: they must be made again. Returns how many.
+  std::size_t retry_refused(std::uint64_t physical_ms);
+
+  // Records an enrollment (meta device_id, role, server_url, ca_file) in one transaction. When
+  // the store was enrolled before (a revoked laptop enrolling again), the new device starts a
+  // new chain: change sets the server never acknowledged are unpacked (their operations are
+  // pending again, to be signed with the new key and chain at the next sync), acknowledged and
+  // refused ones are kept as history with their seqs moved past the new chain's, and the chain
+  // head and request counter start again from 0. No edit is lost. Returns the operations
+  // unpacked.
+  std::size_t record_enrollment(const std::string& device_id, const std::string& role,
+                                const std::string& server_url, const std::string& ca_file);
 
   // The next hybrid-logical-clock value, persisted before it is returned.
   std::uint64_t next_hlc(std::uint64_t physical_ms);

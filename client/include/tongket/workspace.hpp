@@ -237,12 +237,27 @@ struct EnrollInput {
   std::string server_url, ca_file, token;
 };
 
+struct EnrollResult {
+  UnitInfo unit;
+  std::string device, role;
+  std::string previous_device;  // non-empty when this store was enrolled before (re-enrolment)
+  std::size_t resigned = 0;     // unsent edits to be signed again with the new key
+};
+
+// One refusal from the server: an edit (`op` set) or a whole change set (`op` 0, e.g. a
+// server before push 1.2), with the server's reason.
+struct SyncRefusal {
+  std::uint64_t change_set = 0, op = 0;
+  std::string reason;
+};
+
 struct SyncReport {
   bool ok = false;
   bool cancelled = false;
   std::string error;  // the last failure, for the user
   std::size_t sent = 0, applied = 0, duplicates = 0, requeued = 0, pulled = 0, pages = 0;
-  std::vector<std::string> refused;      // "change set 3: reason"
+  std::vector<SyncRefusal> refused;      // refused by the server in this sync
+  std::size_t refused_kept = 0;          // refused edits outstanding after it (Status.refused)
   std::vector<std::uint64_t> conflicts;  // conflict ids opened
   bool cursor_reset = false;
   int attempts = 0;
@@ -261,9 +276,10 @@ struct SyncControl {
 
 struct RefusedEdit {
   std::uint64_t op = 0;
+  std::string unit;   // the unit the edit was for
   std::string field;  // "PL3.6.a@2019" for a cell; the store key otherwise ("t:KH.X.1.1")
   std::string key;    // the store key
-  std::string label, value, reason;  // value: the refused one, as shown
+  std::string label, value, reason;  // value: the refused one, as shown; reason: its own
 };
 
 struct Status {
@@ -409,8 +425,11 @@ class Workspace {
   Changes resubmission_changes();
 
   // ---- sync ----
-  UnitInfo enroll(const EnrollInput& input);  // writes the device key beside the store
-  std::string device_key_file() const;        // <store>.key
+  // Writes the device key beside the store (as <key>.new before the server hears of it). A
+  // store enrolled before may enroll again (revoked, or a new server): the old key is kept as
+  // <key>.old-<device>, unsent edits are signed again with the new key at the next sync.
+  EnrollResult enroll(const EnrollInput& input);
+  std::string device_key_file() const;  // <store>.key
   // Throws the last error when every attempt failed (network) or a failure is final; a
   // cancelled sync returns with `cancelled` (nothing is lost: the outbox is kept).
   SyncReport sync(const SyncControl& control);
@@ -419,7 +438,12 @@ class Workspace {
   void resolve_conflict(std::uint64_t id, bool keep_current);
   // Writes a refused edit's value again (a new edit through the write path, e.g. once the
   // report was returned); Error when the op is not a refused one or the write is refused.
+  // The refused edit is then marked as sent again (it leaves Status.refused), as by
+  // retry_refused().
   void reapply(std::uint64_t op);
+  // Queues every outstanding refused edit again (review transitions excepted: they must be
+  // made again), in one transaction; the next sync sends them. Returns how many.
+  std::size_t retry_refused();
 
   // ---- reviewer: completeness below, roll-up ----
   std::vector<Tally> completeness_below();

@@ -16,7 +16,9 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-void print_summary(Context& ctx, const client::SyncReport& s) {
+// `finished`: false when an error ends the sync, so that nothing reads as a success.
+void print_summary(Context& ctx, const client::SyncReport& s, bool finished) {
+  if (!finished) ctx.out << ctx.msg("cli.sync.not_finished");
   ctx.out << ctx.msg(
       "cli.sync.sent",
       {std::to_string(s.sent), std::to_string(s.applied), std::to_string(s.duplicates),
@@ -26,10 +28,18 @@ void print_summary(Context& ctx, const client::SyncReport& s) {
           << ctx.msg("cli.sync.pulled", {std::to_string(s.pulled), std::to_string(s.pages)});
   if (s.cursor_reset) ctx.out << " " << ctx.msg("cli.sync.cursor_reset");
   ctx.out << "\n";
-  for (const auto& r : s.refused) ctx.out << "  " << ctx.msg("cli.sync.refused", {r}) << "\n";
+  for (const auto& r : s.refused) {
+    ctx.out << "  "
+            << (r.op ? ctx.msg("cli.sync.refused_edit", {std::to_string(r.op), r.reason})
+                     : ctx.msg("cli.sync.refused", {std::to_string(r.change_set), r.reason}))
+            << "\n";
+  }
   for (auto id : s.conflicts)
     ctx.out << "  " << ctx.msg("cli.sync.conflict", {std::to_string(id)}) << "\n";
 }
+
+// `tongket sync` when it finished but the server refused edits (documented in --help).
+constexpr int kExitRefused = 9;
 
 }  // namespace
 
@@ -38,10 +48,12 @@ int cmd_enroll(Context& ctx) {
   client::EnrollInput input{ctx.args().value("server").value_or(""),
                             ctx.args().value("ca").value_or(""),
                             ctx.args().value("token").value_or("")};
-  ws.enroll(input);
-  const auto s = ws.status();
-  ctx.out << ctx.msg("cli.enroll.done", {s.device, s.role, s.unit.code, ws.device_key_file()})
+  const auto r = ws.enroll(input);
+  ctx.out << ctx.msg("cli.enroll.done", {r.device, r.role, r.unit.code, ws.device_key_file()})
           << "\n";
+  if (!r.previous_device.empty())
+    ctx.out << ctx.msg("cli.enroll.replaces", {r.previous_device, std::to_string(r.resigned)})
+            << "\n";
   return 0;
 }
 
@@ -57,9 +69,17 @@ int cmd_sync(Context& ctx) {
   control.on_retry = [&](const std::string& error, double seconds) {
     ctx.err << "sync: " << ctx.msg("cli.sync.retry", {error, seconds_text(seconds)}) << "\n";
   };
-  control.on_failure = [&](const client::SyncReport& r) { print_summary(ctx, r); };
-  const auto report = ctx.workspace().sync(control);
-  print_summary(ctx, report);
+  control.on_failure = [&](const client::SyncReport& r) { print_summary(ctx, r, false); };
+  auto& ws = ctx.workspace();
+  if (ctx.args().has("retry-refused"))
+    ctx.out << ctx.msg("cli.sync.retry_refused", {std::to_string(ws.retry_refused())}) << "\n";
+  const auto report = ws.sync(control);
+  print_summary(ctx, report, report.ok);
+  if (!report.refused.empty()) {
+    ctx.err << "tongket: "
+            << ctx.msg("cli.sync.refused_kept", {std::to_string(report.refused_kept)}) << "\n";
+    return kExitRefused;
+  }
   return 0;
 }
 
@@ -103,7 +123,9 @@ int cmd_status(Context& ctx) {
     ctx.out << ctx.msg("cli.status.waiting", {std::to_string(s.waiting_for_review)}) << "\n";
   ctx.out << ctx.msg("cli.status.conflicts", {std::to_string(s.open_conflicts)}) << "\n";
   for (const auto& r : s.refused)
-    ctx.out << "  " << ctx.msg("cli.status.refused", {std::to_string(r.op), r.field, r.reason})
+    ctx.out << "  "
+            << ctx.msg("cli.status.refused",
+                       {std::to_string(r.op), r.key, r.unit, r.value, r.reason})
             << "\n";
   return 0;
 }

@@ -217,9 +217,9 @@ const std::vector<Command>& commands() {
        0,
        cmd_enroll},
       {{"sync"},
-       "[--attempts N] [--quiet]",
+       "[--attempts N] [--quiet] [--retry-refused]",
        "help.cmd.sync",
-       {"attempts", "quiet", "server", "ca"},
+       {"attempts", "quiet", "server", "ca", "retry-refused"},
        0,
        0,
        cmd_sync},
@@ -264,6 +264,7 @@ const std::vector<OptionSpec>& option_specs() {
       {"blank", false, "", "help.opt.blank"},
       {"port", true, "N", "help.opt.port"},
       {"no-browser", false, "", "help.opt.no-browser"},
+      {"retry-refused", false, "", "help.opt.retry-refused"},
   };
   return specs;
 }

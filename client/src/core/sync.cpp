@@ -37,7 +37,8 @@ void write_private_key(const Workspace::Impl& d, const std::filesystem::path& fi
                        const std::string& pem) {
   std::filesystem::path tmp = file;
   tmp += ".tmp";
-  std::filesystem::remove(tmp);
+  std::error_code ignored;  // a leftover that cannot go makes the create below fail clearly
+  std::filesystem::remove(tmp, ignored);
   if (!platform::write_new_private_file(tmp, pem))
     throw Error(Errc::io_error, d.msg("key.cannot_create", {platform::path_to_utf8(tmp)}));
   std::filesystem::rename(tmp, file);
@@ -94,9 +95,19 @@ void fill(const Workspace::Impl& d, SyncReport& r, const sync::SyncSummary& s) {
   r.pages = s.pages;
   r.cursor_reset = s.cursor_reset;
   r.refused.clear();
-  for (const auto& x : s.refused)
-    r.refused.push_back(std::to_string(x.seq) + ": " + explain_refusal(d.lang(), x.reason));
+  for (const auto& x : s.refused) {
+    if (x.refused_ops.empty()) r.refused.push_back({x.seq, 0, explain_refusal(d.lang(), x.reason)});
+    for (const auto& op : x.refused_ops)
+      r.refused.push_back({x.seq, op.op, explain_refusal(d.lang(), op.reason)});
+  }
   r.conflicts = s.conflicts;
+}
+
+// Fills the report and the count of refused edits still kept (a later sync may report none
+// refused while earlier refusals stand).
+void finish(Workspace::Impl& d, SyncReport& r, const sync::SyncSummary& s) {
+  fill(d, r, s);
+  r.refused_kept = d.store.refused_ops().size();
 }
 
 bool cancelled(const SyncControl& c) {
@@ -105,11 +116,12 @@ bool cancelled(const SyncControl& c) {
 
 }  // namespace
 
-UnitInfo Workspace::enroll(const EnrollInput& input) {
+EnrollResult Workspace::enroll(const EnrollInput& input) {
   auto& d = *impl_;
   if (input.token.empty()) throw Error(Errc::invalid_argument, d.msg("enroll.token"));
-  if (auto dev = d.store.meta("device_id"); dev && !dev->empty())
-    throw Error(Errc::invalid_argument, d.msg("enroll.already", {*dev}));
+  // A store enrolled before may enroll again (its device was revoked, or the laptop moves to a
+  // new server): a new key and device; its unsent edits are signed again with them.
+  const auto previous = d.store.meta("device_id").value_or("");
   auto options = transport_options(d, input.server_url, input.ca_file);
   if (!options.ca_file.empty()) options.ca_file = std::filesystem::absolute(options.ca_file);
   std::optional<net::CurlTransport> transport;
@@ -119,18 +131,27 @@ UnitInfo Workspace::enroll(const EnrollInput& input) {
     throw in_words(d, e, options.server_url);
   }
   const auto key_file = key_path(d);
-  if (std::filesystem::exists(key_file))
+  if (previous.empty() && std::filesystem::exists(key_file))
     throw Error(Errc::io_error, d.msg("enroll.key_exists", {platform::path_to_utf8(key_file)}));
+  // The key is saved before the server hears of it: the server never registers a key that no
+  // store kept.
   auto key = sync::SigningKey::generate();
-  sync::EnrollRequest request{input.token, key.public_key(), platform::host_name()};
+  std::filesystem::path new_key_file = key_file;
+  new_key_file += ".new";
+  write_private_key(d, new_key_file, key.private_pem());
+  // The store's unit goes with the request: a token for another unit is refused unspent.
+  sync::EnrollRequest request{input.token, key.public_key(), platform::host_name(), d.store.unit()};
   sync::HttpReply reply;
   try {
     reply = transport->post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
                             sync::encode_enroll_request(request));
   } catch (const Error& e) {
+    // The key file stays: the server may have registered it before the link dropped.
     throw in_words(d, e, options.server_url);
   }
   if (reply.status != 200) {
+    std::error_code ignored;  // the refusal is what the user needs to hear
+    std::filesystem::remove(new_key_file, ignored);
     auto e = sync::decode_error(reply.body);
     throw Error(reply.status == 401 || reply.status == 403 ? Errc::unauthorized : Errc::protocol,
                 explain_enroll_refusal(d.lang(), e.code, e.message));
@@ -138,12 +159,18 @@ UnitInfo Workspace::enroll(const EnrollInput& input) {
   auto enrolled = sync::decode_enroll_reply(reply.body);
   if (enrolled.unit != d.store.unit())
     throw Error(Errc::unauthorized, d.msg("enroll.other_unit", {enrolled.unit, d.store.unit()}));
-  write_private_key(d, key_file, key.private_pem());
-  d.store.set_meta("device_id", enrolled.device_id);
-  d.store.set_meta("role", enrolled.role);
-  d.store.set_meta("server_url", options.server_url);
-  d.store.set_meta("ca_file", platform::path_to_utf8(options.ca_file));
-  return unit();
+  // The old key is kept (renamed), never overwritten: what it signed stays verifiable.
+  if (!previous.empty() && std::filesystem::exists(key_file))
+    std::filesystem::rename(key_file, std::filesystem::path(key_file) += ".old-" + previous);
+  std::filesystem::rename(new_key_file, key_file);
+  EnrollResult out;
+  out.resigned = d.store.record_enrollment(enrolled.device_id, enrolled.role, options.server_url,
+                                           platform::path_to_utf8(options.ca_file));
+  out.unit = unit();
+  out.device = enrolled.device_id;
+  out.role = enrolled.role;
+  out.previous_device = previous;
+  return out;
 }
 
 std::string Workspace::device_key_file() const {
@@ -174,14 +201,14 @@ SyncReport Workspace::sync(const SyncControl& control) {
     try {
       total += session.sync();
       record_attempt(d, std::nullopt);
-      fill(d, report, total);
+      finish(d, report, total);
       report.ok = true;
       return report;
     } catch (const Cancelled&) {
       // Every step the session took is its own transaction: the outbox is intact.
       total += session.summary();
       record_attempt(d, d.msg("sync.cancelled"));
-      fill(d, report, total);
+      finish(d, report, total);
       report.cancelled = true;
       report.error = d.msg("sync.cancelled");
       return report;
@@ -189,7 +216,7 @@ SyncReport Workspace::sync(const SyncControl& control) {
       const Error e = in_words(d, raw, transport_opts.server_url);
       total += session.summary();
       record_attempt(d, e.what());
-      fill(d, report, total);
+      finish(d, report, total);
       report.error = e.what();
       // The outbox is intact whatever happened: what was not acknowledged is sent again.
       if (!e.retryable() || attempt + 1 >= control.attempts) {
@@ -222,7 +249,6 @@ Status Workspace::status() {
   s.server = d.store.meta("server_url").value_or("");
   s.unsent = d.store.outbox_count(OpState::pending);
   s.waiting_for_server = d.store.outbox_count(OpState::packed);
-  s.refused_count = d.store.outbox_count(OpState::refused);
   {
     Statement st(db, "SELECT last_success, last_attempt, last_error FROM sync_state");
     st.step();
@@ -264,20 +290,20 @@ Status Workspace::status() {
     st.step();
     s.open_conflicts = static_cast<std::size_t>(st.int64(0));
   }
-  Statement refused(db, "SELECT op_id, key, reason, value FROM refused_op ORDER BY op_id LIMIT 20");
-  while (refused.step()) {
+  // Each outstanding refused edit with its own reason (not the change set's).
+  for (const auto& op : d.store.refused_ops()) {
     RefusedEdit e;
-    e.op = refused.uint64(0);
-    e.key = e.field = refused.text(1);
-    e.reason = explain_refusal(d.lang(), refused.optional_text(2).value_or(""));
-    e.value = shown_value(nlohmann::json::parse(refused.optional_text(3).value_or("null")));
-    if (auto key = FieldKey::parse(e.key)) {
-      if (key->kind == FieldKind::value) e.field = key->item + "@" + key->detail;
-      if (const Indicator* ind = d.tpl.indicator(key->item)) e.label = ind->label;
-      if (const Section* sec = d.tpl.section(key->item)) e.label = sec->heading;
-    }
+    e.op = op.id;
+    e.unit = op.unit;
+    e.key = e.field = op.key.str();
+    e.reason = explain_refusal(d.lang(), op.refusal);
+    e.value = shown_value(op.value);
+    if (op.key.kind == FieldKind::value) e.field = op.key.item + "@" + op.key.detail;
+    if (const Indicator* ind = d.tpl.indicator(op.key.item)) e.label = ind->label;
+    if (const Section* sec = d.tpl.section(op.key.item)) e.label = sec->heading;
     s.refused.push_back(std::move(e));
   }
+  s.refused_count = s.refused.size();
   return s;
 }
 
@@ -346,7 +372,16 @@ void Workspace::reapply(std::uint64_t op) {
   if (!key) throw Error(Errc::internal, d.msg("conflict.bad_field", {std::to_string(op)}));
   if (unit != d.unit())
     throw Error(Errc::invalid_argument, d.msg("conflict.other_unit", {std::to_string(op), unit}));
-  d.write_one(*key, value);
+  const auto again = d.write_one(*key, value);
+  // As retry_refused does: the refused edit is marked as sent again, so it leaves the list.
+  Statement link(StoreAccess::database(d.store),
+                 "UPDATE outbox SET retried_as = ?2 WHERE op_id = ?1");
+  link.bind(1, op).bind(2, again).run();
+}
+
+std::size_t Workspace::retry_refused() {
+  auto& d = *impl_;
+  return d.store.retry_refused(d.now());
 }
 
 }  // namespace tongket::client

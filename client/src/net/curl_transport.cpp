@@ -95,6 +95,17 @@ CurlTransport::~CurlTransport() {
 sync::HttpReply CurlTransport::post(const std::string& path,
                                     const std::map<std::string, std::string>& headers,
                                     const sync::Bytes& body) {
+  return perform(true, path, headers, body);
+}
+
+sync::HttpReply CurlTransport::get(const std::string& path,
+                                   const std::map<std::string, std::string>& headers) {
+  return perform(false, path, headers, {});
+}
+
+sync::HttpReply CurlTransport::perform(bool is_post, const std::string& path,
+                                       const std::map<std::string, std::string>& headers,
+                                       const sync::Bytes& body) {
   CURL* easy = impl_->easy;
   const auto& o = impl_->options;
   curl_easy_reset(easy);  // keeps the live connection and the TLS session cache
@@ -112,12 +123,17 @@ sync::HttpReply CurlTransport::post(const std::string& path,
     list = curl_slist_append(list, (name + ": " + value).c_str());
   }
   // Else libcurl would call a POST body a form (application/x-www-form-urlencoded).
-  if (!has_type) list = curl_slist_append(list, "Content-Type: application/octet-stream");
+  if (!has_type && is_post)
+    list = curl_slist_append(list, "Content-Type: application/octet-stream");
 
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy, CURLOPT_POST, 1L);
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, reinterpret_cast<const char*>(body.data()));
-  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  if (is_post) {
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, reinterpret_cast<const char*>(body.data()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  } else {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  }
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &reply.body);
@@ -132,6 +148,12 @@ sync::HttpReply CurlTransport::post(const std::string& path,
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
   if (!o.ca_file.empty())
     curl_easy_setopt(easy, CURLOPT_CAINFO, platform::path_to_utf8(o.ca_file).c_str());
+  // The CA given at enrollment is the ONLY trust anchor. Debian's libcurl also has a default
+  // CA path (/etc/ssl/certs): left set, any CA on the laptop (or one a relay got installed)
+  // could vouch for a server. No CURLOPT_PINNEDPUBLICKEY on top: the server's key changes at
+  // every certificate renewal (nginx), and a pinned key would strand every laptop then; the
+  // private CA already names exactly who may issue the server's certificate.
+  curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
   // Verification is always on; there is deliberately no option to turn it off.
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);

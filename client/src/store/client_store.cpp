@@ -447,6 +447,98 @@ std::size_t ClientStore::outbox_count(std::optional<OpState> state) const {
   return static_cast<std::size_t>(st.int64(0));
 }
 
+std::vector<OutboxOp> ClientStore::refused_ops() const {
+  Statement st(*impl_->db,
+               "SELECT r.op_id, r.unit, r.key, r.value, o.base, o.hlc, r.author, r.local_time, "
+               "r.change_set, r.reason FROM refused_op r JOIN outbox o ON o.op_id = r.op_id "
+               "ORDER BY r.op_id");
+  std::vector<OutboxOp> out;
+  while (st.step()) {
+    OutboxOp op;
+    op.id = st.uint64(0);
+    op.unit = st.text(1);
+    op.key = parse_key(st.text(2), *impl_->db);
+    op.value = parse_stored(st, 3, *impl_->db);
+    op.base = st.uint64(4);
+    op.hlc = st.uint64(5);
+    op.author = st.text(6);
+    op.local_time = st.text(7);
+    op.state = OpState::refused;
+    if (!st.is_null(8)) op.change_set = st.uint64(8);
+    op.refusal = st.optional_text(9).value_or("");
+    out.push_back(std::move(op));
+  }
+  return out;
+}
+
+std::size_t ClientStore::retry_refused(std::uint64_t physical_ms) {
+  auto refused = refused_ops();
+  Transaction tx(*impl_->db);
+  sync::HybridClock clock(stored_hlc(*impl_->db));
+  FieldWriter writer(*impl_->db);
+  Statement link(*impl_->db, "UPDATE outbox SET retried_as = ?2 WHERE op_id = ?1");
+  std::size_t n = 0;
+  for (const auto& op : refused) {
+    if (op.key.kind == FieldKind::review) continue;
+    auto again = writer.write(op.unit, op.key, op.value, op.author, clock.now(physical_ms));
+    link.bind(1, op.id).bind(2, again).run();
+    link.reset();
+    ++n;
+  }
+  tx.commit();
+  return n;
+}
+
+namespace {
+
+// A new device's chain starts at seq 1: what the old device packed moves out of its way.
+std::size_t start_new_chain(Database& db) {
+  Statement unpack(db,
+                   "UPDATE outbox SET state = 'pending', change_set = NULL WHERE change_set IN "
+                   "(SELECT seq FROM change_set WHERE state = 'sent')");
+  unpack.run();
+  const auto unpacked = static_cast<std::size_t>(sqlite3_changes(db.handle()));
+  Statement drop(db, "DELETE FROM change_set WHERE state = 'sent'");
+  drop.run();
+  // Kept as history above any seq the new chain will reach (2^32 change sets); the outbox
+  // follows (checked at commit).
+  db.exec("PRAGMA defer_foreign_keys = ON");
+  Statement shift(db,
+                  "UPDATE change_set SET seq = seq + (SELECT coalesce(max(seq), 0) FROM "
+                  "change_set) + 4294967296");
+  Statement follow(db,
+                   "UPDATE outbox SET change_set = change_set + ?1 + 4294967296 "
+                   "WHERE change_set IS NOT NULL");
+  Statement top(db, "SELECT coalesce(max(seq), 0) FROM change_set");
+  top.step();
+  const auto max = top.int64(0);
+  top.reset();
+  follow.bind(1, max).run();
+  shift.run();
+  Statement reset(db,
+                  "UPDATE sync_state SET chain_seq = 0, chain_hash = zeroblob(32), "
+                  "request_counter = 0 WHERE id = 1");
+  reset.run();
+  return unpacked;
+}
+
+}  // namespace
+
+std::size_t ClientStore::record_enrollment(const std::string& device_id, const std::string& role,
+                                           const std::string& server_url,
+                                           const std::string& ca_file) {
+  Transaction tx(*impl_->db);
+  std::size_t unpacked = 0;
+  if (auto old = meta("device_id"); old && !old->empty() && *old != device_id)
+    unpacked = start_new_chain(*impl_->db);
+  set_meta("device_id", device_id);
+  set_meta("role", role);
+  set_meta("server_url", server_url);
+  set_meta("ca_file", ca_file);
+  tx.commit();
+  return unpacked;
+}
+
 std::uint64_t ClientStore::next_hlc(std::uint64_t physical_ms) {
   Transaction tx(*impl_->db);
   sync::HybridClock clock(stored_hlc(*impl_->db));

@@ -187,6 +187,19 @@ CREATE TABLE review (
 );
 CREATE INDEX review_by_unit ON review (unit, seq);
 )sql",
+    // 3: refused edits stay listed, each with its own reason, until sent again (retried_as:
+    // the outbox operation that re-sent it) or typed over by a later edit of the same field.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN retried_as INTEGER REFERENCES outbox (op_id);
+DROP VIEW refused_op;
+CREATE VIEW refused_op AS
+SELECT o.op_id, o.unit, o.key, o.value, o.author, o.local_time, o.change_set,
+       COALESCE(o.refusal, json_extract(c.result, '$.reason')) AS reason
+FROM outbox o LEFT JOIN change_set c ON c.seq = o.change_set
+WHERE o.state = 'refused' AND o.retried_as IS NULL
+  AND NOT EXISTS (SELECT 1 FROM outbox later WHERE later.unit = o.unit AND later.key = o.key
+                  AND later.op_id > o.op_id);
+)sql",
 };
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
+#include "tongket/sync/conflict.hpp"
+#include "tongket/sync/messages.hpp"
 #include "tongket/time_text.hpp"
 
 namespace tongket::client {
@@ -89,6 +91,11 @@ void StoreReplica::pack_pending() {
 
   sync::ChangeSet cs;
   std::size_t value_bytes = 0;
+  // Under the server's stated body limit too: values, keys and ~40 bytes per operation of
+  // encoding, beside the signature and the change set's header.
+  std::size_t value_cap = kValueBytesPerChangeSet;
+  if (auto budget = body_budget())
+    value_cap = std::min(value_cap, budget > 512 ? budget - 256 : 256);
   auto flush = [&] {
     if (cs.ops.empty()) return;
     cs.device = device;
@@ -126,11 +133,11 @@ void StoreReplica::pack_pending() {
     const std::size_t size = ops.is_null(3) ? 4 : ops.text(3).size();
     // One author per change set; bounded size so it stays far below the decoder's limit.
     if (!cs.ops.empty() && (author != cs.author || cs.ops.size() >= kOpsPerChangeSet ||
-                            value_bytes + size > kValueBytesPerChangeSet)) {
+                            value_bytes + size > value_cap)) {
       flush();
     }
     cs.author = author;
-    value_bytes += size + op.field.size();
+    value_bytes += size + op.field.size() + 40;
     cs.ops.push_back(std::move(op));
   }
   flush();
@@ -158,18 +165,15 @@ std::vector<sync::SignedChangeSet> StoreReplica::unacknowledged(std::size_t max_
 void StoreReplica::record_result(const sync::PushResult& result) {
   auto& db = store_.database();
   const bool refused = result.status == sync::PushStatus::refused;
-  nlohmann::json j = {{"seq", result.seq},
-                      {"status", sync::push_status_name(result.status)},
-                      {"reason", result.reason},
-                      {"conflicts", result.conflicts},
-                      {"server_seq", result.server_seq}};
   Transaction tx(db);
   Statement cs(db, "UPDATE change_set SET state = ?2, result = ?3, result_at = ?4 WHERE seq = ?1");
   cs.bind(1, result.seq)
       .bind(2, refused ? "refused" : "acked")
-      .bind(3, j.dump())
+      .bind(3, sync::to_json(result).dump())
       .bind(4, utc_iso(system_time_ms()))
       .run();
+  // Every operation of the change set as the server judged it: refused ones with their own
+  // reason (a server before 1.2 refused all of them with the change set's reason).
   Statement ops(db,
                 "UPDATE outbox SET state = ?2, refusal = ?3 WHERE change_set = ?1 "
                 "AND state = 'packed'");
@@ -180,10 +184,20 @@ void StoreReplica::record_result(const sync::PushResult& result) {
     ops.bind_null(3);
   }
   ops.run();
-  // A refused edit never reaches the server: the field goes back to the server's value (the
-  // edit stays in the outbox as refused, with its reason, so nothing typed is lost).
-  if (refused) {
-    Statement fields(db, "SELECT DISTINCT unit, key FROM outbox WHERE change_set = ?1");
+  Statement one(db,
+                "UPDATE outbox SET state = 'refused', refusal = ?3 WHERE change_set = ?1 "
+                "AND op_id = ?2");
+  for (const auto& r : result.refused_ops) {
+    one.bind(1, result.seq).bind(2, r.op).bind(3, r.reason).run();
+    one.reset();
+  }
+  // A refused edit never reaches the server: the field shows the server's value again, and
+  // the edit stays in the outbox as refused, with its reason and value (refused_op, `tongket
+  // status`), until it is sent again (ClientStore::retry_refused) or typed over.
+  if (refused || !result.refused_ops.empty()) {
+    Statement fields(db,
+                     "SELECT DISTINCT unit, key FROM outbox WHERE change_set = ?1 "
+                     "AND state = 'refused'");
     fields.bind(1, result.seq);
     std::vector<std::pair<std::string, std::string>> touched;
     while (fields.step()) touched.emplace_back(fields.text(0), fields.text(1));
@@ -199,15 +213,89 @@ std::optional<std::size_t> StoreReplica::requeue_from(std::uint64_t from_seq) {
   has.bind(1, from_seq);
   if (!has.step()) return std::nullopt;
   has.reset();
+  // Only this device's chain: a re-enrolled store keeps its old device's change sets as
+  // history past chain_seq (ClientStore::record_enrollment).
   Statement cs(db,
                "UPDATE change_set SET state = 'sent', result = NULL, result_at = NULL "
-               "WHERE seq >= ?1");
+               "WHERE seq >= ?1 AND seq <= (SELECT chain_seq FROM sync_state WHERE id = 1)");
   cs.bind(1, from_seq).run();
   const auto count = static_cast<std::size_t>(sqlite3_changes(db.handle()));
-  Statement ops(db, "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1");
+  Statement ops(db,
+                "UPDATE outbox SET state = 'packed', refusal = NULL WHERE change_set >= ?1 AND "
+                "change_set <= (SELECT chain_seq FROM sync_state WHERE id = 1)");
   ops.bind(1, from_seq).run();
   tx.commit();
   return count;
+}
+
+void StoreReplica::repack_from(std::uint64_t from_seq) {
+  auto& db = store_.database();
+  {
+    Transaction tx(db);
+    Statement prev(db, "SELECT hash FROM change_set WHERE seq = ?1");
+    prev.bind(1, from_seq - 1);
+    const sync::Hash head = from_seq > 1 && prev.step() ? to_hash(prev.blob(0)) : sync::Hash{};
+    prev.reset();
+    Statement unpack(db,
+                     "UPDATE outbox SET state = 'pending', change_set = NULL WHERE change_set IN "
+                     "(SELECT seq FROM change_set WHERE state = 'sent' AND seq >= ?1)");
+    unpack.bind(1, from_seq).run();
+    Statement drop(db, "DELETE FROM change_set WHERE state = 'sent' AND seq >= ?1");
+    drop.bind(1, from_seq).run();
+    Statement save(db, "UPDATE sync_state SET chain_seq = ?1, chain_hash = ?2 WHERE id = 1");
+    save.bind(1, from_seq - 1).bind_blob(2, head).run();
+    tx.commit();
+  }
+  // A crash in between leaves the operations pending: the next sync packs them.
+  pack_pending();
+}
+
+std::size_t StoreReplica::repair_unacknowledged() {
+  auto& db = store_.database();
+  Statement st(db,
+               "SELECT seq, bytes, signature, hash FROM change_set WHERE state = 'sent' "
+               "AND seq <= (SELECT chain_seq FROM sync_state WHERE id = 1) ORDER BY seq");
+  std::optional<std::uint64_t> damaged;
+  std::size_t count = 0;
+  while (st.step()) {
+    sync::SignedChangeSet scs{st.blob(1), st.blob(2)};
+    bool sound = scs.signature.size() == 64 && to_hash(st.blob(3)) == scs.hash() &&
+                 sync::verify_change_set(scs, key_.public_key());
+    if (sound) {
+      try {
+        sound = sync::decode(scs.bytes).seq == st.uint64(0);
+      } catch (const Error&) {
+        sound = false;
+      }
+    }
+    if (!sound && !damaged) damaged = st.uint64(0);
+    if (damaged) ++count;
+  }
+  st.reset();
+  // Never sent as they are now: the chain from the first damaged one is rebuilt (the server
+  // refused or never saw them; it answers `duplicate` only for the bytes it holds).
+  if (damaged) repack_from(*damaged);
+  return count;
+}
+
+std::size_t StoreReplica::body_budget() {
+  auto v = store_.meta("server_body_budget");
+  return v ? static_cast<std::size_t>(std::stoull(*v)) : 0;
+}
+
+void StoreReplica::set_body_budget(std::size_t bytes, std::uint64_t from_seq) {
+  store_.set_meta("server_body_budget", std::to_string(bytes));
+  auto& db = store_.database();
+  Statement big(db,
+                "SELECT min(seq) FROM change_set WHERE state = 'sent' AND seq >= ?1 AND "
+                "length(bytes) + length(signature) > ?2 AND "
+                "seq <= (SELECT chain_seq FROM sync_state WHERE id = 1)");
+  big.bind(1, from_seq).bind(2, static_cast<std::uint64_t>(bytes));
+  if (big.step() && !big.is_null(0)) {
+    const auto seq = big.uint64(0);
+    big.reset();
+    repack_from(seq);
+  }
 }
 
 std::string StoreReplica::server_id() {
@@ -255,33 +343,27 @@ void StoreReplica::apply_page(const sync::PullPage& page) {
       touched.emplace(e.unit, e.field);
     } else if (e.kind == "conflict") {
       touched.emplace(e.unit, e.field);
-      const auto& x = e.extra;
-      auto str = [&](const char* k) -> std::optional<std::string> {
-        if (x.is_object() && x.contains(k) && x[k].is_string()) return x[k].get<std::string>();
-        return std::nullopt;
+      // The server's details (sync::ConflictDetails); an event without them keeps what it has.
+      sync::ConflictDetails d;
+      d.id = e.seq;
+      if (auto details = sync::conflict_details(e.extra)) d = *details;
+      auto time = [](std::int64_t ms) -> std::optional<std::string> {
+        if (ms <= 0) return std::nullopt;
+        return utc_iso(static_cast<std::uint64_t>(ms));
       };
-      auto num = [&](const char* k) -> std::int64_t {
-        if (x.is_object() && x.contains(k) && x[k].is_number_unsigned())
-          return static_cast<std::int64_t>(x[k].get<std::uint64_t>());
-        return 0;
-      };
-      const std::uint64_t id = x.is_object() && x.contains("id") && x["id"].is_number_unsigned()
-                                   ? x["id"].get<std::uint64_t>()
-                                   : e.seq;
-      conflict.bind(1, id)
+      conflict.bind(1, d.id)
           .bind(2, e.unit)
           .bind(3, e.field)
-          .bind(4, x.is_object() && x.contains("current_value") ? x["current_value"].dump()
-                                                                : std::string("null"))
+          .bind(4, d.current_value.dump())
           .bind(5, dump_or_null(e.value))
-          .bind(6, str("current_author"))
+          .bind(6, std::optional<std::string>(d.current_author))
           .bind(7, std::optional<std::string>(e.author))
-          .bind(8, str("current_device"))
+          .bind(8, std::optional<std::string>(d.current_device))
           .bind(9, std::optional<std::string>(e.device))
-          .bind(10, num("current_hlc"))
+          .bind(10, d.current_hlc)
           .bind(11, e.hlc)
-          .bind(12, str("current_time"))
-          .bind(13, str("other_time"));
+          .bind(12, time(d.current_ms))
+          .bind(13, time(d.incoming_ms));
       conflict.run();
       conflict.reset();
     } else if (e.kind == "resolved") {

@@ -27,8 +27,14 @@ class StoreReplica final : public sync::Replica {
   sync::Cursor cursor() override;
   void apply_page(const sync::PullPage& page) override;
   void reset_cursor() override;
+  std::size_t repair_unacknowledged() override;
+  std::size_t body_budget() override;
+  void set_body_budget(std::size_t bytes, std::uint64_t from_seq) override;
 
  private:
+  // Unpacks the unacknowledged change sets from `from_seq` on (their operations pending again,
+  // the chain head back to from_seq - 1) and packs again, in one transaction.
+  void repack_from(std::uint64_t from_seq);
   ClientStore& store_;
   sync::SigningKey& key_;
 };

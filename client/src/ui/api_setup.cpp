@@ -53,7 +53,14 @@ void add_setup_routes(httplib::Server& server, AppState& state) {
                 client::EnrollInput input{member(body, "server_url", true),
                                           member(body, "ca_file", true),
                                           member(body, "token", true)};
-                return state.with_workspace([&](auto& ws) { return to_json(ws.enroll(input)); });
+                return state.with_workspace([&](auto& ws) {
+                  const auto r = ws.enroll(input);
+                  auto out = to_json(r.unit);
+                  out["device"] = r.device;
+                  out["previous_device"] = r.previous_device;
+                  out["resigned"] = r.resigned;
+                  return out;
+                });
               }));
   server.Get("/api/status", api([&state](const httplib::Request&) {
                return state.with_workspace([](auto& ws) { return to_json(ws.status()); });

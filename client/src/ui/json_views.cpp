@@ -114,6 +114,9 @@ json to_json(const client::ReviewEntry& e) {
 }
 
 json to_json(const client::SyncReport& r) {
+  json refused = json::array();
+  for (const auto& x : r.refused)
+    refused.push_back({{"change_set", x.change_set}, {"op", x.op}, {"reason", x.reason}});
   return {{"ok", r.ok},
           {"cancelled", r.cancelled},
           {"error", r.error},
@@ -122,7 +125,8 @@ json to_json(const client::SyncReport& r) {
           {"duplicates", r.duplicates},
           {"requeued", r.requeued},
           {"pulled", r.pulled},
-          {"refused", r.refused},
+          {"refused", refused},
+          {"refused_kept", r.refused_kept},
           {"conflicts", r.conflicts},
           {"attempts", r.attempts}};
 }
@@ -131,6 +135,7 @@ json to_json(const client::Status& s) {
   json refused = json::array();
   for (const auto& r : s.refused)
     refused.push_back({{"op", r.op},
+                       {"unit", r.unit},
                        {"field", r.field},
                        {"label", r.label},
                        {"value", r.value},

@@ -45,10 +45,16 @@ function describe(job) {
   if (r.cancelled) return notice('warn', 'Đã hủy đồng bộ. Những gì đã gửi được vẫn được giữ; phần còn lại sẽ gửi ở lần sau.');
   if (!r.ok) return notice('error', 'Không đồng bộ được: ' + (r.error || 'lỗi không rõ') + '. Dữ liệu vẫn an toàn trên máy; hãy thử lại sau.');
   const parts = [`Đồng bộ xong: đã gửi ${r.sent} sửa đổi, nhận ${r.pulled} thay đổi từ máy chủ.`];
-  if (r.refused.length) parts.push(` ${r.refused.length} sửa đổi bị từ chối (xem Tổng quan).`);
+  // The CLI's exit 9: refused edits are kept, each listed with its reason in Tổng quan.
+  if (r.refused.length) {
+    parts.push(` Máy chủ từ chối ${r.refused.length} sửa đổi; chúng vẫn được giữ trên máy (xem Tổng quan, áp dụng lại khi được phép).`);
+  } else if (r.refused_kept) {
+    parts.push(` Còn ${r.refused_kept} sửa đổi bị từ chối đang được giữ (xem Tổng quan).`);
+  }
   if (r.conflicts.length) parts.push(` ${r.conflicts.length} xung đột cần chọn giá trị (xem Xung đột).`);
   markSaved('Đã đồng bộ');
-  return notice(r.refused.length || r.conflicts.length ? 'warn' : 'ok', parts.join(''));
+  const warn = r.refused.length || r.refused_kept || r.conflicts.length;
+  return notice(warn ? 'warn' : 'ok', parts.join(''));
 }
 
 export async function conflictsPage(main) {

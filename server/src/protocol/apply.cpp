@@ -1,5 +1,6 @@
 #include "protocol/apply.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -25,40 +26,61 @@ std::string op_name(std::size_t i, const sync::Operation& op, const std::string&
   return "operation " + std::to_string(i + 1) + " (" + op.field + " of unit " + unit + ")";
 }
 
-// Checks that need no transaction (units and template do not change under a push).
-// Fills `targets`; returns {code, reason} of the first refusal, or empty strings.
-std::pair<std::string, std::string> check_static(HandlerContext& ctx, const Device& device,
-                                                 const sync::ChangeSet& cs,
-                                                 std::vector<Target>& targets) {
+// Why one operation was refused: the refusal code for the security log, and the reason.
+struct Refusal {
+  std::string code;  // "forbidden" or "invalid"
+  std::string reason;
+};
+using Verdicts = std::vector<std::optional<Refusal>>;  // per operation; empty = accepted
+
+// Checks that need no transaction (units and template do not change under a push), operation
+// by operation. Fills `targets` (one per operation; a refused one's may be partial). Returns a
+// refusal of the whole change set when it is not this device's at all.
+std::optional<Refusal> check_static(HandlerContext& ctx, const Device& device,
+                                    const sync::ChangeSet& cs, std::vector<Target>& targets,
+                                    Verdicts& verdicts) {
   auto own = ctx.store.unit(device.unit);
-  if (!own) return {"forbidden", "this device's unit " + device.unit + " is no longer known"};
+  if (!own)
+    return Refusal{"forbidden", "this device's unit " + device.unit + " is no longer known"};
   if (cs.unit != device.unit)
-    return {"forbidden",
-            "the change set is for unit " + cs.unit + " but this device belongs to " + device.unit};
+    return Refusal{"forbidden", "the change set is for unit " + cs.unit +
+                                    " but this device belongs to " + device.unit};
   std::map<std::string, UnitInfo> units;
+  targets.assign(cs.ops.size(), Target{});
+  verdicts.assign(cs.ops.size(), std::nullopt);
   for (std::size_t i = 0; i < cs.ops.size(); ++i) {
     const auto& op = cs.ops[i];
     const std::string& code = sync::unit_of(cs, op);
     auto it = units.find(code);
     if (it == units.end()) {
       auto u = ctx.store.unit(code);
-      if (!u) return {"invalid", op_name(i, op, code) + ": unknown unit"};
+      if (!u) {
+        verdicts[i] = Refusal{"invalid", op_name(i, op, code) + ": unknown unit"};
+        continue;
+      }
       it = units.emplace(code, *u).first;
     }
     const UnitInfo& target = it->second;
-    if (!may_write(device.role, *own, target))
-      return {"forbidden", op_name(i, op, code) + ": a " + std::string(role_name(device.role)) +
-                               " of " + device.unit + " may not write unit " + code};
+    targets[i].unit = target;
+    if (!may_write(device.role, *own, target)) {
+      verdicts[i] =
+          Refusal{"forbidden", op_name(i, op, code) + ": a " + std::string(role_name(device.role)) +
+                                   " of " + device.unit + " may not write unit " + code};
+      continue;
+    }
     auto key = FieldKey::parse(op.field);
-    if (!key) return {"invalid", op_name(i, op, code) + ": not a field key"};
+    if (!key) {
+      verdicts[i] = Refusal{"invalid", op_name(i, op, code) + ": not a field key"};
+      continue;
+    }
+    targets[i].key = *key;
     try {
       check_field(ctx.report_template, target.level, *key, op.value);
     } catch (const Error& e) {
-      return {"invalid", op_name(i, op, code) + ": " + e.what()};
+      verdicts[i] = Refusal{"invalid", op_name(i, op, code) + ": " + e.what()};
     }
-    targets.push_back({target, *key});
   }
-  return {};
+  return std::nullopt;
 }
 
 // Change sets of one device received this close together came in the same sync.
@@ -124,11 +146,8 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
     h.conflict_id = v;
     ev.kind = "conflict";
     ev.value = op.value;
-    ev.extra = {{"conflict", v},
-                {"current_version", state->version},
-                {"current_value", state->value},
-                {"current_device", state->device},
-                {"current_author", state->author}};
+    ev.extra = sync::conflict_extra({v, state->version, state->value, state->device, state->author,
+                                     state->hlc, state->received_ms, now});
   } else {
     bool merged = decision.outcome == sync::Decision::Outcome::merge_applied;
     h.value = merged ? decision.value_to_store_as_current : op.value;
@@ -198,16 +217,66 @@ std::string text_member(const nlohmann::json& v, const char* key) {
                                                                 : std::string();
 }
 
+// One operation of check_review: why it is refused, or nothing (then the state and data move
+// on as it says). `state` and `data_of` give the unit's state and data so far.
+using StateOf = std::function<sync::ReviewState&(const std::string&)>;
+using DataOf = std::function<std::map<std::string, nlohmann::json>&(const std::string&)>;
+std::optional<std::string> judge_review_op(std::size_t i, const sync::ChangeSet& cs,
+                                           const Target& target, const Device& device,
+                                           HandlerContext& ctx, const StateOf& state,
+                                           const DataOf& data_of) {
+  const auto& op = cs.ops[i];
+  const UnitInfo& unit = target.unit;
+  if (target.key.kind != FieldKind::review) {
+    if (sync::is_locked(state(unit.code)))
+      return op_name(i, op, unit.code) + ": " +
+             sync::lock_message(state(unit.code), unit.code, "", "", unit.parent);
+    data_of(unit.code)[op.field] = op.value;
+    return std::nullopt;
+  }
+  auto action = sync::parse_review_action(text_member(op.value, "action"));
+  if (!action) return op_name(i, op, unit.code) + ": not a review transition";
+  const UnitLevel parent_level =
+      unit.level == UnitLevel::commune ? UnitLevel::district : UnitLevel::province;
+  if (auto why =
+          sync::check_transition(state(unit.code), *action, role_name(device.role), device.unit,
+                                 unit.code, unit.level, unit.parent, parent_level))
+    return op_name(i, op, unit.code) + ": " + *why;
+  if (*action != sync::ReviewAction::give_back) {
+    const auto& fields = data_of(unit.code);
+    std::vector<std::pair<std::string, nlohmann::json>> list(fields.begin(), fields.end());
+    if (sync::report_digest(list) != text_member(op.value, "data_hash"))
+      return op_name(i, op, unit.code) +
+             ": the figures you submitted differ from the server's: sync, check, submit again";
+    if (*action != sync::ReviewAction::accept) {
+      auto lookup = [&](const std::string& ind,
+                        const std::string& period) -> std::optional<double> {
+        auto it = fields.find(FieldKey::value(ind, period).str());
+        if (it == fields.end() || !it->second.is_number()) return std::nullopt;
+        return it->second.get<double>();
+      };
+      for (const auto& v : validate_values(ctx.report_template, unit.level, lookup))
+        if (v.severity == Severity::error)
+          return op_name(i, op, unit.code) + ": not submitted: " + v.indicator + " " + v.period +
+                 ": " + v.message;
+    }
+  }
+  state(unit.code) = sync::state_after(*action);
+  return std::nullopt;
+}
+
 // The review workflow (docs/protocol.md, "Review"), operation by operation in order: a data
 // write to a submitted, accepted or finalised report is refused; a transition must be allowed
 // from the unit's state for this device, and a submission, acceptance or finalisation must
 // cover exactly the server's data after the preceding operations (its digest), and a
 // submission must break no error-level rule.
-std::string check_review(WriteTxn& t, HandlerContext& ctx, const Device& device,
-                         const sync::ChangeSet& cs, const std::vector<Target>& targets) {
+// Each refused operation gets its verdict; a refused one changes neither the state nor the data
+// the later ones are judged against.
+void check_review(WriteTxn& t, HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
+                  const std::vector<Target>& targets, Verdicts& verdicts) {
   std::map<std::string, sync::ReviewState> states;
   std::map<std::string, std::map<std::string, nlohmann::json>> data;
-  auto state = [&](const std::string& unit) -> sync::ReviewState& {
+  StateOf state = [&](const std::string& unit) -> sync::ReviewState& {
     auto it = states.find(unit);
     if (it == states.end()) {
       auto f = t.field(unit, "w:report");
@@ -215,7 +284,7 @@ std::string check_review(WriteTxn& t, HandlerContext& ctx, const Device& device,
     }
     return it->second;
   };
-  auto data_of = [&](const std::string& unit) -> std::map<std::string, nlohmann::json>& {
+  DataOf data_of = [&](const std::string& unit) -> std::map<std::string, nlohmann::json>& {
     auto it = data.find(unit);
     if (it == data.end()) {
       std::map<std::string, nlohmann::json> fields;
@@ -225,59 +294,46 @@ std::string check_review(WriteTxn& t, HandlerContext& ctx, const Device& device,
     return it->second;
   };
   for (std::size_t i = 0; i < cs.ops.size(); ++i) {
-    const auto& op = cs.ops[i];
-    const UnitInfo& unit = targets[i].unit;
-    if (targets[i].key.kind != FieldKind::review) {
-      if (sync::is_locked(state(unit.code)))
-        return op_name(i, op, unit.code) + ": " +
-               sync::lock_message(state(unit.code), unit.code, "", "", unit.parent);
-      data_of(unit.code)[op.field] = op.value;
-      continue;
-    }
-    auto action = sync::parse_review_action(text_member(op.value, "action"));
-    if (!action) return op_name(i, op, unit.code) + ": not a review transition";
-    const UnitLevel parent_level =
-        unit.level == UnitLevel::commune ? UnitLevel::district : UnitLevel::province;
-    if (auto why =
-            sync::check_transition(state(unit.code), *action, role_name(device.role), device.unit,
-                                   unit.code, unit.level, unit.parent, parent_level))
-      return op_name(i, op, unit.code) + ": " + *why;
-    if (*action != sync::ReviewAction::give_back) {
-      const auto& fields = data_of(unit.code);
-      std::vector<std::pair<std::string, nlohmann::json>> list(fields.begin(), fields.end());
-      if (sync::report_digest(list) != text_member(op.value, "data_hash"))
-        return op_name(i, op, unit.code) +
-               ": the figures you submitted differ from the server's: sync, check, submit again";
-      if (*action != sync::ReviewAction::accept) {
-        auto lookup = [&](const std::string& ind,
-                          const std::string& period) -> std::optional<double> {
-          auto it = fields.find(FieldKey::value(ind, period).str());
-          if (it == fields.end() || !it->second.is_number()) return std::nullopt;
-          return it->second.get<double>();
-        };
-        for (const auto& v : validate_values(ctx.report_template, unit.level, lookup))
-          if (v.severity == Severity::error)
-            return op_name(i, op, unit.code) + ": not submitted: " + v.indicator + " " + v.period +
-                   ": " + v.message;
-      }
-    }
-    state(unit.code) = sync::state_after(*action);
+    if (verdicts[i]) continue;
+    auto refuse = [&](std::string why) { verdicts[i] = Refusal{"forbidden", std::move(why)}; };
+    if (auto why = judge_review_op(i, cs, targets[i], device, ctx, state, data_of)) refuse(*why);
   }
-  return {};
 }
-
 // A resolution must name a conflict of the same unit and field.
-std::string check_resolutions(WriteTxn& t, const sync::ChangeSet& cs,
-                              const std::vector<Target>& targets) {
+void check_resolutions(WriteTxn& t, const sync::ChangeSet& cs, const std::vector<Target>& targets,
+                       Verdicts& verdicts) {
   for (std::size_t i = 0; i < cs.ops.size(); ++i) {
     const auto& op = cs.ops[i];
-    if (!op.resolves) continue;
+    if (!op.resolves || verdicts[i]) continue;
     auto c = t.conflict(*op.resolves);
     if (!c || c->unit != targets[i].unit.code || c->field != op.field)
-      return op_name(i, op, targets[i].unit.code) + ": resolves conflict " +
-             std::to_string(*op.resolves) + ", which is not a conflict of this field";
+      verdicts[i] = Refusal{"invalid", op_name(i, op, targets[i].unit.code) +
+                                           ": resolves conflict " + std::to_string(*op.resolves) +
+                                           ", which is not a conflict of this field"};
   }
-  return {};
+}
+
+}  // namespace
+
+namespace {
+
+// The verdicts as a result: applied when any operation is, with the refused ones listed;
+// refused (with the first reason) when none is.
+void judge_result(const sync::ChangeSet& cs, const Verdicts& verdicts, ApplyOutcome& out) {
+  sync::PushResult& r = out.result;
+  r.seq = cs.seq;
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    if (!verdicts[i]) continue;
+    if (out.refusal_code.empty()) {
+      out.refusal_code = verdicts[i]->code;
+      r.reason = verdicts[i]->reason;
+    }
+    r.refused_ops.push_back({cs.ops[i].id, verdicts[i]->reason});
+  }
+  r.status =
+      r.refused_ops.size() == cs.ops.size() ? sync::PushStatus::refused : sync::PushStatus::applied;
+  // An applied change set's reason would read as a refusal to a client before 1.2.
+  if (r.status == sync::PushStatus::applied) r.reason.clear();
 }
 
 }  // namespace
@@ -285,12 +341,14 @@ std::string check_resolutions(WriteTxn& t, const sync::ChangeSet& cs,
 ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
                               const sync::SignedChangeSet& scs, const sync::Hash& hash) {
   std::vector<Target> targets;
-  auto [code, reason] = check_static(ctx, device, cs, targets);
+  Verdicts static_verdicts;
+  auto whole = check_static(ctx, device, cs, targets, static_verdicts);
   const std::int64_t now = ctx.now_ms();
   std::optional<ReviewContext> review_ctx;
   bool has_review = false;
-  for (const auto& target : targets) has_review |= target.key.kind == FieldKind::review;
-  if (code.empty() && has_review) {
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    has_review |= !static_verdicts[i] && targets[i].key.kind == FieldKind::review;
+  if (!whole && has_review) {
     review_ctx.emplace(
         ReviewContext{review::Deadlines(ctx.report_template, ctx.store.deadlines()), 0});
     // Change sets sent in the same sync (received within a minute of this one) were signed
@@ -301,26 +359,23 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
   ApplyOutcome out;
   ctx.store.write([&](WriteTxn& t) {
     out = {};
-    out.refusal_code = code;
-    std::string why = reason;
-    if (why.empty()) {
-      why = check_resolutions(t, cs, targets);
-      if (!why.empty()) out.refusal_code = "invalid";
-    }
-    if (why.empty()) {
-      why = check_review(t, ctx, device, cs, targets);
-      if (!why.empty()) out.refusal_code = "forbidden";
-    }
     sync::PushResult& r = out.result;
-    r.seq = cs.seq;
-    if (!why.empty()) {
-      // Refused as a whole: the chain advances, nothing is applied, a retry gets this again.
+    if (whole) {
+      // Not this device's change set at all: refused as a whole.
+      r.seq = cs.seq;
       r.status = sync::PushStatus::refused;
-      r.reason = why;
+      r.reason = whole->reason;
+      out.refusal_code = whole->code;
     } else {
-      r.status = sync::PushStatus::applied;
+      // Each operation on its own: a refused one is listed with its reason and the others
+      // apply. The chain advances either way, and a retry gets the same answer.
+      Verdicts verdicts = static_verdicts;
+      check_resolutions(t, cs, targets, verdicts);
+      check_review(t, ctx, device, cs, targets, verdicts);
+      judge_result(cs, verdicts, out);
       for (std::size_t i = 0; i < cs.ops.size(); ++i)
-        apply_op(t, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts);
+        if (!verdicts[i])
+          apply_op(t, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts);
     }
     r.server_seq = t.next_seq() - 1;
 

@@ -20,6 +20,17 @@ Reply handle_enroll(const Request& request, HandlerContext& ctx) {
         {"malformed", "enroll: public_key must be 32 bytes (raw Ed25519)", {}, {}});
 
   const sync::Hash token_hash = sync::sha256(sync::as_bytes(er.token));
+  // A token typed on the wrong store is refused before it is spent: the right store can still
+  // use it. (Its role was checked against its unit when it was made.)
+  if (auto token = ctx.store.token(token_hash);
+      token && !token->used_ms && !er.unit.empty() && token->unit != er.unit)
+    return detail::refuse(
+        ctx, request, "",
+        {"forbidden",
+         "this token is for unit " + token->unit + ", but this store reports for " + er.unit +
+             ": use it on the store of " + token->unit + " (the token is still valid)",
+         {},
+         {}});
   Device d;
   d.id = sync::random_id();
   d.public_key = er.public_key;

@@ -12,6 +12,8 @@ Reply handle_status(const Request& request, HandlerContext& ctx) {
   nlohmann::json j = {{"server_id", ctx.server_id},
                       {"version", std::string(version())},
                       {"log", {{"seq", head.seq}, {"hash", sync::to_hex(head.hash)}}},
+                      // So that a client can size its change sets after a 413 (protocol 1.2).
+                      {"limits", {{"max_body", ctx.limits.max_body_bytes}}},
                       {"device",
                        {{"id", d.id},
                         {"unit", d.unit},

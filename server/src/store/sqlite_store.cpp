@@ -11,6 +11,7 @@
 #include "tongket/error.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
+#include "tongket/sync/messages.hpp"
 
 namespace tongket::server {
 
@@ -48,37 +49,21 @@ nlohmann::json parse_json(const std::string& text) {
   return j;
 }
 
+// The push reply's own form of a result (sync/messages), so that per-operation refusals are
+// kept too and a duplicate gets them back.
 std::string result_text(const sync::PushResult& r) {
-  return nlohmann::json{{"seq", r.seq},
-                        {"status", sync::push_status_name(r.status)},
-                        {"reason", r.reason},
-                        {"conflicts", r.conflicts},
-                        {"server_seq", r.server_seq}}
-      .dump();
+  return sync::to_json(r).dump();
 }
 
 sync::PushResult parse_result(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
   try {
-    auto j = nlohmann::json::parse(text);
-    sync::PushResult r;
-    r.seq = j.at("seq").get<std::uint64_t>();
-    auto status = j.at("status").get<std::string>();
-    if (status == "applied")
-      r.status = sync::PushStatus::applied;
-    else if (status == "refused")
-      r.status = sync::PushStatus::refused;
-    else if (status == "duplicate")
-      r.status = sync::PushStatus::duplicate;
-    else
-      throw Error(Errc::store_corrupt, "store: unknown change set status '" + status.substr(0, 40) +
-                                           "' (the store is damaged: run `tongket-server audit`)");
-    r.reason = j.at("reason").get<std::string>();
-    r.conflicts = j.at("conflicts").get<std::vector<std::uint64_t>>();
-    r.server_seq = j.at("server_seq").get<std::uint64_t>();
-    return r;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(Errc::store_corrupt,
-                std::string("store: unreadable change set result: ") + e.what());
+    if (j.is_discarded()) throw Error(Errc::protocol, "not JSON");
+    return sync::push_result_from_json(j, "stored result");
+  } catch (const Error& e) {
+    throw Error(Errc::store_corrupt, std::string("store: unreadable change set result: ") +
+                                         e.what() +
+                                         " (the store is damaged: run `tongket-server audit`)");
   }
 }
 

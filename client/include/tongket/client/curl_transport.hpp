@@ -31,8 +31,13 @@ class CurlTransport final : public sync::Transport {
   // Throws Error(network) for no link/timeouts/resets, Error(tls) for certificate failures.
   sync::HttpReply post(const std::string& path, const std::map<std::string, std::string>& headers,
                        const sync::Bytes& body) override;
+  sync::HttpReply get(const std::string& path,
+                      const std::map<std::string, std::string>& headers) override;
 
  private:
+  sync::HttpReply perform(bool is_post, const std::string& path,
+                          const std::map<std::string, std::string>& headers,
+                          const sync::Bytes& body);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -32,6 +32,8 @@ class Transport {
   // POST to the server. No link, timeout, reset: throw Error(network).
   virtual HttpReply post(const std::string& path, const std::map<std::string, std::string>& headers,
                          const Bytes& body) = 0;
+  // GET from the server (GET /v1/status). A transport that cannot: Error(protocol).
+  virtual HttpReply get(const std::string& path, const std::map<std::string, std::string>& headers);
 };
 
 // The local store as the session needs it. Every mutating call must be durable on return.
@@ -58,6 +60,15 @@ class Replica {
   // that they are sent again. Returns how many were requeued, or nullopt if the outbox no
   // longer holds from_seq (then the session fails with Error(protocol)).
   virtual std::optional<std::size_t> requeue_from(std::uint64_t from_seq) = 0;
+  // Checks every unacknowledged change set against the device's own key (signature, hash,
+  // encoding); from the first damaged one on they are rebuilt from the outbox's operations,
+  // chained and signed again. Returns how many change sets were damaged (0: all sound).
+  virtual std::size_t repair_unacknowledged() { return 0; }
+  // The server's body budget for change sets (cs + sig bytes of one push), remembered across
+  // syncs; 0 = not known. Setting it also rebuilds unacknowledged change sets from `from_seq`
+  // on that are larger than it (none the server may hold: the caller asks the server first).
+  virtual std::size_t body_budget() { return 0; }
+  virtual void set_body_budget(std::size_t /*bytes*/, std::uint64_t /*from_seq*/) {}
 
   virtual std::string server_id() = 0;  // empty before the first pull
   virtual Cursor cursor() = 0;
@@ -81,9 +92,11 @@ struct SyncSummary {
   std::size_t sent = 0;  // change sets sent (re-sends included)
   std::size_t applied = 0;
   std::size_t duplicates = 0;            // already applied by the server (a reply was lost earlier)
-  std::vector<PushResult> refused;       // with reasons
+  std::vector<PushResult> refused;       // refused, or applied with refused_ops; with reasons
   std::vector<std::uint64_t> conflicts;  // conflict ids opened by our change sets
   std::size_t requeued = 0;              // change sets sent again after a gap (server restored)
+  std::size_t repaired = 0;     // damaged stored change sets rebuilt from the outbox and re-signed
+  std::size_t body_budget = 0;  // the server's body limit learnt after a 413 (0 = none)
   std::size_t pulled_events = 0;
   std::size_t pages = 0;
   bool cursor_reset = false;
@@ -109,6 +122,9 @@ class ClientSession {
  private:
   HttpReply post_signed(const std::string& path, const Bytes& plain_body,
                         const std::string& content_type);
+  // After a 413 on a push: asks GET /v1/status for the server's body limit and this device's
+  // chain head, and sizes the change sets not yet on the server to it. False if it cannot.
+  bool fit_body_limit();
   // True when the push replies carried the pull to its end (no page left to fetch).
   bool do_push(bool with_pull);
   void do_pull();

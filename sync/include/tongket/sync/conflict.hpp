@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,23 @@ struct Decision {
 const char* outcome_name(Decision::Outcome o);
 
 Decision decide(const ConflictInput& in);
+
+// The details of a "conflict" pull event (its `x`), written by the server and read by the
+// clients: one struct for both sides (docs/protocol.md, "Pull"). The incoming value, device,
+// author and HLC are the event's own v, dev, a, t.
+struct ConflictDetails {
+  std::uint64_t id = 0;  // "conflict": the conflict id (the event's seq)
+  std::uint64_t current_version = 0;
+  nlohmann::json current_value;
+  std::string current_device;
+  std::string current_author;
+  std::uint64_t current_hlc = 0;  // since 1.2; 0 from an older server
+  std::int64_t current_ms = 0;    // server receipt times, ms since 1970; since 1.2, 0 = unknown
+  std::int64_t incoming_ms = 0;
+  bool operator==(const ConflictDetails&) const = default;
+};
+nlohmann::json conflict_extra(const ConflictDetails& d);
+// Lenient for members added later (absent = 0); nullopt when "conflict" is missing.
+std::optional<ConflictDetails> conflict_details(const nlohmann::json& extra);
 
 }  // namespace tongket::sync

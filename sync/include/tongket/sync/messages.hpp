@@ -113,14 +113,28 @@ std::vector<SignedChangeSet> decode_push_request(std::span<const std::uint8_t> c
 enum class PushStatus { applied, duplicate, refused };
 const char* push_status_name(PushStatus s);
 
+// One operation the server refused while it judged the others of its change set on their own
+// (protocol 1.2): the operation's id and why.
+struct OpRefusal {
+  std::uint64_t op = 0;
+  std::string reason;
+  bool operator==(const OpRefusal&) const = default;
+};
+
 struct PushResult {
   std::uint64_t seq = 0;
-  PushStatus status = PushStatus::applied;
-  std::string reason;                    // refused: why (a user can act on it)
-  std::vector<std::uint64_t> conflicts;  // conflict ids opened by this change set
-  std::uint64_t server_seq = 0;          // server log seq after this change set
+  PushStatus status = PushStatus::applied;  // refused = no operation applied
+  std::string reason;                       // refused: why (a user can act on it)
+  std::vector<std::uint64_t> conflicts;     // conflict ids opened by this change set
+  std::uint64_t server_seq = 0;             // server log seq after this change set
+  // Operations refused one by one ("refused_ops"); the others were applied. Empty from a
+  // server before 1.2 (a refused change set then refused all its operations with `reason`).
+  std::vector<OpRefusal> refused_ops;
   bool operator==(const PushResult&) const = default;
 };
+// One result as a JSON object, as in the push reply (and as the stores keep it).
+nlohmann::json to_json(const PushResult& r);
+PushResult push_result_from_json(const nlohmann::json& j, const std::string& where);
 
 // A push that also pulls (protocol 1.1): the batch, and the pull the server answers after
 // applying it, so that an edit and its echo are one request. An older server ignores "pull".
@@ -150,6 +164,9 @@ struct EnrollRequest {
   std::string token;
   Bytes public_key;   // raw 32 bytes; base64 on the wire
   std::string label;  // e.g. host name, for the admin's device list
+  // The unit the enrolling store reports for (since 1.2): a token for another unit is refused
+  // before it is spent. Empty = not checked (a client before 1.2).
+  std::string unit;
   bool operator==(const EnrollRequest&) const = default;
 };
 struct EnrollReply {
