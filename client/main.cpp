@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "tongket/cli.hpp"
+#include "tongket/platform.hpp"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+  tongket::platform::use_utf8_console();
+  std::vector<std::string> args = tongket::platform::utf8_arguments(argc, argv);
   return tongket::cli::run(args, std::cout, std::cerr, std::cin);
 }

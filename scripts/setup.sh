@@ -35,6 +35,11 @@ fi
 if [ "${TONGKET_WITH_FUZZ:-0}" = 1 ]; then
   packages+=(clang-16 libclang-rt-16-dev)
 fi
+# The Windows client (installer/windows/): MinGW-w64, Wine, nsis... installer/windows/ keeps the
+# list (its own setup-packages.sh, idempotent too).
+if [ "${TONGKET_WITH_WINDOWS:-0}" = 1 ]; then
+  "$(cd "$(dirname "$0")/.." && pwd)/installer/windows/setup-packages.sh"
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/report/layout.hpp"
 
 namespace tongket::report {
@@ -144,8 +145,8 @@ class SheetWriter {
  private:
   void check(lxw_error e, const char* what) const {
     if (e != LXW_NO_ERROR) {
-      throw Error(Errc::io_error,
-                  "cannot write " + path_.string() + " (" + what + "): " + lxw_strerror(e));
+      throw Error(Errc::io_error, "cannot write " + platform::path_to_utf8(path_) + " (" + what +
+                                      "): " + lxw_strerror(e));
     }
   }
 
@@ -283,8 +284,8 @@ class SheetWriter {
 }  // namespace
 
 void write_xlsx(const ReportData& data, const std::filesystem::path& path) {
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) throw Error(Errc::io_error, "cannot create " + path.string());
+  lxw_workbook* wb = workbook_new(platform::path_to_utf8(path).c_str());
+  if (!wb) throw Error(Errc::io_error, "cannot create " + platform::path_to_utf8(path));
   std::string title = data.document_title();
   std::string subject = data.unit_name;
   lxw_doc_properties props{};
@@ -303,7 +304,9 @@ void write_xlsx(const ReportData& data, const std::filesystem::path& path) {
     for (std::size_t i = 0; i < appendices.size(); ++i) {
       std::string name = sheet_name(appendices[i].id, i);
       lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
-      if (!ws) throw Error(Errc::io_error, "cannot add sheet " + name + " to " + path.string());
+      if (!ws)
+        throw Error(Errc::io_error,
+                    "cannot add sheet " + name + " to " + platform::path_to_utf8(path));
       SheetWriter(ws, formats, path).write(appendices[i]);
     }
   } catch (...) {
@@ -313,7 +316,8 @@ void write_xlsx(const ReportData& data, const std::filesystem::path& path) {
     throw;
   }
   if (lxw_error e = workbook_close(wb); e != LXW_NO_ERROR) {
-    throw Error(Errc::io_error, "cannot write " + path.string() + ": " + lxw_strerror(e));
+    throw Error(Errc::io_error,
+                "cannot write " + platform::path_to_utf8(path) + ": " + lxw_strerror(e));
   }
 }
 

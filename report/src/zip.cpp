@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::report {
 
@@ -28,12 +29,14 @@ std::string open_message(int code) {
 void write_zip(const std::filesystem::path& path,
                const std::vector<std::pair<std::string, std::string>>& entries) {
   int code = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
+  zip_t* archive = zip_open(platform::path_to_utf8(path).c_str(), ZIP_CREATE | ZIP_TRUNCATE, &code);
   if (!archive) {
-    throw Error(Errc::io_error, "cannot create " + path.string() + ": " + open_message(code));
+    throw Error(Errc::io_error,
+                "cannot create " + platform::path_to_utf8(path) + ": " + open_message(code));
   }
   auto fail = [&](const std::string& what) {
-    std::string m = "cannot write " + path.string() + " (" + what + "): " + zip_message(archive);
+    std::string m =
+        "cannot write " + platform::path_to_utf8(path) + " (" + what + "): " + zip_message(archive);
     zip_discard(archive);
     throw Error(Errc::io_error, m);
   };
@@ -51,23 +54,25 @@ void write_zip(const std::filesystem::path& path,
 
 std::string read_zip_entry(const std::filesystem::path& path, const std::string& name) {
   int code = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &code);
+  zip_t* archive = zip_open(platform::path_to_utf8(path).c_str(), ZIP_RDONLY, &code);
   if (!archive) {
-    throw Error(Errc::io_error, "cannot open " + path.string() + ": " + open_message(code));
+    throw Error(Errc::io_error,
+                "cannot open " + platform::path_to_utf8(path) + ": " + open_message(code));
   }
   std::unique_ptr<zip_t, decltype(&zip_discard)> guard(archive, &zip_discard);
   zip_stat_t st;
   if (zip_stat(archive, name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
-    throw Error(Errc::not_found, path.string() + " has no entry " + name);
+    throw Error(Errc::not_found, platform::path_to_utf8(path) + " has no entry " + name);
   }
   std::unique_ptr<zip_file_t, decltype(&zip_fclose)> file(zip_fopen(archive, name.c_str(), 0),
                                                           &zip_fclose);
-  if (!file) throw Error(Errc::io_error, "cannot read " + name + " in " + path.string());
+  if (!file)
+    throw Error(Errc::io_error, "cannot read " + name + " in " + platform::path_to_utf8(path));
   std::string content(st.size, '\0');
   zip_int64_t got = zip_fread(file.get(), content.data(), st.size);
   if (got < 0 || static_cast<zip_uint64_t>(got) != st.size) {
-    throw Error(Errc::io_error,
-                "cannot read " + name + " in " + path.string() + ": " + zip_message(archive));
+    throw Error(Errc::io_error, "cannot read " + name + " in " + platform::path_to_utf8(path) +
+                                    ": " + zip_message(archive));
   }
   return content;
 }

@@ -9,6 +9,7 @@
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket {
 
@@ -128,7 +129,7 @@ struct Hierarchy::Impl {
 
 void Hierarchy::Impl::load_file(const std::filesystem::path& dir, const FileSpec& spec) {
   const auto path = dir / spec.file;
-  const std::string name = path.string();
+  const std::string name = platform::path_to_utf8(path);
   const std::string text = read_file(path, "the units file");
   auto fail = [&](std::size_t line, std::string_view field, const std::string& what) {
     return Error(Errc::invalid_data,

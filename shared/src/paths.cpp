@@ -1,42 +1,20 @@
 #include "tongket/paths.hpp"
 
-#include <cstdlib>
 #include <exception>
 #include <optional>
 
+#include "tongket/platform.hpp"
 #include "tongket/report_template.hpp"
-
-#ifdef _WIN32
-#include <windows.h>
-#endif
 
 namespace tongket {
 
 namespace {
 
-// The running program's own file, or nullopt when the system does not say.
-std::optional<std::filesystem::path> own_executable() {
-#ifdef _WIN32
-  std::wstring buf(MAX_PATH, L'\0');
-  for (;;) {
-    DWORD n = GetModuleFileNameW(nullptr, buf.data(), static_cast<DWORD>(buf.size()));
-    if (n == 0) return std::nullopt;
-    if (n < buf.size()) return std::filesystem::path(buf.substr(0, n));
-    buf.resize(buf.size() * 2);  // truncated: long paths need a bigger buffer
-  }
-#else
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return std::nullopt;
-  return exe;
-#endif
-}
-
 // <exe folder>/../share/<exe name> when it holds the template: the installed layout.
 std::optional<std::filesystem::path> installed_data_dir() {
-  auto exe = own_executable();
-  if (!exe) return std::nullopt;
-  auto dir = exe->parent_path().parent_path() / "share" / exe->stem();
+  const auto exe = platform::executable_path();
+  if (exe.empty()) return std::nullopt;
+  auto dir = exe.parent_path().parent_path() / "share" / exe.stem();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(dir / "template" / "cchc-2011-2020.json", ec))
     return std::nullopt;
@@ -50,7 +28,7 @@ std::string_view version() {
 }
 
 std::filesystem::path data_dir() {
-  if (const char* env = std::getenv("TONGKET_DATA"); env && *env) return env;
+  if (auto env = platform::env("TONGKET_DATA")) return platform::path_from_utf8(*env);
   // The program does not move while it runs: look once.
   static const std::optional<std::filesystem::path> installed = installed_data_dir();
   if (installed) return *installed;
@@ -65,7 +43,7 @@ std::filesystem::path units_dir() {
 }
 
 std::filesystem::path web_dir() {
-  if (const char* env = std::getenv("TONGKET_WEB"); env && *env) return env;
+  if (auto env = platform::env("TONGKET_WEB")) return platform::path_from_utf8(*env);
   std::error_code ec;
   if (auto installed = data_dir() / "web"; std::filesystem::is_directory(installed, ec))
     return installed;
@@ -77,8 +55,8 @@ std::string version_text(std::string_view program) {
   auto file = template_file();
   try {
     auto tpl = ReportTemplate::load(file);
-    text += "template " + tpl.id() + " v" + std::to_string(tpl.version()) + " (" + file.string() +
-            ")\n";
+    text += "template " + tpl.id() + " v" + std::to_string(tpl.version()) + " (" +
+            platform::path_to_utf8(file) + ")\n";
   } catch (const std::exception& e) {
     text += "template: " + std::string(e.what()) + "\n";
   }

@@ -13,6 +13,7 @@
 #include "tongket/file.hpp"
 
 #include "template_reader.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket {
 
@@ -685,7 +686,7 @@ ReportTemplate ReportTemplate::parse(const std::string& json_text, const std::st
 }
 
 ReportTemplate ReportTemplate::load(const std::filesystem::path& file) {
-  return parse(read_file(file, "the report template"), file.string());
+  return parse(read_file(file, "the report template"), platform::path_to_utf8(file));
 }
 
 ReportTemplate::ReportTemplate() : impl_(std::make_unique<Impl>()) {}

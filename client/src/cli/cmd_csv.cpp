@@ -9,6 +9,7 @@
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -57,7 +58,7 @@ int cmd_export_values(Context& ctx) {
     ctx.out << csv;
     return 0;
   }
-  ws.export_file_bytes(csv, target);
+  ws.export_file_bytes(csv, platform::path_from_utf8(target));
   const auto rows = parse_csv(csv, target).size() - 1;
   ctx.out << ctx.msg(blank ? "cli.export.blank" : "cli.export.values",
                      {std::to_string(rows), target})

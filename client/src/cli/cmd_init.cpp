@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -10,8 +11,9 @@ int cmd_init(Context& ctx) {
   auto& ws = ctx.create_workspace(ctx.args().value("unit").value_or(""),
                                   ctx.args().value("author").value_or(""));
   const auto u = ws.unit();
-  ctx.out << ctx.msg("cli.init.created", {ctx.store_path().string(), u.code, u.description, u.level,
-                                          u.template_id, std::to_string(u.template_version)})
+  ctx.out << ctx.msg("cli.init.created",
+                     {platform::path_to_utf8(ctx.store_path()), u.code, u.description, u.level,
+                      u.template_id, std::to_string(u.template_version)})
           << "\n";
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "cli/display.hpp"
 #include "cli/values.hpp"
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -162,7 +163,7 @@ int cmd_export(Context& ctx) {
     ctx.out << ws.export_bytes(f, rolled_up);
     return 0;
   }
-  ws.export_file(f, rolled_up, out);
+  ws.export_file(f, rolled_up, platform::path_from_utf8(out));
   ctx.out << ctx.msg(rolled_up ? "cli.export.wrote_rollup" : "cli.export.wrote",
                      {out, ws.unit().name})
           << "\n";

@@ -1,12 +1,12 @@
 // tongket text set <section> [--file F] / text get <section>: a narrative section's text. A
 // file may be a Word .docx or a .txt in UTF-8, UTF-16 or Windows-1258 (the core decodes it).
-#include <unistd.h>
 
 #include <iostream>
 #include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/display.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -15,9 +15,9 @@ int cmd_text_set(Context& ctx) {
   const std::string id = ctx.operands()[0];
   const std::string before = ws.section(id).text;  // also: the section exists
   if (auto file = ctx.args().value("file"); file && *file != "-") {
-    ws.import_text(id, *file);
+    ws.import_text(id, platform::path_from_utf8(*file));
   } else {
-    if (&ctx.in == &std::cin && isatty(STDIN_FILENO))
+    if (&ctx.in == &std::cin && platform::stdin_is_terminal())
       ctx.err << ctx.msg("cli.text.type", {id}) << "\n";
     std::ostringstream buf;
     buf << ctx.in.rdbuf();

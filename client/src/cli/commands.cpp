@@ -7,6 +7,7 @@
 #include "tongket/error.hpp"
 #include "tongket/messages.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -301,7 +302,7 @@ std::string help_text() {
     out << "  " << left << std::string(left.size() < 20 ? 20 - left.size() : 1, ' ')
         << message(lang, spec.help) << "\n";
   }
-  out << message(lang, "help.environment", {data_dir().string()});
+  out << message(lang, "help.environment", {platform::path_to_utf8(data_dir())});
   return out.str();
 }
 

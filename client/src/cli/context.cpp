@@ -1,6 +1,6 @@
 #include "cli/context.hpp"
 
-#include <cstdlib>
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -16,9 +16,9 @@ Context::Context(ParsedArgs args, std::vector<std::string> operands, std::ostrea
 Context::~Context() = default;
 
 std::filesystem::path Context::store_path() const {
-  if (auto p = args_.value("store")) return *p;
-  if (const char* env = std::getenv("TONGKET_STORE"); env && *env) return env;
-  return "tongket.db";
+  if (auto p = args_.value("store")) return platform::path_from_utf8(*p);
+  if (auto env = platform::env("TONGKET_STORE")) return platform::path_from_utf8(*env);
+  return platform::default_store_dir() / "tongket.db";
 }
 
 client::WorkspaceOptions Context::workspace_options() const {

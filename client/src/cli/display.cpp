@@ -1,13 +1,12 @@
 #include "cli/display.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include "tongket/platform.hpp"
 
 namespace tongket::cli {
 
@@ -114,9 +113,7 @@ std::size_t terminal_width() {
     int n = std::atoi(cols);
     if (n >= 40) return static_cast<std::size_t>(n);
   }
-  winsize ws{};
-  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-    return ws.ws_col;
+  if (const std::size_t cols = platform::terminal_columns(); cols >= 40) return cols;
   return 120;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "tongket/messages.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::client {
 
@@ -44,8 +45,7 @@ bool starts_vi(const char* value) {
 
 Language language_from_environment() {
   for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    const char* v = std::getenv(name);
-    if (v && *v) return starts_vi(v) ? Language::vi : Language::en;
+    if (auto v = platform::env(name)) return starts_vi(v->c_str()) ? Language::vi : Language::en;
   }
   return Language::en;
 }

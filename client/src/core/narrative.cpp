@@ -7,6 +7,7 @@
 #include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
 #include "tongket/validation.hpp"
@@ -98,7 +99,8 @@ std::string Workspace::import_text(const std::string& id, const std::filesystem:
     set_text(id, docx_text(file));
     return "docx";
   }
-  if (ext == ".doc") throw Error(Errc::invalid_data, d.msg("text.doc", {file.string()}));
+  if (ext == ".doc")
+    throw Error(Errc::invalid_data, d.msg("text.doc", {platform::path_to_utf8(file)}));
   auto decoded = decode_text(read_file(file, "the text file"));
   set_text(id, decoded.text);
   return decoded.encoding;

@@ -12,6 +12,7 @@
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/report/csv.hpp"
 #include "tongket/report/docx.hpp"
 #include "tongket/report/unit_report.hpp"
@@ -61,18 +62,20 @@ std::string plain_number(const nlohmann::json& v) {
 // Written beside the target and renamed, so a failure never leaves half a file.
 void write_atomically(Workspace::Impl& d, const std::filesystem::path& path,
                       const std::string& bytes) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << bytes;
     out.close();
-    if (!out) throw Error(Errc::io_error, d.msg("file.cannot_write", {tmp.string()}));
+    if (!out)
+      throw Error(Errc::io_error, d.msg("file.cannot_write", {platform::path_to_utf8(tmp)}));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     std::filesystem::remove(tmp, ec);
-    throw Error(Errc::io_error, d.msg("file.cannot_write", {path.string()}));
+    throw Error(Errc::io_error, d.msg("file.cannot_write", {platform::path_to_utf8(path)}));
   }
 }
 
@@ -296,9 +299,9 @@ std::string Workspace::export_bytes(ExportFormat format, bool rolled_up) {
     return csv.str();
   }
   // The writers write files: a private temporary one beside the store, read back.
-  const std::filesystem::path tmp = d.store.file().string() + ".export-" +
-                                    sync::random_id().substr(0, 8) +
-                                    (format == ExportFormat::docx ? ".docx" : ".xlsx");
+  std::filesystem::path tmp = d.store.file();
+  tmp += ".export-" + sync::random_id().substr(0, 8) +
+         (format == ExportFormat::docx ? ".docx" : ".xlsx");
   try {
     if (format == ExportFormat::docx)
       report::write_docx(data, tmp);

@@ -1,9 +1,5 @@
 // Enrolment, sync (one attempt or retries with backoff, progress, cancellation), status and
 // conflicts: the client's side of sync on top of the store. The protocol itself is sync/'s.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <thread>
 
@@ -16,6 +12,7 @@
 #include "tongket/client/curl_transport.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/server_messages.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
@@ -31,30 +28,31 @@ namespace {
 using store::Statement;
 
 std::filesystem::path key_path(const Workspace::Impl& d) {
-  return std::filesystem::path(d.store.file().string() + ".key");
+  std::filesystem::path key = d.store.file();
+  key += ".key";
+  return key;
 }
 
-// The private key lives beside the store, readable by its owner only.
+// The private key lives beside the store, readable by its owner only (platform.hpp).
 void write_private_key(const Workspace::Impl& d, const std::filesystem::path& file,
                        const std::string& pem) {
-  const std::string tmp = file.string() + ".tmp";
-  std::error_code ignored;  // a leftover that cannot go makes the open below fail clearly
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  std::error_code ignored;  // a leftover that cannot go makes the create below fail clearly
   std::filesystem::remove(tmp, ignored);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) throw Error(Errc::io_error, d.msg("key.cannot_create", {tmp}));
-  const bool ok =
-      ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw Error(Errc::io_error, d.msg("key.cannot_write", {tmp}));
+  if (!platform::write_new_private_file(tmp, pem))
+    throw Error(Errc::io_error, d.msg("key.cannot_create", {platform::path_to_utf8(tmp)}));
   std::filesystem::rename(tmp, file);
 }
 
 sync::SigningKey read_private_key(const Workspace::Impl& d, const std::filesystem::path& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0)
-    throw Error(Errc::unauthorized, d.msg("key.none", {file.string()}));
-  if ((st.st_mode & 077) != 0)
-    throw Error(Errc::unauthorized, d.msg("key.readable", {file.string()}));
+  const std::string name = platform::path_to_utf8(file);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw Error(Errc::unauthorized, d.msg("key.none", {name}));
+  if (!platform::is_private_file(file))
+    throw Error(Errc::unauthorized,
+                d.msg("key.readable", {name, platform::make_private_command(file)}));
   return sync::SigningKey::from_pem(read_file(file, "the device key"));
 }
 
@@ -62,7 +60,7 @@ net::TransportOptions transport_options(Workspace::Impl& d, const std::string& s
                                         const std::string& ca) {
   net::TransportOptions o;
   o.server_url = !server.empty() ? server : d.store.meta("server_url").value_or("");
-  o.ca_file = !ca.empty() ? ca : d.store.meta("ca_file").value_or("");
+  o.ca_file = platform::path_from_utf8(!ca.empty() ? ca : d.store.meta("ca_file").value_or(""));
   if (o.server_url.empty()) throw Error(Errc::invalid_argument, d.msg("sync.no_server"));
   return o;
 }
@@ -135,16 +133,15 @@ EnrollResult Workspace::enroll(const EnrollInput& input) {
   }
   const auto key_file = key_path(d);
   if (previous.empty() && std::filesystem::exists(key_file))
-    throw Error(Errc::io_error, d.msg("enroll.key_exists", {key_file.string()}));
+    throw Error(Errc::io_error, d.msg("enroll.key_exists", {platform::path_to_utf8(key_file)}));
   // The key is saved before the server hears of it: the server never registers a key that no
   // store kept.
   auto key = sync::SigningKey::generate();
-  const std::filesystem::path new_key_file = key_file.string() + ".new";
+  std::filesystem::path new_key_file = key_file;
+  new_key_file += ".new";
   write_private_key(d, new_key_file, key.private_pem());
-  char host[256] = {0};
-  ::gethostname(host, sizeof host - 1);
   // The store's unit goes with the request: a token for another unit is refused unspent.
-  sync::EnrollRequest request{input.token, key.public_key(), host, d.store.unit()};
+  sync::EnrollRequest request{input.token, key.public_key(), platform::host_name(), d.store.unit()};
   sync::HttpReply reply;
   try {
     reply = transport->post(sync::kPathEnroll, {{"Content-Type", "application/json"}},
@@ -165,11 +162,11 @@ EnrollResult Workspace::enroll(const EnrollInput& input) {
     throw Error(Errc::unauthorized, d.msg("enroll.other_unit", {enrolled.unit, d.store.unit()}));
   // The old key is kept (renamed), never overwritten: what it signed stays verifiable.
   if (!previous.empty() && std::filesystem::exists(key_file))
-    std::filesystem::rename(key_file, key_file.string() + ".old-" + previous);
+    std::filesystem::rename(key_file, std::filesystem::path(key_file) += ".old-" + previous);
   std::filesystem::rename(new_key_file, key_file);
   EnrollResult out;
   out.resigned = d.store.record_enrollment(enrolled.device_id, enrolled.role, options.server_url,
-                                           options.ca_file.string());
+                                           platform::path_to_utf8(options.ca_file));
   out.unit = unit();
   out.device = enrolled.device_id;
   out.role = enrolled.role;
@@ -178,7 +175,7 @@ EnrollResult Workspace::enroll(const EnrollInput& input) {
 }
 
 std::string Workspace::device_key_file() const {
-  return key_path(*impl_).string();
+  return platform::path_to_utf8(key_path(*impl_));
 }
 
 SyncReport Workspace::sync(const SyncControl& control) {

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::client {
 
@@ -90,9 +91,9 @@ void XMLCALL on_chars(void* data, const XML_Char* s, int len) {
 std::string read_zip_entry(const std::filesystem::path& file, const char* entry) {
   int err = 0;
   std::unique_ptr<zip_t, decltype(&zip_discard)> z(
-      zip_open(file.string().c_str(), ZIP_RDONLY, &err), &zip_discard);
+      zip_open(platform::path_to_utf8(file).c_str(), ZIP_RDONLY, &err), &zip_discard);
   auto bad = [&](const std::string& why) {
-    return Error(Errc::invalid_data, file.string() + ": " + why);
+    return Error(Errc::invalid_data, platform::path_to_utf8(file) + ": " + why);
   };
   if (!z) throw bad("not a .docx file (not a zip archive); save it from Word as .docx");
   zip_stat_t st;
@@ -176,12 +177,13 @@ std::string docx_text(const std::filesystem::path& file) {
   XML_SetElementHandler(parser.get(), on_start, on_end);
   XML_SetCharacterDataHandler(parser.get(), on_chars);
   if (XML_Parse(parser.get(), xml.data(), static_cast<int>(xml.size()), 1) == XML_STATUS_ERROR)
-    throw Error(Errc::invalid_data, file.string() + ": word/document.xml is damaged (line " +
-                                        std::to_string(XML_GetCurrentLineNumber(parser.get())) +
-                                        ": " + XML_ErrorString(XML_GetErrorCode(parser.get())) +
-                                        ")");
+    throw Error(Errc::invalid_data,
+                platform::path_to_utf8(file) + ": word/document.xml is damaged (line " +
+                    std::to_string(XML_GetCurrentLineNumber(parser.get())) + ": " +
+                    XML_ErrorString(XML_GetErrorCode(parser.get())) + ")");
   std::string nfc;
-  if (!to_nfc(state.text, nfc)) throw Error(Errc::invalid_data, file.string() + ": bad UTF-8");
+  if (!to_nfc(state.text, nfc))
+    throw Error(Errc::invalid_data, platform::path_to_utf8(file) + ": bad UTF-8");
   while (!nfc.empty() && nfc.back() == '\n') nfc.pop_back();
   return nfc.empty() ? nfc : nfc + "\n";
 }

@@ -12,6 +12,7 @@
 #include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/workflow.hpp"
 #include "tongket/validation.hpp"
@@ -61,7 +62,9 @@ UnitLevel Workspace::Impl::level() {
   if (auto name = store.meta("unit_level"))
     if (auto lvl = parse_level(*name)) return *lvl;
   const Unit* u = units().find(unit());
-  if (!u) throw Error(Errc::not_found, msg("unit.not_in_list", {unit(), units_dir().string()}));
+  if (!u)
+    throw Error(Errc::not_found,
+                msg("unit.not_in_list", {unit(), platform::path_to_utf8(units_dir())}));
   return u->level;
 }
 
@@ -333,7 +336,8 @@ Workspace Workspace::open(const WorkspaceOptions& o) {
   if (auto id = store.meta("template_id"); id && *id != tpl.id())
     throw Error(Errc::invalid_template,
                 message(options.language, "store.other_template",
-                        {options.store.string(), *id, template_file().string(), tpl.id()}));
+                        {platform::path_to_utf8(options.store), *id,
+                         platform::path_to_utf8(template_file()), tpl.id()}));
   return Workspace(std::make_unique<Impl>(options, std::move(tpl), std::move(store)));
 }
 

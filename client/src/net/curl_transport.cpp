@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 namespace tongket::net {
 
@@ -76,7 +77,8 @@ CurlTransport::CurlTransport(TransportOptions options, bool allow_plain_http)
     throw Error(Errc::invalid_argument, "no CA file to verify the server with (--ca)");
   }
   if (https && !std::filesystem::exists(options.ca_file)) {
-    throw Error(Errc::io_error, "CA file " + options.ca_file.string() + " does not exist");
+    throw Error(Errc::io_error,
+                "CA file " + platform::path_to_utf8(options.ca_file) + " does not exist");
   }
   while (!options.server_url.empty() && options.server_url.back() == '/') {
     options.server_url.pop_back();
@@ -144,7 +146,8 @@ sync::HttpReply CurlTransport::perform(bool is_post, const std::string& path,
   curl_easy_setopt(easy, CURLOPT_TIMEOUT, o.total_timeout_s);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https,http");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-  if (!o.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, o.ca_file.c_str());
+  if (!o.ca_file.empty())
+    curl_easy_setopt(easy, CURLOPT_CAINFO, platform::path_to_utf8(o.ca_file).c_str());
   // The CA given at enrollment is the ONLY trust anchor. Debian's libcurl also has a default
   // CA path (/etc/ssl/certs): left set, any CA on the laptop (or one a relay got installed)
   // could vouch for a server. No CURLOPT_PINNEDPUBLICKEY on top: the server's key changes at

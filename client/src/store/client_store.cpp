@@ -1,9 +1,5 @@
 #include "tongket/client_store.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -13,6 +9,7 @@
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/time_text.hpp"
 
@@ -32,28 +29,30 @@ void check_is_sqlite(const fs::path& file) {
   std::error_code ec;
   auto status = fs::status(file, ec);
   if (!fs::exists(status)) {
-    throw Error(Errc::io_error, "no tongket store at " + file.string() +
+    throw Error(Errc::io_error, "no tongket store at " + platform::path_to_utf8(file) +
                                     ": run `tongket init --unit <code>` first, or pass "
                                     "--store PATH");
   }
   if (!fs::is_regular_file(status))
-    throw Error(Errc::store_foreign, file.string() + " is not a file, so not a tongket store");
+    throw Error(Errc::store_foreign,
+                platform::path_to_utf8(file) + " is not a file, so not a tongket store");
   // Read through SQLite, never a plain file handle: closing a plain handle on a database file
   // drops every POSIX lock this process holds on it (e.g. the web app's other connection), and
   // another process closing its connection then deletes the WAL under it (disk I/O errors,
   // lost writes). A read that finds no database header fails with SQLITE_NOTADB and writes
   // nothing.
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  int rc =
+      sqlite3_open_v2(platform::path_to_utf8(file).c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
   sqlite3_close(db);
   if (rc == SQLITE_NOTADB) {
-    throw Error(Errc::store_foreign, file.string() +
+    throw Error(Errc::store_foreign, platform::path_to_utf8(file) +
                                          " is not a tongket store (not an SQLite database); "
                                          "it was left unchanged");
   }
-  if (rc != SQLITE_OK) throw Error(Errc::io_error, "cannot read " + file.string());
+  if (rc != SQLITE_OK) throw Error(Errc::io_error, "cannot read " + platform::path_to_utf8(file));
 }
 
 void configure(Database& db) {
@@ -241,18 +240,12 @@ ClientStore::~ClientStore() = default;
 
 ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
                                 const std::string& template_id, int template_version) {
-  // O_EXCL: never overwrite anything, even a file that appears between a check and the open.
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    int err = errno;
-    if (err == EEXIST) {
-      throw Error(Errc::io_error, file.string() +
-                                      " already exists; tongket will not overwrite it (choose "
-                                      "another --store path)");
-    }
-    throw Error(Errc::io_error, "cannot create " + file.string() + ": " + std::strerror(err));
+  // Never overwrite anything, even a file that appears between a check and the create.
+  if (!platform::write_new_private_file(file, "")) {
+    throw Error(Errc::io_error, platform::path_to_utf8(file) +
+                                    " already exists; tongket will not overwrite it (choose "
+                                    "another --store path)");
   }
-  ::close(fd);
   try {
     auto impl = std::make_unique<Impl>();
     impl->file = file;
@@ -280,7 +273,7 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
     // Only what this call made is removed.
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-      fs::remove(fs::path(file.string() + suffix), ec);
+      fs::remove(fs::path(file) += suffix, ec);
     throw;
   }
 }
@@ -307,7 +300,7 @@ ClientStore ClientStore::open(const fs::path& file) {
       {
         Statement fk(db, "PRAGMA foreign_key_check");
         if (fk.step())
-          throw Error(Errc::store_corrupt, file.string() +
+          throw Error(Errc::store_corrupt, platform::path_to_utf8(file) +
                                                ": the schema upgrade broke a reference in table " +
                                                fk.text(0) + "; the store was left unchanged");
       }
@@ -317,7 +310,8 @@ ClientStore ClientStore::open(const fs::path& file) {
   }
   Statement unit(db, "SELECT value FROM meta WHERE key = 'unit'");
   if (!unit.step() || unit.text(0).empty())
-    throw Error(Errc::store_corrupt, file.string() + " has no unit: run `tongket init` again");
+    throw Error(Errc::store_corrupt,
+                platform::path_to_utf8(file) + " has no unit: run `tongket init` again");
   impl->unit = unit.text(0);
   return ClientStore(std::move(impl));
 }

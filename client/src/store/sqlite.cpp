@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "tongket/platform.hpp"
+
 namespace tongket::store {
 
 namespace {
@@ -31,7 +33,8 @@ Errc errc_for(int rc) {
 
 }  // namespace
 
-Database::Database(const std::filesystem::path& file) : file_(file.string()) {
+// SQLite takes UTF-8 file names on every system.
+Database::Database(const std::filesystem::path& file) : file_(platform::path_to_utf8(file)) {
   int rc = sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

@@ -1,5 +1,6 @@
 // First run, enrolment and the overview's status.
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 #include "ui/api_common.hpp"
 #include "ui/json_views.hpp"
 
@@ -9,7 +10,8 @@ using nlohmann::json;
 
 void add_setup_routes(httplib::Server& server, AppState& state) {
   server.Get("/api/state", api([&state](const httplib::Request&) {
-               json out = {{"initialised", state.initialised()}, {"store", state.store().string()}};
+               json out = {{"initialised", state.initialised()},
+                           {"store", platform::path_to_utf8(state.store())}};
                if (out["initialised"])
                  out["status"] =
                      state.with_workspace([](auto& ws) { return to_json(ws.status()); });

@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 #include "ui/access_guard.hpp"
 #include "ui/api_common.hpp"
 #include "ui/json_views.hpp"
@@ -17,7 +18,7 @@ namespace {
 class UploadFile {
  public:
   explicit UploadFile(const httplib::MultipartFormData& upload) {
-    auto ext = std::filesystem::path(upload.filename).extension().string();
+    auto ext = platform::path_to_utf8(platform::path_from_utf8(upload.filename).extension());
     if (ext != ".docx" && ext != ".txt" && ext != ".DOCX" && ext != ".TXT")
       throw Error(Errc::invalid_argument, "Tệp \"" + upload.filename +
                                               "\" không nhập được: chỉ nhận tệp Word (.docx) "

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "tongket/error.hpp"
+#include "tongket/platform.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -38,7 +39,8 @@ std::optional<InstanceLock> InstanceLock::acquire(const std::filesystem::path& s
                          FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_ALWAYS,
                          FILE_ATTRIBUTE_NORMAL, nullptr);
   if (h == INVALID_HANDLE_VALUE)
-    throw Error(Errc::io_error, "cannot open " + file.string() + " (the app's lock file)");
+    throw Error(Errc::io_error,
+                "cannot open " + platform::path_to_utf8(file) + " (the app's lock file)");
   OVERLAPPED where{};
   where.OffsetHigh = kLockOffsetHigh;
   if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &where)) {
@@ -49,7 +51,8 @@ std::optional<InstanceLock> InstanceLock::acquire(const std::filesystem::path& s
 #else
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
-    throw Error(Errc::io_error, "cannot open " + file.string() + " (the app's lock file)");
+    throw Error(Errc::io_error,
+                "cannot open " + platform::path_to_utf8(file) + " (the app's lock file)");
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return std::nullopt;
@@ -98,7 +101,8 @@ void InstanceLock::publish(const std::string& url) {
   const std::string text = url + "\n";
   if (::ftruncate(fd, 0) != 0 ||
       ::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
-    throw Error(Errc::io_error, "cannot write " + file_.string() + " (the app's lock file)");
+    throw Error(Errc::io_error,
+                "cannot write " + platform::path_to_utf8(file_) + " (the app's lock file)");
 #endif
 }
 

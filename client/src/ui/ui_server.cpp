@@ -6,6 +6,7 @@
 
 #include "tongket/error.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/platform.hpp"
 #include "ui/access_guard.hpp"
 #include "ui/api_common.hpp"
 #include "ui/app_state.hpp"
@@ -73,8 +74,9 @@ void configure(httplib::Server& server, const AccessGuard& guard, AppState& stat
   server.set_file_extension_and_mimetype_mapping("css", "text/css; charset=utf-8");
   server.set_file_extension_and_mimetype_mapping("html", "text/html; charset=utf-8");
   const auto web = web_dir();
+  // cpp-httplib opens files with narrow (on Windows: ANSI code page) names, as path::string().
   if (!server.set_mount_point("/", web.string()))
-    throw Error(Errc::io_error, "the web app's files are missing: " + web.string() +
+    throw Error(Errc::io_error, "the web app's files are missing: " + platform::path_to_utf8(web) +
                                     " (set TONGKET_WEB to the folder holding index.html)");
   add_setup_routes(server, state);
   add_form_routes(server, state);
@@ -110,7 +112,7 @@ int serve(const UiOptions& options, std::ostream& out, std::ostream& err) {
   auto lock = InstanceLock::acquire(options.store);
   if (!lock) {
     const std::string url = InstanceLock::running_url(options.store);
-    err << "tongket: ứng dụng đã đang chạy cho kho " << options.store.string()
+    err << "tongket: ứng dụng đã đang chạy cho kho " << platform::path_to_utf8(options.store)
         << (url.empty() ? "" : " tại " + url) << "\n";
     if (options.open_browser && !url.empty()) open_in_browser(url);
     return exit_code(Errc::locked);
