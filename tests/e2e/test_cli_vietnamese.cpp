@@ -106,7 +106,7 @@ TEST_CASE("LANG=vi: an edit the server refuses (report locked) is explained in V
   a.enroll(server, server.token(kCommune, "clerk"));
   a2.enroll(server, server.token(kCommune, "clerk"));
   a.set("PL1.4", "2016", "3");
-  a.run_ok({"submit"});
+  a.run_ok({"submit", "--override", "báo cáo thử: các mục còn trống"});
   a.sync_ok();
   a2.set("PL1.4", "2016", "7");  // the second laptop has not seen the submission
 
@@ -134,7 +134,9 @@ TEST_CASE("LANG=vi: --help and option errors come from the catalogue", "[e2e][i1
   CHECK_THAT(help.out, Contains("mã thoát:"));
   CHECK_THAT(help.out, !Contains("register this laptop"));
   auto one = run_vi(c, {"sync", "--help"});
-  CHECK_THAT(one.out, StartsWith("cách dùng: tongket sync [--attempts N] [--quiet]\n  gửi các"));
+  CHECK_THAT(
+      one.out,
+      StartsWith("cách dùng: tongket sync [--attempts N] [--quiet] [--retry-refused]\n  gửi các"));
   auto unknown = run_vi(c, {"status", "--bogus"});
   CHECK(unknown.exit_code == 2);
   CHECK_THAT(unknown.err, Contains("không có tùy chọn --bogus (xem tongket --help)"));

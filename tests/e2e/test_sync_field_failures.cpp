@@ -32,7 +32,7 @@ TEST_CASE("one refused edit does not take the others of its change set with it",
   d.set("PL1.4", "2016", "9", kCommuneA);
   d.set("PL1.4", "2016", "4", kCommuneB);
   a.set("PL1.4", "2016", "3");
-  a.run_ok({"submit"});
+  a.run_ok({"submit", "--override", "báo cáo thử: các mục còn trống"});
   a.sync_ok();
 
   auto r = d.sync();
