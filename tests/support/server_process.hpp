@@ -20,6 +20,8 @@ namespace tongket::test {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (cpprestsdk cannot listen on port 0).
 int free_port();
+// A TCP connection to 127.0.0.1:port (REQUIREs that it connects); the caller closes it.
+int connect_loopback(int port);
 
 // The tongket-server binary `serve` runs with: $TONGKET_TEST_SERVER_BIN when set (scripts/tsan.sh
 // points it at a ThreadSanitizer build), else the build's TONGKET_SERVER_BIN.
