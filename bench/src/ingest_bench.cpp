@@ -121,7 +121,8 @@ std::size_t run_ingest(BenchEnv& env, const std::filesystem::path& data_dir) {
     push_cpu += thread_cpu() - c0;
     push_s += since(t0);
     auto body_plain = sync::open_body(
-        server::header(server::Request{{}, {}, reply.headers, {}, {}}, "Content-Encoding"), reply.body);
+        server::header(server::Request{{}, {}, reply.headers, {}, {}}, "Content-Encoding"),
+        reply.body);
     if (reply.status != 200)
       throw std::runtime_error("ingest of " + unit.code + ": HTTP " + std::to_string(reply.status) +
                                " " + std::string(body_plain.begin(), body_plain.end()));

@@ -483,7 +483,7 @@ class Workspace {
 
   // ---- reviewer: completeness below, roll-up ----
   std::vector<Tally> completeness_below();
-  std::vector<UnitReview> units_below();     // the store's unit's children, with their state
+  std::vector<UnitReview> units_below();  // the store's unit's children, with their state
   // Roll-ups, drill-downs and rolled-up exports count accepted reports only; with this on,
   // submitted ones too (drafts never). Not remembered.
   void set_include_submitted(bool include);

@@ -21,8 +21,7 @@ void print_unit(const review::UnitStanding& s, std::ostream& out) {
     const auto& r = *s.submission;
     out << "      " << r.action << " signed " << shown_time(r.signed_ms) << ", received "
         << shown_time(r.received_ms) << ", deadline " << (r.deadline.empty() ? "none" : r.deadline)
-        << ": " << (s.late ? "LATE" : "on time") << " (by \""
-        << printable(r.author) << "\")\n";
+        << ": " << (s.late ? "LATE" : "on time") << " (by \"" << printable(r.author) << "\")\n";
     // The device's clock and the server's disagree: the reviewer judges by both times.
     if (!r.plausible)
       out << "      check: signed " << shown_time(r.signed_ms) << ", received "
