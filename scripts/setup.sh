@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   ccache                          # compiler cache: CI and rebuilds recompile only what changed
+  clang-format                    # the formatting CI checks (.clang-format)
   libsqlite3-dev sqlite3          # client and server stores
   libcurl4-openssl-dev            # client HTTP
   libcpprest-dev                  # server HTTP

@@ -39,9 +39,7 @@ class Error : public std::runtime_error {
   Error(Errc code, std::string message) : std::runtime_error(std::move(message)), code_(code) {}
   Errc code() const noexcept { return code_; }
   // Whether trying the same thing again later may succeed.
-  bool retryable() const noexcept {
-    return code_ == Errc::network || code_ == Errc::unavailable;
-  }
+  bool retryable() const noexcept { return code_ == Errc::network || code_ == Errc::unavailable; }
 
  private:
   Errc code_;

@@ -17,9 +17,9 @@ std::string_view level_name(UnitLevel level);  // "province", "district", "commu
 std::optional<UnitLevel> parse_level(std::string_view name);
 
 struct Unit {
-  std::string code;    // GSO code as text ("72", "703", "25459"); departments "72-SNV"
-  std::string name;    // official name with its type prefix ("Xã Tân Lập")
-  std::string type;    // "Tỉnh", "Huyện", "Xã", "Sở", ...
+  std::string code;  // GSO code as text ("72", "703", "25459"); departments "72-SNV"
+  std::string name;  // official name with its type prefix ("Xã Tân Lập")
+  std::string type;  // "Tỉnh", "Huyện", "Xã", "Sở", ...
   UnitLevel level = UnitLevel::commune;
   std::string parent;  // parent unit's code; empty for a province
 };

@@ -27,12 +27,12 @@ void check_field(const ReportTemplate& tpl, UnitLevel level, const FieldKey& key
                  const nlohmann::json& value);
 
 struct Violation {
-  std::string rule;        // rule id, or "type" / "range"
+  std::string rule;  // rule id, or "type" / "range"
   Severity severity = Severity::error;
-  std::string indicator;   // code
-  std::string label;       // official label
-  std::string period;      // period id
-  std::string message;     // what is broken, with the figures
+  std::string indicator;  // code
+  std::string label;      // official label
+  std::string period;     // period id
+  std::string message;    // what is broken, with the figures
 };
 
 // Looks up a stored value of the unit; nullopt when empty.
