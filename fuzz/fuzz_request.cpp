@@ -158,7 +158,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       server::dispatch({"POST",
                         sync::kPathEnroll,
                         {},
-                        sync::encode_enroll_request({token, world->key.public_key(), "fuzz"})},
+                        sync::encode_enroll_request({token, world->key.public_key(), "fuzz", ""})},
                        *world->ctx);
   if (reply.status != 200) {
     std::fprintf(stderr, "fuzz_request: enrolling the fuzz device failed (%d)\n", reply.status);
