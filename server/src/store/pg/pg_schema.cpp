@@ -161,8 +161,8 @@ CREATE TABLE review (
   signed_ms   bigint NOT NULL,
   received_ms bigint NOT NULL,
   deadline    text NOT NULL,
-  on_time     boolean,
-  plausible   boolean NOT NULL
+  on_time     smallint CHECK (on_time IN (0,1)),  -- submit and finalise only
+  plausible   smallint NOT NULL CHECK (plausible IN (0,1))
 );
 CREATE INDEX review_unit ON review(unit, version);
 
