@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "interface_readers.hpp"
 #include "sqlite_reader.hpp"
 #include "tongket/sync/changeset.hpp"
 #include "tongket/sync/messages.hpp"
@@ -296,6 +297,8 @@ void FaultProxy::kill9() {
 // ---- the server's store ----
 
 FieldMap server_values(const std::filesystem::path& data_dir, const std::string& scope_unit) {
+  if (auto store = interface_readers::postgresql_store(data_dir))
+    return interface_readers::values(*store, scope_unit);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db,
           "SELECT v.unit, v.field, v.value FROM field_values v JOIN units u ON u.code = v.unit "
@@ -308,6 +311,8 @@ FieldMap server_values(const std::filesystem::path& data_dir, const std::string&
 
 std::int64_t server_count(const std::filesystem::path& data_dir, const std::string& sql,
                           const std::string& text_arg) {
+  if (interface_readers::postgresql_store(data_dir))
+    return interface_readers::count(data_dir, sql, text_arg);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db, sql);
   if (q.params() > 0) q.bind(1, text_arg);
@@ -316,6 +321,7 @@ std::int64_t server_count(const std::filesystem::path& data_dir, const std::stri
 }
 
 ServerData server_data(const std::filesystem::path& data_dir) {
+  if (interface_readers::postgresql_store(data_dir)) return interface_readers::data(data_dir);
   ServerData d;
   ReadOnlyDb db(server_db(data_dir));
   {
@@ -353,6 +359,8 @@ std::string describe(const ServerData& d) {
 }
 
 std::vector<ConflictRow> server_conflicts(const std::filesystem::path& data_dir) {
+  if (auto store = interface_readers::postgresql_store(data_dir))
+    return interface_readers::conflicts(*store);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db,
           "SELECT id, unit, field, current_value, incoming_value, resolved_version IS NULL "
@@ -375,6 +383,8 @@ std::vector<ConflictRow> client_conflicts(const SyncClient& client) {
 }
 
 std::vector<std::string> server_integrity_problems(const std::filesystem::path& data_dir) {
+  if (auto store = interface_readers::postgresql_store(data_dir))
+    return interface_readers::integrity_problems(*store);
   std::vector<std::string> problems;
   ReadOnlyDb db(server_db(data_dir));
   {
