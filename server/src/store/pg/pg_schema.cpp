@@ -1,5 +1,6 @@
 #include "store/pg/pg_schema.hpp"
 
+#include <cstdlib>
 #include <string>
 
 #include "tongket/error.hpp"
@@ -193,7 +194,7 @@ Stamp read_stamp(Conn& conn) {
   auto m = conn.run("SELECT key, value FROM meta WHERE key IN ('store', 'schema_version')");
   for (int i = 0; i < m.rows(); ++i) {
     if (m.text(i, 0) == "store") s.mark = m.text(i, 1);
-    if (m.text(i, 0) == "schema_version") s.version = std::atoi(m.text(i, 1).c_str());
+    if (m.text(i, 0) == "schema_version") s.version = std::atoi(m.text(i, 1).c_str());  // 0: bad
   }
   return s;
 }

@@ -1,6 +1,7 @@
 #include "store/pg/pg_store.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "store/pg/pg_codec.hpp"
 #include "store/pg/pg_schema.hpp"
@@ -11,6 +12,16 @@
 namespace tongket::server::pg {
 
 namespace {
+
+// A number stored as text: anything else means the database was edited by hand or damaged.
+std::int64_t stored_int(const std::string& text, std::string_view what) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+    throw Error(Errc::store_corrupt, "store: " + std::string(what) + " is not a number ('" +
+                                         text.substr(0, 40) + "'): the store is damaged");
+  return v;
+}
 
 std::string select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
@@ -29,7 +40,7 @@ class PgStore final : public Store {
     for (int i = 0; i < r.rows(); ++i) {
       auto key = r.text(i, 0);
       if (key == "server_id") id.server_id = r.text(i, 1);
-      if (key == "created_ms") id.created_ms = std::stoll(r.text(i, 1));
+      if (key == "created_ms") id.created_ms = stored_int(r.text(i, 1), "meta created_ms");
       if (key == "template") id.template_json = r.text(i, 1);
     }
     id.unit_count = static_cast<std::size_t>(conn_.run("SELECT count(*) FROM units").int64(0, 0));
