@@ -5,7 +5,8 @@
 // (concurrent clients end to end, default 8), BENCH_INGEST_SECONDS (stop the ingest after
 // this long and extrapolate, default 300), BENCH_WORK (where stores and logs go; default a
 // new directory under /tmp, removed afterwards unless BENCH_KEEP=1), BENCH_ONLY (a comma
-// list of rollup, ingest, pull, e2e, ui).
+// list of rollup, ingest, pull, e2e, ui), BENCH_DATABASE (a postgresql:// URL of an empty
+// database: the end-to-end part's server stores there; default SQLite).
 #include <sys/utsname.h>
 #include <unistd.h>
 

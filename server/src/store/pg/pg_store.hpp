@@ -33,8 +33,16 @@ class PgTxn final : public WriteTxn {
   void record_review(const ReviewEntry& review) override;
 
  private:
+  // True when field() found (unit, field) without a current value in this transaction and
+  // nothing was written to it since: then it has no history either (every applied, merged or
+  // resolving write also becomes current), so the history reads need no round trip.
+  bool known_unwritten(std::string_view unit, std::string_view field) const {
+    return unwritten_ && unwritten_->first == unit && unwritten_->second == field;
+  }
+
   Conn& conn_;
   std::optional<sync::Cursor> head_;  // read once under the write lock, then kept up here
+  std::optional<std::pair<std::string, std::string>> unwritten_;
 };
 
 // Shared by the Store and its WriteTxn: one statement each, on the given connection.

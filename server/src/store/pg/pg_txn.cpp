@@ -63,7 +63,10 @@ std::optional<FieldState> PgTxn::field(std::string_view unit, std::string_view f
       "FROM field_current c JOIN field_history h ON h.version = c.version "
       "WHERE c.unit = $1 AND c.field = $2",
       Params().add(unit).add(field));
-  if (r.rows() == 0) return std::nullopt;
+  if (r.rows() == 0) {
+    unwritten_.emplace(std::string(unit), std::string(field));
+    return std::nullopt;
+  }
   return FieldState{parse_json(r.text(0, 0)),
                     static_cast<std::uint64_t>(r.int64(0, 1)),
                     r.text(0, 2),
@@ -78,6 +81,7 @@ std::vector<std::pair<std::string, nlohmann::json>> PgTxn::unit_fields(std::stri
 
 std::vector<HistoryEntry> PgTxn::current_writes_after(std::string_view unit, std::string_view field,
                                                       std::uint64_t after) {
+  if (known_unwritten(unit, field)) return {};
   auto r = conn_.run(kSelectHistory, Params().add(unit).add(field).add(after));
   std::vector<HistoryEntry> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_history(r, i));
@@ -86,6 +90,7 @@ std::vector<HistoryEntry> PgTxn::current_writes_after(std::string_view unit, std
 
 nlohmann::json PgTxn::value_at(std::string_view unit, std::string_view field,
                                std::uint64_t version) {
+  if (known_unwritten(unit, field)) return nullptr;
   auto r = conn_.run(
       "SELECT value FROM field_history WHERE unit = $1 AND field = $2 AND version <= $3 "
       "AND outcome IN ('applied','merged','resolved') ORDER BY version DESC LIMIT 1",
@@ -137,31 +142,34 @@ Store::CounterCheck PgTxn::advance_counter(std::string_view device, std::uint64_
 }
 
 void PgTxn::record_write(const HistoryEntry& w, bool becomes_current) {
-  conn_.run(
+  if (known_unwritten(w.unit, w.field)) unwritten_.reset();
+  static const std::string insert =
       "INSERT INTO field_history(version, unit, field, value, base, device, cs_seq, op_id, "
       "author, hlc, received_ms, outcome, conflict_id) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-      Params()
-          .add(w.version)
-          .add(w.unit)
-          .add(w.field)
-          .add(w.value.dump())
-          .add(w.base)
-          .add(w.device)
-          .add(w.cs_seq)
-          .add(w.op_id)
-          .add(w.author)
-          .add(w.hlc)
-          .add(w.received_ms)
-          .add(w.outcome)
-          .add_opt(w.conflict_id
-                       ? std::optional<std::int64_t>(static_cast<std::int64_t>(*w.conflict_id))
-                       : std::nullopt));
-  if (!becomes_current) return;
-  conn_.run(
-      "INSERT INTO field_current(unit, field, version) VALUES ($1, $2, $3) "
-      "ON CONFLICT (unit, field) DO UPDATE SET version = excluded.version",
-      Params().add(w.unit).add(w.field).add(w.version));
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+  // A write that becomes current: both rows in one statement (one round trip).
+  static const std::string insert_current =
+      "WITH h AS (" + insert +
+      " RETURNING version) INSERT INTO field_current(unit, field, version) "
+      "SELECT $2, $3, version FROM h "
+      "ON CONFLICT (unit, field) DO UPDATE SET version = excluded.version";
+  conn_.run(becomes_current ? insert_current : insert,
+            Params()
+                .add(w.version)
+                .add(w.unit)
+                .add(w.field)
+                .add(w.value.dump())
+                .add(w.base)
+                .add(w.device)
+                .add(w.cs_seq)
+                .add(w.op_id)
+                .add(w.author)
+                .add(w.hlc)
+                .add(w.received_ms)
+                .add(w.outcome)
+                .add_opt(w.conflict_id ? std::optional<std::int64_t>(
+                                             static_cast<std::int64_t>(*w.conflict_id))
+                                       : std::nullopt));
 }
 
 void PgTxn::open_conflict(const ConflictRecord& c) {
