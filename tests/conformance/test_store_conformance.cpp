@@ -436,3 +436,33 @@ TEST_CASE("an initialised store knows its identity, units and template") {
   // A second store on the same URL sees the same store.
   CHECK(open_store_url(s.url)->identity().server_id == id.server_id);
 }
+
+TEST_CASE("a write the store cannot take fails write() and leaves the store as it was") {
+  FreshStore s;
+  auto dev = enroll_device(*s, kCommune);
+  Errc code = Errc::not_found;
+  CHECK(failure_code(
+      [&] {
+        s->write([&](server::WriteTxn& txn) {
+          txn.advance_counter(dev, 4);
+          txn.record_change_set(change_set_record(dev, kCommune, 1));
+          auto seq = append_value(txn, kCommune, kCountField, 1, dev, 1);
+          server::HistoryEntry again = txn.current_writes_after(kCommune, kCountField, 0).at(0);
+          CHECK(again.version == seq);
+          txn.record_write(again, true);  // the same version twice: the store refuses it
+          txn.field(kCommune, kCountField);
+        });
+      },
+      &code));
+  CHECK(code != Errc::not_found);
+  CHECK(s->log_head() == sync::Cursor{});
+  CHECK(s->device(dev)->last_counter == 0);
+  CHECK(s->history(kCommune).empty());
+  // The store (and its connection) still works.
+  s->write([&](server::WriteTxn& txn) {
+    txn.record_change_set(change_set_record(dev, kCommune, 1));
+    append_value(txn, kCommune, kCountField, 1, dev, 1);
+  });
+  CHECK(s->history(kCommune).size() == 1);
+  CHECK(chain_problems(*s).empty());
+}

@@ -156,13 +156,17 @@ bool Conn::in_failed_transaction() const {
   return PQtransactionStatus(conn_) == PQTRANS_INERROR;
 }
 
-void Conn::fail(std::string_view what, const PGresult* r) const {
+Error Conn::error(std::string_view what, const PGresult* r) const {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   std::string msg = "store " + display_url_ + ": " + std::string(what) + ": " +
                     trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
   Errc code = state ? errc_for(state) : Errc::unavailable;  // no SQLSTATE: the link is gone
   if (PQstatus(conn_) == CONNECTION_BAD) code = Errc::unavailable;
-  throw Error(code, msg);
+  return Error(code, msg);
+}
+
+void Conn::fail(std::string_view what, const PGresult* r) const {
+  throw error(what, r);
 }
 
 Result Conn::check(PGresult* r, std::string_view sql) {
@@ -173,7 +177,18 @@ Result Conn::check(PGresult* r, std::string_view sql) {
   return result;
 }
 
+const std::string& Conn::prepared(std::string_view sql) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    check(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr), sql);
+    it = prepared_.emplace(std::string(sql), std::move(name)).first;
+  }
+  return it->second;
+}
+
 Result Conn::run(std::string_view sql, const Params& params) {
+  if (!queued_.empty()) return std::move(*pipeline(sql, &params));
   // A connection lost (the database restarted) is re-made on the next statement outside a
   // transaction; its prepared statements went with it.
   if (PQstatus(conn_) == CONNECTION_BAD) {
@@ -182,16 +197,63 @@ Result Conn::run(std::string_view sql, const Params& params) {
     if (PQstatus(conn_) != CONNECTION_OK) fail("reconnect", nullptr);
     PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
   }
-  auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    std::string name = "s" + std::to_string(prepared_.size() + 1);
-    check(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr), sql);
-    it = prepared_.emplace(std::string(sql), std::move(name)).first;
-  }
+  const std::string& name = prepared(sql);
   auto values = params.pointers();
-  return check(PQexecPrepared(conn_, it->second.c_str(), params.count(), values.data(),
+  return check(PQexecPrepared(conn_, name.c_str(), params.count(), values.data(),
                               params.lengths().data(), params.formats().data(), 0),
                sql);
+}
+
+void Conn::queue(std::string_view sql, Params params, std::optional<Error> unless_one_row) {
+  queued_.push_back({std::string(sql), std::move(params), std::move(unless_one_row)});
+}
+
+void Conn::flush() {
+  if (!queued_.empty()) pipeline({}, nullptr);
+}
+
+void Conn::discard() {
+  queued_.clear();
+}
+
+// The queued writes, then (when given) one more statement, in one pipeline: one round trip.
+// The first failure is thrown once every result has been read (the connection stays usable).
+std::optional<Result> Conn::pipeline(std::string_view sql, const Params* params) {
+  std::vector<Queued> batch;
+  batch.swap(queued_);
+  for (const auto& q : batch) prepared(q.sql);
+  if (params) prepared(sql);
+  if (PQenterPipelineMode(conn_) != 1) fail("pipeline", nullptr);
+  auto send = [&](const std::string& name, const Params& p) {
+    auto values = p.pointers();
+    if (PQsendQueryPrepared(conn_, name.c_str(), p.count(), values.data(), p.lengths().data(),
+                            p.formats().data(), 0) != 1)
+      fail("pipeline send", nullptr);
+  };
+  for (const auto& q : batch) send(prepared(q.sql), q.params);
+  if (params) send(prepared(sql), *params);
+  if (PQpipelineSync(conn_) != 1) fail("pipeline sync", nullptr);
+  std::optional<Error> first;
+  std::optional<Result> last;
+  auto collect = [&](std::string_view what, const std::optional<Error>* unless_one_row) {
+    Result r(PQgetResult(conn_));
+    for (PGresult* rest = PQgetResult(conn_); rest; rest = PQgetResult(conn_)) PQclear(rest);
+    const auto status = PQresultStatus(r.get());
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (unless_one_row && *unless_one_row && r.affected() != 1 && !first)
+        first = **unless_one_row;
+    } else if (status != PGRES_PIPELINE_ABORTED && !first) {
+      first = error(what.substr(0, 70), r.get());
+    }
+    return r;
+  };
+  for (const auto& q : batch) collect(q.sql, &q.unless_one_row);
+  if (params) last.emplace(collect(sql, nullptr));
+  // Then PGRES_PIPELINE_SYNC; out of pipeline mode once everything was read.
+  for (int tries = 0; PQexitPipelineMode(conn_) != 1 && tries < 8; ++tries)
+    PQclear(PQgetResult(conn_));
+  if (first) throw *first;
+  return last;
 }
 
 void Conn::exec(std::string_view sql) {
@@ -216,6 +278,7 @@ Transaction::Transaction(Conn& conn, Kind kind) : conn_(conn) {
 
 Transaction::~Transaction() {
   if (done_) return;
+  conn_.discard();
   try {
     conn_.exec("ROLLBACK");
   } catch (...) {
@@ -225,6 +288,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   // COMMIT of a failed transaction "succeeds" as a ROLLBACK: that must not look committed.
+  conn_.flush();
   if (conn_.in_failed_transaction())
     throw Error(Errc::internal, "store " + conn_.display_url() +
                                     ": a statement of this transaction failed; nothing of it "

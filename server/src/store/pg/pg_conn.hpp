@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tongket/error.hpp"
+
 namespace tongket::server::pg {
 
 // Parameters of one statement: integers and text as text, byte strings as binary (no escaping).
@@ -50,6 +52,7 @@ class Result {
   Result(Result&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
 
   int rows() const { return PQntuples(r_); }
+  const PGresult* get() const { return r_; }
   std::int64_t affected() const;  // rows changed by an INSERT/UPDATE/DELETE
   bool is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
   std::int64_t int64(int row, int col) const;
@@ -72,6 +75,12 @@ class Conn {
 
   // A prepared statement (prepared on first use on this connection), run with `params`.
   Result run(std::string_view sql, const Params& params = {});
+  // A write whose result nobody waits for: sent with the next run() (or flush()) in one pipeline,
+  // so a transaction's writes cost no round trip of their own. Its failure is thrown from that
+  // run() or flush(); `unless_one_row`, when given, is thrown if it changes no row.
+  void queue(std::string_view sql, Params params, std::optional<Error> unless_one_row = {});
+  void flush();    // sends what is queued (COMMIT does first)
+  void discard();  // forgets what is queued (a transaction rolled back)
   // For transaction control and schema only: no parameters.
   void exec(std::string_view sql);
   const std::string& display_url() const { return display_url_; }
@@ -80,9 +89,18 @@ class Conn {
   bool in_failed_transaction() const;
 
  private:
+  struct Queued {
+    std::string sql;
+    Params params;
+    std::optional<Error> unless_one_row;
+  };
+  Error error(std::string_view what, const PGresult* r) const;
   [[noreturn]] void fail(std::string_view what, const PGresult* r) const;
   Result check(PGresult* r, std::string_view sql);
+  const std::string& prepared(std::string_view sql);
+  std::optional<Result> pipeline(std::string_view sql, const Params* params);
 
+  std::vector<Queued> queued_;
   PGconn* conn_ = nullptr;
   std::string display_url_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name

@@ -115,8 +115,9 @@ void PgTxn::append_event(const sync::PullEvent& e, const Hash& log_hash) {
   if (e.seq != head.seq + 1)
     throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
                                     " is not the next one (" + std::to_string(head.seq + 1) + ")");
-  // The unit's district and province come from `units` in the same statement.
-  auto r = conn_.run(
+  // The unit's district and province come from `units` in the same statement; queued: it is
+  // sent with the next read or the commit.
+  conn_.queue(
       "INSERT INTO pull_log(seq, kind, unit, district, province, field, value, version, "
       "device, author, hlc, extra, hash) "
       "SELECT $1, $2, code, district, province, $4, $5, $6, $7, $8, $9, $10, $11 "
@@ -132,8 +133,8 @@ void PgTxn::append_event(const sync::PullEvent& e, const Hash& log_hash) {
           .add(e.author)
           .add(e.hlc)
           .add_opt(e.extra.is_null() ? std::optional<std::string>() : e.extra.dump())
-          .add_bytes(log_hash));
-  if (r.affected() != 1) throw Error(Errc::not_found, "pull log: unknown unit '" + e.unit + "'");
+          .add_bytes(log_hash),
+      Error(Errc::not_found, "pull log: unknown unit '" + e.unit + "'"));
   head_ = sync::Cursor{e.seq, log_hash};
 }
 
@@ -153,27 +154,27 @@ void PgTxn::record_write(const HistoryEntry& w, bool becomes_current) {
       " RETURNING version) INSERT INTO field_current(unit, field, version) "
       "SELECT $2, $3, version FROM h "
       "ON CONFLICT (unit, field) DO UPDATE SET version = excluded.version";
-  conn_.run(becomes_current ? insert_current : insert,
-            Params()
-                .add(w.version)
-                .add(w.unit)
-                .add(w.field)
-                .add(w.value.dump())
-                .add(w.base)
-                .add(w.device)
-                .add(w.cs_seq)
-                .add(w.op_id)
-                .add(w.author)
-                .add(w.hlc)
-                .add(w.received_ms)
-                .add(w.outcome)
-                .add_opt(w.conflict_id ? std::optional<std::int64_t>(
-                                             static_cast<std::int64_t>(*w.conflict_id))
-                                       : std::nullopt));
+  conn_.queue(becomes_current ? insert_current : insert,
+              Params()
+                  .add(w.version)
+                  .add(w.unit)
+                  .add(w.field)
+                  .add(w.value.dump())
+                  .add(w.base)
+                  .add(w.device)
+                  .add(w.cs_seq)
+                  .add(w.op_id)
+                  .add(w.author)
+                  .add(w.hlc)
+                  .add(w.received_ms)
+                  .add(w.outcome)
+                  .add_opt(w.conflict_id ? std::optional<std::int64_t>(
+                                               static_cast<std::int64_t>(*w.conflict_id))
+                                         : std::nullopt));
 }
 
 void PgTxn::open_conflict(const ConflictRecord& c) {
-  conn_.run(
+  conn_.queue(
       "INSERT INTO conflicts(id, unit, field, current_version, incoming_version, "
       "current_value, incoming_value, current_device, incoming_device, current_author, "
       "incoming_author, current_hlc, incoming_hlc, current_ms, incoming_ms) "
@@ -198,7 +199,7 @@ void PgTxn::open_conflict(const ConflictRecord& c) {
 
 void PgTxn::resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
                              std::string_view device) {
-  conn_.run(
+  conn_.queue(
       "UPDATE conflicts SET resolved_version = $1, resolved_ms = $2, resolved_device = $3 "
       "WHERE id = $4 AND resolved_version IS NULL",
       Params().add(by_version).add(at_ms).add(device).add(id));
@@ -229,7 +230,7 @@ void PgTxn::record_change_set(const StoredChangeSet& cs) {
 }
 
 void PgTxn::record_review(const ReviewEntry& r) {
-  conn_.run(
+  conn_.queue(
       "INSERT INTO review(version, event_seq, unit, action, state, device, author, comment, "
       "override, data_hash, signed_ms, received_ms, deadline, on_time, plausible) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), nullif($9, ''), nullif($10, ''), "
