@@ -1,10 +1,13 @@
 #include "pg_cluster.hpp"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -44,10 +47,36 @@ std::string run_ok(const std::vector<std::string>& argv, const std::string& what
   return r.out;
 }
 
+constexpr const char* kOwnerFile = "owner.pid";
+
+// A test process that died without its destructors (a crash, std::terminate) leaves its
+// cluster running: stop the clusters whose owner is gone before starting another.
+void stop_orphaned_clusters() {
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("tongket-pg-", 0) != 0) continue;
+    std::ifstream in(entry.path() / kOwnerFile);
+    pid_t owner = 0;
+    if (!(in >> owner) || owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    try {
+      run_ok({pg_bin("pg_ctl").string(), "-D", (entry.path() / "db").string(), "-m", "immediate",
+              "-w", "-s", "stop"},
+             "pg_ctl stop (orphaned cluster)");
+    } catch (...) {
+      // Not running any more: only the directory is left.
+    }
+    std::filesystem::remove_all(entry.path(), ec);
+  }
+}
+
 }  // namespace
 
 PgCluster::PgCluster() {
+  stop_orphaned_clusters();
   const auto& dir = dir_.path();
+  write_file(dir / kOwnerFile, std::to_string(getpid()));
   if (geteuid() == 0) {
     struct passwd* nobody = getpwnam("nobody");
     if (!nobody || chown(dir.c_str(), nobody->pw_uid, nobody->pw_gid) != 0)

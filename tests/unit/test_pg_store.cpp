@@ -49,7 +49,7 @@ TEST_CASE("a store that cannot be reached names its URL, never its password", "[
   CHECK_THAT(e.what(), Contains("init --database"));
 }
 
-TEST_CASE("init makes the schema once; open before init and a foreign database are refused",
+TEST_CASE("init makes the schema once, open before init and a foreign database are refused",
           "[postgresql]") {
   auto& cluster = shared_pg_cluster();
   const std::string url = cluster.create_database(fresh_database_name());
