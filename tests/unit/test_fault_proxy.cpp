@@ -30,6 +30,7 @@
 #include "temp_dir.hpp"
 #include "tongket/error.hpp"
 #include "tongket/process/child.hpp"
+#include "tongket/process/ports.hpp"
 
 using namespace tongket::fault_proxy;
 using namespace std::chrono_literals;
@@ -69,36 +70,25 @@ void set_timeouts(int fd, std::chrono::seconds limit) {
 class TestServer {
  public:
   TestServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(listen_fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listen_fd_, 16) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~TestServer() {
     stop_ = true;
     acceptor_.join();
     for (auto& w : workers_) w.join();
-    ::close(listen_fd_);
   }
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  std::uint16_t port() const { return port_; }
-  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::uint16_t port() const { return static_cast<std::uint16_t>(listener_.port()); }
+  std::string target() const { return "127.0.0.1:" + std::to_string(listener_.port()); }
 
  private:
   void accept_loop() {
     while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
+      pollfd p{listener_.fd(), POLLIN, 0};
       if (::poll(&p, 1, 50) <= 0) continue;
-      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int fd = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
       if (fd >= 0) workers_.emplace_back([fd] { serve(fd); });
     }
   }
@@ -124,8 +114,7 @@ class TestServer {
     ::close(fd);
   }
 
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
+  tongket::process::LoopbackListener listener_;
   std::atomic<bool> stop_{false};
   std::thread acceptor_;
   std::vector<std::thread> workers_;  // touched only by the acceptor until it is joined

@@ -167,19 +167,12 @@ TEST_CASE("Child: CPU time and peak memory, while it runs and after it is reaped
   CHECK(c.peak_rss_bytes() > 0);
 }
 
-TEST_CASE("free_port, port_accepts, wait_for_port", "[process]") {
+TEST_CASE("free_port, LoopbackListener, port_accepts, wait_for_port", "[process]") {
   const int port = process::free_port();
   CHECK(port > 0);
   CHECK_FALSE(process::port_accepts(port));
   CHECK_FALSE(process::wait_for_port(port, 100ms));
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, 4) == 0);
-  CHECK(process::wait_for_port(port, 10s));
-  ::close(fd);
+  process::LoopbackListener listener(4);
+  CHECK(listener.port() > 0);
+  CHECK(process::wait_for_port(listener.port(), 10s));
 }

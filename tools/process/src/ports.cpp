@@ -21,20 +21,39 @@ sockaddr_in loopback(int port) {
   return addr;
 }
 
+// A socket bound to 127.0.0.1:0 (the kernel picks the port); sets `port`.
+int bound_socket(int& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed for a loopback port");
+  sockaddr_in addr = loopback(0);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot bind a socket to 127.0.0.1:0");
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
 }  // namespace
 
 int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("free_port: socket failed");
-  sockaddr_in addr = loopback(0);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("free_port: bind to 127.0.0.1:0 failed");
+  int port = 0;
+  ::close(bound_socket(port));
+  return port;
+}
+
+LoopbackListener::LoopbackListener(int backlog) {
+  fd_ = bound_socket(port_);  // in the body: port_'s initialiser would run after fd_'s
+  if (::listen(fd_, backlog) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port_));
   }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+}
+
+LoopbackListener::~LoopbackListener() {
+  ::close(fd_);
 }
 
 bool port_accepts(int port) {

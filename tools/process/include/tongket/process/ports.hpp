@@ -14,4 +14,22 @@ bool port_accepts(int port);
 // Tries every 20 ms until 127.0.0.1:port accepts a connection: false if `timeout` passes first.
 bool wait_for_port(int port, std::chrono::milliseconds timeout);
 
+// A socket listening on 127.0.0.1 on a port the kernel picked (O_CLOEXEC; accept() on fd() is
+// the owner's business), closed at scope exit: a test's own server, or a port held taken.
+// Throws std::runtime_error if it cannot listen.
+class LoopbackListener {
+ public:
+  explicit LoopbackListener(int backlog = 16);
+  ~LoopbackListener();
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+
+  int fd() const { return fd_; }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 }  // namespace tongket::process
