@@ -1,6 +1,7 @@
 #include "tongket/client_store.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -89,18 +90,55 @@ void check_identity(Database& db) {
 }
 
 void quick_check(Database& db) {
-  Statement st(db, "PRAGMA quick_check");
   std::string problems;
-  while (st.step()) {
-    std::string line = st.text(0);
-    if (line == "ok") continue;
-    if (!problems.empty()) problems += "; ";
-    problems += line;
+  try {
+    Statement st(db, "PRAGMA quick_check");
+    while (st.step()) {
+      std::string line = st.text(0);
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      problems += line;
+    }
+  } catch (const Error& e) {
+    // Damage bad enough that the check itself cannot read a page.
+    if (e.code() != Errc::store_corrupt) throw;
+    problems = "database disk image is malformed";
   }
   if (!problems.empty()) {
     throw Error(Errc::store_corrupt,
                 db.file() + " is damaged (" + problems + "): restore it from a backup");
   }
+}
+
+// Why the damage check must run at this open, or nullptr. `left_wal`: a WAL file lay beside
+// the store before anything opened it (SQLite removes it when the last connection closes).
+const char* check_reason(Database& db, StoreCheck policy, bool left_wal, std::uint64_t now_ms) {
+  if (policy == StoreCheck::always) return "requested";
+  if (left_wal) return "unclean";
+  Statement st(db, "SELECT value FROM meta WHERE key = 'check_at'");
+  if (!st.step()) return "due";
+  constexpr std::uint64_t kPeriodMs = std::uint64_t{kStoreCheckDays} * 24 * 3600 * 1000;
+  const auto last = std::strtoull(st.text(0).c_str(), nullptr, 10);
+  return last > now_ms || now_ms - last >= kPeriodMs ? "due" : nullptr;
+}
+
+void record_check(Database& db, const char* reason, std::uint64_t now_ms) {
+  Transaction tx(db);
+  Statement count(db, "SELECT value FROM meta WHERE key = 'check_count'");
+  const auto n = count.step() ? std::strtoull(count.text(0).c_str(), nullptr, 10) : 0;
+  Statement put(db,
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const std::pair<const char*, std::string> rows[] = {
+      {"check_at", std::to_string(now_ms)},
+      {"check_reason", reason},
+      {"check_count", std::to_string(n + 1)},
+  };
+  for (const auto& [key, value] : rows) {
+    put.reset();
+    put.bind(1, key).bind(2, value).run();
+  }
+  tx.commit();
 }
 
 std::optional<std::string> json_text(const nlohmann::json& value, const std::string& field) {
@@ -262,6 +300,7 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
         {"template_id", template_id},
         {"template_version", std::to_string(template_version)},
         {"created_at", utc_iso(system_time_ms())},
+        {"check_at", std::to_string(system_time_ms())},  // new: nothing to check yet
     };
     for (const auto& [key, value] : initial) {
       meta.reset();
@@ -278,7 +317,10 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
   }
 }
 
-ClientStore ClientStore::open(const fs::path& file) {
+ClientStore ClientStore::open(const fs::path& file, StoreCheck check) {
+  // Looked at before anything here opens the file: opening and closing it removes the WAL.
+  std::error_code ec;
+  const bool left_wal = fs::exists(fs::path(file) += "-wal", ec);
   check_is_sqlite(file);
   auto impl = std::make_unique<Impl>();
   impl->file = file;
@@ -286,7 +328,9 @@ ClientStore ClientStore::open(const fs::path& file) {
   Database& db = *impl->db;
   sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
   check_identity(db);
-  quick_check(db);
+  const std::uint64_t now = system_time_ms();
+  const char* reason = check_reason(db, check, left_wal, now);
+  if (reason) quick_check(db);
   configure(db);
   if (store::user_version(db) < store::schema_version()) {
     // A migration may rebuild a table others reference (SQLite's way to change a CHECK):
@@ -313,6 +357,7 @@ ClientStore ClientStore::open(const fs::path& file) {
     throw Error(Errc::store_corrupt,
                 platform::path_to_utf8(file) + " has no unit: run `tongket init` again");
   impl->unit = unit.text(0);
+  if (reason) record_check(db, reason, now);
   return ClientStore(std::move(impl));
 }
 
