@@ -70,3 +70,35 @@ TEST_CASE("a commune's workbook has only the appendices communes fill", "[report
   CHECK_FALSE(contains(workbook, "name=\"PL4\""));
   CHECK_FALSE(contains(workbook, "name=\"PL8\""));
 }
+
+TEST_CASE("PL2's \"Chia theo tên loại VBQPPL\" is one merged cell beside the kinds, as in the form",
+          "[report]") {
+  test::SampleReport sample;
+  test::TempDir dir("tongket-report");
+  auto file = dir / "pl2.xlsx";
+  write_xlsx(sample.data(), file);
+  // The label's index among the shared strings.
+  std::string strings = read_zip_entry(file, "xl/sharedStrings.xml");
+  std::smatch m;
+  std::regex si(R"(<si>(?:<t[^>]*>([^<]*)</t>)</si>)");
+  int index = -1, i = 0;
+  for (auto it = std::sregex_iterator(strings.begin(), strings.end(), si);
+       it != std::sregex_iterator(); ++it, ++i)
+    if ((*it)[1] == "Chia theo tên loại VBQPPL") index = i;
+  REQUIRE(index >= 0);
+  std::string workbook = read_zip_entry(file, "xl/workbook.xml");
+  REQUIRE(contains(workbook, "<sheet name=\"PL2\" sheetId=\"2\""));
+  std::string pl2 = read_zip_entry(file, "xl/worksheets/sheet2.xml");
+  // Written once, in column B, at the top of a vertical merge over the six kinds.
+  std::regex cell("<c r=\"B(\\d+)\" s=\"\\d+\" t=\"s\"><v>" + std::to_string(index) + "</v></c>");
+  auto cells = std::sregex_iterator(pl2.begin(), pl2.end(), cell);
+  REQUIRE(std::distance(cells, std::sregex_iterator()) == 1);
+  const int top = std::stoi((*cells)[1]);
+  std::regex merge("<mergeCell ref=\"B" + std::to_string(top) + ":B(\\d+)\"/>");
+  REQUIRE(std::regex_search(pl2, m, merge));
+  CHECK(std::stoi(m[1]) - top + 1 == 6);
+  // The kinds' labels are in column C beside it; rows without a group span B:C.
+  CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B(\\d+):C\\1\"/>")));
+  // The header "Nội dung" spans both label columns too.
+  CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B(\\d+):C(\\d+)\"/>")));
+}
