@@ -158,3 +158,17 @@ TEST_CASE("the installed template is parsed once per process", "[store][check]")
   CHECK(tongket::client::Workspace::template_parses() == before);
   CHECK(before == 1);
 }
+
+TEST_CASE("a second connection of the same process is not taken for an unclean shutdown",
+          "[store][check]") {
+  tongket::test::TempDir dir;
+  const auto file = dir / "t.db";
+  auto first = tongket::ClientStore::create(file, "25459", "cchc-2011-2020", 1);
+  first.set_meta("author", "A");
+  REQUIRE(fs::exists(fs::path(file) += "-wal"));  // the first connection's, still open
+  {
+    auto second = tongket::ClientStore::open(file);  // as the web app's sync worker does
+    CHECK_FALSE(second.meta("check_count"));
+  }
+  CHECK_FALSE(first.meta("check_count"));
+}

@@ -69,8 +69,9 @@ struct OutboxOp {
 // every page, so it runs when it matters, not on every command.
 enum class StoreCheck {
   when_due,  // after an unclean shutdown (a WAL file was left beside the store: the last
-             // connection did not close; also while another process has the store open), or
-             // when the last check is older than kStoreCheckDays (or was never recorded)
+             // connection did not close; also while another process has the store open, but
+             // not when this process has), or when the last check is older than
+             // kStoreCheckDays (or was never recorded)
   always,    // on demand (`tongket check`)
 };
 inline constexpr int kStoreCheckDays = 7;

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <mutex>
 
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -265,10 +267,52 @@ std::uint64_t system_time_ms() {
       duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+namespace {
+
+// The stores this process has open, and how many times: a WAL file beside a store this
+// process holds is its own connection's, not the trace of an unclean shutdown (the web app
+// opens a second connection for each sync while its first stays open).
+class OpenInProcess {
+ public:
+  explicit OpenInProcess(const fs::path& file) : key_(key_of(file)) {
+    std::lock_guard lock(mutex());
+    ++counts()[key_];
+  }
+  ~OpenInProcess() {
+    std::lock_guard lock(mutex());
+    if (--counts()[key_] == 0) counts().erase(key_);
+  }
+  OpenInProcess(const OpenInProcess&) = delete;
+  OpenInProcess& operator=(const OpenInProcess&) = delete;
+  static bool held(const fs::path& file) {
+    std::lock_guard lock(mutex());
+    return counts().count(key_of(file)) > 0;
+  }
+
+ private:
+  static std::string key_of(const fs::path& file) {
+    std::error_code ec;
+    auto canonical = fs::weakly_canonical(file, ec);
+    return platform::path_to_utf8(ec ? file : canonical);
+  }
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<std::string, int>& counts() {
+    static std::map<std::string, int> m;
+    return m;
+  }
+  std::string key_;
+};
+
+}  // namespace
+
 struct ClientStore::Impl {
   fs::path file;
   std::unique_ptr<Database> db;
   std::string unit;
+  std::unique_ptr<OpenInProcess> open_here;  // set once the store is open
 };
 
 ClientStore::ClientStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -307,6 +351,7 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
       meta.bind(1, key).bind(2, value).run();
     }
     tx.commit();
+    impl->open_here = std::make_unique<OpenInProcess>(file);
     return ClientStore(std::move(impl));
   } catch (...) {
     // Only what this call made is removed.
@@ -320,7 +365,7 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
 ClientStore ClientStore::open(const fs::path& file, StoreCheck check) {
   // Looked at before anything here opens the file: opening and closing it removes the WAL.
   std::error_code ec;
-  const bool left_wal = fs::exists(fs::path(file) += "-wal", ec);
+  const bool left_wal = fs::exists(fs::path(file) += "-wal", ec) && !OpenInProcess::held(file);
   check_is_sqlite(file);
   auto impl = std::make_unique<Impl>();
   impl->file = file;
@@ -358,6 +403,7 @@ ClientStore ClientStore::open(const fs::path& file, StoreCheck check) {
                 platform::path_to_utf8(file) + " has no unit: run `tongket init` again");
   impl->unit = unit.text(0);
   if (reason) record_check(db, reason, now);
+  impl->open_here = std::make_unique<OpenInProcess>(file);
   return ClientStore(std::move(impl));
 }
 
