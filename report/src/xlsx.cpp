@@ -348,6 +348,35 @@ class SheetWriter {
   const std::filesystem::path& path_;
 };
 
+// A rolled-up workbook's last sheet: what the figures cover and, one per row, the units whose
+// reports are not counted (each appendix sheet repeats the coverage line under its title).
+void write_coverage_sheet(lxw_workbook* wb, const ReportData& data, const Formats& f,
+                          const std::filesystem::path& path) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Đơn vị chưa được tính");
+  if (!ws)
+    throw Error(Errc::io_error, "cannot add the coverage sheet to " + platform::path_to_utf8(path));
+  auto check = [&](lxw_error e) {
+    if (e != LXW_NO_ERROR)
+      throw Error(Errc::io_error, "cannot write " + platform::path_to_utf8(path) +
+                                      " (coverage): " + lxw_strerror(e));
+  };
+  check(worksheet_set_column(ws, 0, 0, 6, nullptr));
+  check(worksheet_set_column(ws, 1, 1, 60, nullptr));
+  check(worksheet_write_string(ws, 0, 0, data.coverage.c_str(), f.caption));
+  const std::string head = data.missing.empty() ? "Mọi đơn vị đã có báo cáo được tính."
+                                                : "Đơn vị chưa có báo cáo được chấp nhận (" +
+                                                      std::to_string(data.missing.size()) + "):";
+  check(worksheet_write_string(ws, 1, 0, head.c_str(), nullptr));
+  if (data.missing.empty()) return;
+  check(worksheet_write_string(ws, 3, 0, "STT", f.header));
+  check(worksheet_write_string(ws, 3, 1, "Đơn vị", f.header));
+  for (std::size_t i = 0; i < data.missing.size(); ++i) {
+    const auto row = static_cast<lxw_row_t>(4 + i);
+    check(worksheet_write_number(ws, row, 0, static_cast<double>(i + 1), f.count));
+    check(worksheet_write_string(ws, row, 1, data.missing[i].c_str(), f.label[0][0]));
+  }
+}
+
 }  // namespace
 
 void write_xlsx(const ReportData& data, const std::filesystem::path& path) {
@@ -376,6 +405,7 @@ void write_xlsx(const ReportData& data, const std::filesystem::path& path) {
                     "cannot add sheet " + name + " to " + platform::path_to_utf8(path));
       SheetWriter(ws, formats, path).write(appendices[i]);
     }
+    if (!data.coverage.empty()) write_coverage_sheet(wb, data, formats, path);
   } catch (...) {
     workbook_close(wb);
     std::error_code ignored;

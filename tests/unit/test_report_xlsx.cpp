@@ -102,3 +102,23 @@ TEST_CASE("PL2's \"Chia theo tên loại VBQPPL\" is one merged cell beside the 
   // The header "Nội dung" spans both label columns too.
   CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B(\\d+):C(\\d+)\"/>")));
 }
+
+TEST_CASE("a rolled-up workbook states its coverage and lists the units not counted",
+          "[report]") {
+  test::SampleReport sample;
+  test::TempDir dir("tongket-report");
+  auto data = sample.data();
+  data.coverage = "Số liệu tổng hợp từ 1/3 đơn vị";
+  data.missing = {"Huyện Tân Biên", "Sở Tài chính tỉnh Tây Ninh"};
+  auto file = dir / "tong-hop.xlsx";
+  write_xlsx(data, file);
+  std::string workbook = read_zip_entry(file, "xl/workbook.xml");
+  CHECK(contains(workbook, "name=\"Đơn vị chưa được tính\""));
+  std::string strings = read_zip_entry(file, "xl/sharedStrings.xml");
+  CHECK(contains(strings, "Số liệu tổng hợp từ 1/3 đơn vị"));
+  CHECK(contains(strings, "Huyện Tân Biên"));
+  CHECK(contains(strings, "Sở Tài chính tỉnh Tây Ninh"));
+  // Not in a unit's own workbook.
+  write_xlsx(sample.data(), dir / "own.xlsx");
+  CHECK_FALSE(contains(read_zip_entry(dir / "own.xlsx", "xl/workbook.xml"), "chưa được tính"));
+}
