@@ -1,6 +1,6 @@
 // The client store's damage check (PRAGMA quick_check) runs when it matters, not on every
-// command: after an unclean shutdown (a process holding the store killed with SIGKILL), on
-// demand (`tongket check`), and when the last check is older than kStoreCheckDays; never on
+// command: after an unclean shutdown (a process that wrote to the store killed with SIGKILL),
+// on demand (`tongket check`), and when the last check is older than kStoreCheckDays; never on
 // a clean re-open. Observed through what the store records (meta check_count/check_reason),
 // not through timing. A damaged store is refused with exit 4 and left byte-identical.
 #include <sys/stat.h>
@@ -63,8 +63,13 @@ TEST_CASE("the store check: not on a clean re-open, after a kill -9, on demand, 
   CHECK(meta(store, "check_count").empty());
   CHECK_FALSE(fs::exists(fs::path(store) += "-wal"));
 
-  SECTION("after a process holding the store was killed") {
-    // `text set --file FIFO` opens the store, then blocks reading the FIFO: killed there.
+  SECTION("after a process that wrote to the store was killed") {
+    // `text set --file FIFO` opens the store, then blocks reading the FIFO: killed there. Its
+    // open wrote (a check was due and recorded), so it leaves a WAL with frames, as a clerk's
+    // program killed while saving does.
+    raw_exec(store, "UPDATE meta SET value = '0' WHERE key = 'check_at'");
+    const auto wal = fs::path(store) += "-wal";
+    REQUIRE_FALSE(fs::exists(wal));
     const auto fifo = cli.dir() / "blocks.txt";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     tongket::test::ProcessOptions options;
@@ -72,17 +77,32 @@ TEST_CASE("the store check: not on a clean re-open, after a kill -9, on demand, 
     tongket::test::KillableProcess holder({TONGKET_CLIENT_BIN, "text", "set", "KH.X.1.1", "--file",
                                            fifo.string(), "--store", store.string()},
                                           options, cli.dir() / "holder");
-    REQUIRE(holder.wait_until([&] { return fs::exists(fs::path(store) += "-wal"); }, 30s));
+    // Killed once its write is committed (then it blocks on the FIFO).
+    REQUIRE(holder.wait_until([&] { return meta(store, "check_count") == "1"; }, 30s));
     holder.kill9();
-    REQUIRE(fs::exists(fs::path(store) += "-wal"));  // the unclean shutdown's trace
+    REQUIRE(fs::file_size(wal) > 0);  // the unclean shutdown's trace
     auto after = cli.tongket({"status"});
     INFO(after.err);
     REQUIRE(after.exit_code == 0);
-    CHECK(meta(store, "check_count") == "1");
+    CHECK(meta(store, "check_count") == "2");  // the killed one's (due), then this one's
     CHECK(meta(store, "check_reason") == "unclean");
     // That open closed cleanly: the next one does not check again.
     REQUIRE(cli.tongket({"get", "PL1.4", "2016"}).out == "3\n");
-    CHECK(meta(store, "check_count") == "1");
+    CHECK(meta(store, "check_count") == "2");
+  }
+
+  SECTION("not after a killed process that only read") {
+    const auto fifo = cli.dir() / "blocks.txt";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    tongket::test::ProcessOptions options;
+    options.env["TONGKET_DATA"] = std::string(TONGKET_SOURCE_DIR) + "/data";
+    tongket::test::KillableProcess reader({TONGKET_CLIENT_BIN, "text", "set", "KH.X.1.1", "--file",
+                                           fifo.string(), "--store", store.string()},
+                                          options, cli.dir() / "reader");
+    REQUIRE(reader.wait_until([&] { return fs::exists(fs::path(store) += "-wal"); }, 30s));
+    reader.kill9();
+    REQUIRE(cli.tongket({"status"}).exit_code == 0);
+    CHECK(meta(store, "check_count").empty());
   }
 
   SECTION("on demand") {

@@ -68,10 +68,10 @@ struct OutboxOp {
 // When open() runs SQLite's `PRAGMA quick_check` (about 2.5 ms per MB of store): it reads
 // every page, so it runs when it matters, not on every command.
 enum class StoreCheck {
-  when_due,  // after an unclean shutdown (a WAL file was left beside the store: the last
-             // connection did not close; also while another process has the store open, but
-             // not when this process has), or when the last check is older than
-             // kStoreCheckDays (or was never recorded)
+  when_due,  // after an unclean shutdown (a WAL file with frames was left beside the store:
+             // a connection that wrote did not close; also while another process that wrote
+             // has the store open, but not when this process has), or when the last check is
+             // older than kStoreCheckDays (or was never recorded)
   always,    // on demand (`tongket check`)
 };
 inline constexpr int kStoreCheckDays = 7;

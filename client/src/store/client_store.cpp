@@ -112,8 +112,9 @@ void quick_check(Database& db) {
   }
 }
 
-// Why the damage check must run at this open, or nullptr. `left_wal`: a WAL file lay beside
-// the store before anything opened it (SQLite removes it when the last connection closes).
+// Why the damage check must run at this open, or nullptr. `left_wal`: a WAL file with frames
+// lay beside the store before anything opened it (SQLite removes it when the last connection
+// closes).
 const char* check_reason(Database& db, StoreCheck policy, bool left_wal, std::uint64_t now_ms) {
   if (policy == StoreCheck::always) return "requested";
   if (left_wal) return "unclean";
@@ -364,8 +365,11 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
 
 ClientStore ClientStore::open(const fs::path& file, StoreCheck check) {
   // Looked at before anything here opens the file: opening and closing it removes the WAL.
+  // A WAL holding frames is a writer's that did not close (a clean close checkpoints and
+  // removes it); an empty one is a reader's (read-only connections cannot remove it).
   std::error_code ec;
-  const bool left_wal = fs::exists(fs::path(file) += "-wal", ec) && !OpenInProcess::held(file);
+  const auto wal_bytes = fs::file_size(fs::path(file) += "-wal", ec);
+  const bool left_wal = !ec && wal_bytes > 0 && !OpenInProcess::held(file);
   check_is_sqlite(file);
   auto impl = std::make_unique<Impl>();
   impl->file = file;
