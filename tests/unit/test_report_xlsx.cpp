@@ -103,8 +103,7 @@ TEST_CASE("PL2's \"Chia theo tên loại VBQPPL\" is one merged cell beside the 
   CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B(\\d+):C(\\d+)\"/>")));
 }
 
-TEST_CASE("a rolled-up workbook states its coverage and lists the units not counted",
-          "[report]") {
+TEST_CASE("a rolled-up workbook states its coverage and lists the units not counted", "[report]") {
   test::SampleReport sample;
   test::TempDir dir("tongket-report");
   auto data = sample.data();
