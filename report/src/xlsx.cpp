@@ -233,8 +233,9 @@ class SheetWriter {
 
   // A header cell from row `top` to `bottom`, over both sheet columns of a split column.
   void header_cell(lxw_row_t top, lxw_row_t bottom, std::size_t i, const std::string& text) const {
-    const lxw_col_t first = split_.at(i);
-    const lxw_col_t last = i == split_.column ? first + 1 : first;
+    // A split column's header spans its group part (at(i) - 1) and its label part (at(i)).
+    const lxw_col_t last = split_.at(i);
+    const lxw_col_t first = i == split_.column ? last - 1 : last;
     if (top == bottom && first == last) {
       check(worksheet_write_string(ws_, top, first, text.c_str(), f_.header), "header");
     } else {

@@ -99,8 +99,20 @@ TEST_CASE("PL2's \"Chia theo tên loại VBQPPL\" is one merged cell beside the 
   CHECK(std::stoi(m[1]) - top + 1 == 6);
   // The kinds' labels are in column C beside it; rows without a group span B:C.
   CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B(\\d+):C\\1\"/>")));
-  // The header "Nội dung" spans both label columns too.
-  CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B(\\d+):C(\\d+)\"/>")));
+  // The label column's header spans both sheet columns, from B (the years start at D).
+  int header = -1;
+  i = 0;
+  for (auto it = std::sregex_iterator(strings.begin(), strings.end(), si);
+       it != std::sregex_iterator(); ++it, ++i)
+    if ((*it)[1] == "Nhiệm vụ/tiêu chí") header = i;
+  REQUIRE(header >= 0);
+  std::regex head_cell("<c r=\"B(\\d+)\" s=\"\\d+\" t=\"s\"><v>" + std::to_string(header) +
+                       "</v></c>");
+  REQUIRE(std::regex_search(pl2, m, head_cell));
+  const std::string head_row = m[1];
+  CHECK(std::regex_search(pl2, std::regex("<mergeCell ref=\"B" + head_row + ":C\\d+\"/>")));
+  CHECK(std::regex_search(pl2, std::regex("<c r=\"D" + std::to_string(std::stoi(head_row) + 1) +
+                                          "\" s=\"\\d+\" t=\"s\">")));  // "Năm 2015"
 }
 
 TEST_CASE("a rolled-up workbook states its coverage and lists the units not counted", "[report]") {
