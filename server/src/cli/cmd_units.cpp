@@ -6,13 +6,13 @@
 #include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/server/protocol.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 
 namespace tongket::server::cli {
 
 int units_add(const std::filesystem::path& data, const Unit& unit, const std::string& author,
               std::int64_t now_ms, std::ostream& out) {
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   const auto added = add_department(*store, unit, author, now_ms);
   const auto province = store->unit(added.parent);
   out << "đã thêm " << added.code << " " << printable(added.name) << " vào "
@@ -24,7 +24,7 @@ int units_add(const std::filesystem::path& data, const Unit& unit, const std::st
 }
 
 int units_list(const std::filesystem::path& data, const std::string& parent, std::ostream& out) {
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   auto top = store->unit(parent);
   if (!top)
     throw Error(Errc::not_found,

@@ -2,6 +2,7 @@
 // record and its pull event go in one transaction (docs/protocol.md, "Administrator events").
 #include "tongket/error.hpp"
 #include "tongket/server/protocol.hpp"
+#include "tongket/server/pull_log.hpp"
 #include "tongket/sync/admin_events.hpp"
 
 namespace tongket::server {
@@ -26,7 +27,9 @@ UnitInfo add_department(Store& store, const Unit& unit, const std::string& autho
       throw Error(Errc::invalid_argument,
                   "--code " + u.code + ": mã đã có: " + taken->name + " (the code is taken)");
     w.add_unit(info, u.type);
-    w.append_event(sync::unit_event(u, w.next_seq(), author, now_ms));
+    PullLogWriter log(w);
+    auto event = sync::unit_event(u, log.next_seq(), author, now_ms);
+    log.append(event);
   });
   return info;
 }
@@ -35,7 +38,9 @@ void set_deadline(Store& store, UnitLevel level, const std::string& value,
                   const std::string& author, std::int64_t now_ms) {
   store.write([&](WriteTxn& w) {
     w.set_deadline(level, value, now_ms);
-    w.append_event(sync::deadline_event({level, value, now_ms}, w.next_seq(), author));
+    PullLogWriter log(w);
+    auto event = sync::deadline_event({level, value, now_ms}, log.next_seq(), author);
+    log.append(event);
   });
 }
 
