@@ -9,6 +9,8 @@
 #include "process.hpp"
 #include "server_process.hpp"
 #include "sync_world.hpp"
+#include "tongket/server/pull_log.hpp"
+#include "tongket/server/store_factory.hpp"
 
 using namespace tongket;
 using namespace tongket::test;
@@ -178,4 +180,42 @@ TEST_CASE("a deadline set on the server is the one every client shows before any
   // And submit judges by it.
   auto submitted = x.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   CHECK_THAT(submitted.out, Contains("2020-03-15"));
+}
+
+// What a client before 1.3 does with the "unit" and "deadline" events: it skips kinds it does
+// not know. This client does the same with a kind newer than itself, server-wide (unit "") or
+// its own unit's: nothing changes, the cursor moves past them, and syncing goes on.
+TEST_CASE("a client skips event kinds it does not know and keeps syncing", "[e2e][units][compat]") {
+  SyncServer server;
+  TempDir dir("tongket-kinds");
+  SyncClient x(dir.path(), "xa");
+  x.init(kXa, "Cán bộ xã");
+  x.enroll(server, server.token(kXa, "clerk"));
+  x.set("PL1.4", "2016", "3");
+  x.sync_ok();
+  {
+    // Written as an admin command writes, while the server runs.
+    auto store = server::open_data_store(server.data());
+    store->write([&](server::WriteTxn& t) {
+      server::PullLogWriter log(t);
+      for (const std::string unit : {"", kXa}) {
+        sync::PullEvent e;
+        e.kind = "kind-of-a-later-version";
+        e.unit = unit;
+        e.value = {{"anything", 1}};
+        log.append(e);
+      }
+    });
+  }
+  const auto head = server_count(server.data(), "SELECT max(seq) FROM pull_log");
+  const auto before = x.values();
+  x.sync_ok();
+  CHECK(x.values() == before);
+  CHECK(x.count("SELECT cursor_seq FROM sync_state") == head);
+  CHECK(x.count("SELECT count(*) FROM added_unit") +
+            x.count("SELECT count(*) FROM server_deadline") ==
+        0);
+  x.set("PL1.4", "2017", "4");
+  x.sync_ok();
+  CHECK(server_values(server.data(), kXa).at({kXa, "v:PL1.4:2017"}) == 4);
 }
