@@ -375,10 +375,14 @@ class SqliteStore final : public Store {
     sqlite::Transaction snapshot(db_, false);
     const char* sql = nullptr;
     switch (scope.kind) {
+      // The unit's events and the server-wide ones (unit ''), both in seq order from the
+      // (unit, seq) index, merged: no sort, and the limit stops the scan.
       case Scope::Kind::unit:
         sql =
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-            "FROM pull_log WHERE unit IN (?1, '') AND seq > ?2 ORDER BY seq LIMIT ?3";
+            "FROM pull_log WHERE seq IN (SELECT seq FROM pull_log WHERE unit = ?1 AND seq > ?2 "
+            "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2 ORDER BY 1 "
+            "LIMIT ?3) ORDER BY seq";
         break;
       // The scope's units first (CROSS JOIN keeps that order), each one's events by the
       // (unit, seq) index, then only the page's seqs sorted: never a scan of the whole log,
