@@ -7,6 +7,7 @@
 #include "store/pg/pg_schema.hpp"
 #include "store/pg/postgresql_store.hpp"
 #include "tongket/error.hpp"
+#include "tongket/sync/admin_events.hpp"
 #include "tongket/sync/crypto.hpp"
 
 namespace tongket::server::pg {
@@ -50,10 +51,7 @@ class PgStore final : public Store {
 
   std::optional<UnitInfo> unit(std::string_view code) override {
     outside_write("unit");
-    static const std::string sql = select(kUnitColumns, "FROM units WHERE code = $1");
-    auto r = conn_.run(sql, Params().add(code));
-    if (r.rows() == 0) return std::nullopt;
-    return read_unit(r, 0);
+    return query_unit(conn_, code);
   }
 
   void add_token(const EnrollToken& t) override {
@@ -253,12 +251,16 @@ class PgStore final : public Store {
 
   std::vector<ReviewEntry> reviews(std::string_view unit_code) override;
 
-  void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) override {
-    outside_write("set_deadline");
-    conn_.run(
-        "INSERT INTO deadlines(level, value, set_ms) VALUES ($1, $2, $3) "
-        "ON CONFLICT (level) DO UPDATE SET value = excluded.value, set_ms = excluded.set_ms",
-        Params().add(level_name(level)).add(value).add(now_ms));
+  // The "unit" events of the log: the units that did not come from the units files.
+  std::vector<Unit> added_units() override {
+    outside_write("added_units");
+    static const std::string sql =
+        select(kEventColumns, "FROM pull_log WHERE kind = 'unit' ORDER BY seq");
+    auto r = conn_.run(sql);
+    std::vector<Unit> out;
+    for (int i = 0; i < r.rows(); ++i)
+      if (auto u = sync::unit_of_event(read_event(r, i))) out.push_back(std::move(*u));
+    return out;
   }
 
   std::vector<DeadlineOverride> deadlines() override {

@@ -31,6 +31,9 @@ class PgTxn final : public WriteTxn {
                         std::string_view device) override;
   void record_change_set(const StoredChangeSet& cs) override;
   void record_review(const ReviewEntry& review) override;
+  std::optional<UnitInfo> unit(std::string_view code) override;
+  void add_unit(const UnitInfo& unit, std::string_view type) override;
+  void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) override;
 
  private:
   // True when field() found (unit, field) without a current value in this transaction and
@@ -51,5 +54,6 @@ sync::Cursor query_log_head(Conn& conn);
 std::vector<std::pair<std::string, nlohmann::json>> query_unit_fields(Conn& conn,
                                                                       std::string_view unit);
 Store::CounterCheck update_counter(Conn& conn, std::string_view device, std::uint64_t counter);
+std::optional<UnitInfo> query_unit(Conn& conn, std::string_view code);
 
 }  // namespace tongket::server::pg

@@ -10,6 +10,11 @@ const std::string kSelectHistory =
     " FROM field_history WHERE unit = $1 AND field = $2 "
     "AND version > $3 AND outcome IN ('applied','merged','resolved') "
     "ORDER BY version";
+const std::string kInsertEvent =
+    "INSERT INTO pull_log(seq, kind, unit, district, province, field, value, version, "
+    "device, author, hlc, extra, hash) "
+    "SELECT $1, $2, code, district, province, $4, $5, $6, $7, $8, $9, $10, $11 "
+    "FROM units WHERE code = $3";
 const std::string kSelectConflict =
     std::string("SELECT ") + kConflictColumns + " FROM conflicts WHERE id = $1";
 }  // namespace
@@ -51,6 +56,41 @@ Store::CounterCheck update_counter(Conn& conn, std::string_view device, std::uin
   if (r.rows() > 0) return {true, counter};
   auto last = conn.run("SELECT last_counter FROM devices WHERE id = $1", Params().add(device));
   return {false, last.rows() ? static_cast<std::uint64_t>(last.int64(0, 0)) : 0};
+}
+
+std::optional<UnitInfo> query_unit(Conn& conn, std::string_view code) {
+  static const std::string sql =
+      std::string("SELECT ") + kUnitColumns + " FROM units WHERE code = $1";
+  auto r = conn.run(sql, Params().add(code));
+  if (r.rows() == 0) return std::nullopt;
+  return read_unit(r, 0);
+}
+
+std::optional<UnitInfo> PgTxn::unit(std::string_view code) {
+  return query_unit(conn_, code);
+}
+
+void PgTxn::add_unit(const UnitInfo& u, std::string_view type) {
+  if (query_unit(conn_, u.code))
+    throw Error(Errc::invalid_argument, "--code " + u.code + ": mã đã có (the code is taken)");
+  conn_.queue(
+      "INSERT INTO units(code, name, type, level, parent, province, district) "
+      "VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''))",
+      Params()
+          .add(u.code)
+          .add(u.name)
+          .add(type)
+          .add(level_name(u.level))
+          .add(u.parent)
+          .add(u.province)
+          .add(u.district));
+}
+
+void PgTxn::set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) {
+  conn_.queue(
+      "INSERT INTO deadlines(level, value, set_ms) VALUES ($1, $2, $3) "
+      "ON CONFLICT (level) DO UPDATE SET value = excluded.value, set_ms = excluded.set_ms",
+      Params().add(level_name(level)).add(value).add(now_ms));
 }
 
 std::optional<Device> PgTxn::device(std::string_view id) {
@@ -115,26 +155,27 @@ void PgTxn::append_event(const sync::PullEvent& e, const Hash& log_hash) {
   if (e.seq != head.seq + 1)
     throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
                                     " is not the next one (" + std::to_string(head.seq + 1) + ")");
-  // The unit's district and province come from `units` in the same statement; queued: it is
-  // sent with the next read or the commit.
-  conn_.queue(
+  // A server-wide event (unit "") belongs to no unit's district or province: every scope's.
+  static const std::string server_wide =
       "INSERT INTO pull_log(seq, kind, unit, district, province, field, value, version, "
       "device, author, hlc, extra, hash) "
-      "SELECT $1, $2, code, district, province, $4, $5, $6, $7, $8, $9, $10, $11 "
-      "FROM units WHERE code = $3",
-      Params()
-          .add(e.seq)
-          .add(e.kind)
-          .add(e.unit)
-          .add(e.field)
-          .add(e.value.dump())
-          .add(e.version)
-          .add(e.device)
-          .add(e.author)
-          .add(e.hlc)
-          .add_opt(e.extra.is_null() ? std::optional<std::string>() : e.extra.dump())
-          .add_bytes(log_hash),
-      Error(Errc::not_found, "pull log: unknown unit '" + e.unit + "'"));
+      "SELECT $1, $2, $3, NULL, '', $4, $5, $6, $7, $8, $9, $10, $11";
+  // The unit's district and province come from `units` in the same statement; queued: it is
+  // sent with the next read or the commit.
+  conn_.queue(e.unit.empty() ? server_wide : kInsertEvent,
+              Params()
+                  .add(e.seq)
+                  .add(e.kind)
+                  .add(e.unit)
+                  .add(e.field)
+                  .add(e.value.dump())
+                  .add(e.version)
+                  .add(e.device)
+                  .add(e.author)
+                  .add(e.hlc)
+                  .add_opt(e.extra.is_null() ? std::optional<std::string>() : e.extra.dump())
+                  .add_bytes(log_hash),
+              Error(Errc::not_found, "pull log: unknown unit '" + e.unit + "'"));
   head_ = sync::Cursor{e.seq, log_hash};
 }
 
