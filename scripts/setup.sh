@@ -22,6 +22,7 @@ packages=(
   libexpat1-dev                   # reading the XML inside an imported .docx
   nginx-light                     # the production layout: TLS, limits and time-outs in front
   chromium chromium-driver python3-selenium   # the web app's tests in a real browser
+  python3-yaml                    # tests/unit/test_openapi: docs/openapi.yaml read by a real YAML parser
   dpkg-dev lintian                # .deb packages: dpkg-shlibdeps (CPack Depends), lintian checks
   systemd                         # systemd-analyze verify of the units in deploy/systemd
 )
