@@ -1,3 +1,5 @@
+#include <map>
+
 #include "protocol/apply.hpp"
 #include "protocol/internal.hpp"
 #include "tongket/error.hpp"
@@ -68,6 +70,19 @@ std::optional<sync::WireError> check_one(HandlerContext& ctx, const Device& requ
   return std::nullopt;
 }
 
+// Protocol 1.3: the device's own values this push wrote are not sent back; the page lists them
+// by (seq, operation id) and the client rebuilds them from its outbox. The cursor stays the
+// page's end, as a full page would have it.
+void leave_out_own(sync::PullPage& page, const std::map<std::uint64_t, std::uint64_t>& written) {
+  if (written.empty()) return;
+  std::erase_if(page.events, [&](const sync::PullEvent& e) {
+    auto it = written.find(e.seq);
+    if (it == written.end() || e.kind != "value" || !e.extra.is_null()) return false;
+    page.own.push_back({e.seq, it->second});
+    return true;
+  });
+}
+
 }  // namespace
 
 Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& prepared) {
@@ -96,6 +111,7 @@ Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& p
   const sync::PushRequest& push = *pre->push;
 
   sync::PushReply reply;
+  std::map<std::uint64_t, std::uint64_t> written;  // seq -> operation id, this push's own values
   for (std::size_t i = 0; i < push.batch.size(); ++i) {
     const sync::SignedChangeSet& scs = push.batch[i];
     sync::ChainVerdict verdict = sync::ChainVerdict::next;
@@ -126,6 +142,7 @@ Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& p
     if (!outcome.refusal_code.empty())
       detail::log_refusal(ctx, request, device.id, outcome.refusal_code, outcome.result.reason,
                           cs.seq);
+    for (const auto& o : outcome.own) written.emplace(o.seq, o.op);
     const bool applied = outcome.result.status != sync::PushStatus::refused;
     ctx.metrics->count_ingested(1, applied ? cs.ops.size() - outcome.result.refused_ops.size() : 0);
     reply.results.push_back(std::move(outcome.result));
@@ -135,6 +152,7 @@ Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& p
     reply.page = detail::pull_page(ctx, device, *push.pull);
     // A device past seq 0 has the server id already: 43 bytes less on every edit.
     if (reply.page && push.pull->cursor.seq > 0) reply.page->server_id.clear();
+    if (reply.page && push.pull->skip_own) leave_out_own(*reply.page, written);
   }
   return detail::body_reply(request, 200, sync::encode_push_reply(reply),
                             reply.page ? "application/cbor" : "application/json");
