@@ -272,7 +272,7 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
          "<= 32 KB: " + verdict(up + down <= 32000) + " (" + fmt_bytes(up + down) + ")"});
   }
   {
-    // A full report's sync as a clerk makes it (push with its pull, protocol 1.3: the device's
+    // A full report's sync as a clerk makes it (push with its pull, protocol 1.4: the device's
     // own values are not sent back) on a new connection at 64 kbit/s + 500 ms, beside the
     // physical limit of its bytes: each byte through the 8,000 B/s link once, plus the round
     // trips nothing avoids (the TLS 1.3 handshake and each HTTP request: 2 x 500 ms each).

@@ -241,7 +241,7 @@ bool ClientSession::do_push(bool with_pull) {
     // one request (a server that predates this ignores it and sends no page).
     // No server id: the cursor's hash already identifies the log (and saves 43 bytes).
     const PullRequest pull{replica_.server_id(), replica_.cursor(), options_.pull_limit};
-    // Since 1.3: without this device's own values echoed back (an older server ignores it).
+    // Since 1.4: without this device's own values echoed back (an older server ignores it).
     if (with_pull)
       request.pull = PullRequest{"", pull.cursor, pull.limit, replica_.keeps_operations()};
     HttpReply reply = post_signed(kPathPush, encode_push_pull_request(request), "application/cbor");

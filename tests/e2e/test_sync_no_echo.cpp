@@ -1,4 +1,4 @@
-// Protocol 1.3 through the production layout: a push reply does not send the device's own values
+// Protocol 1.4 through the production layout: a push reply does not send the device's own values
 // back (it lists them; the client rebuilds them from its outbox), and the client ends up in
 // exactly the state a full echo gave: the same versions, server values and nothing left dirty as
 // a second device that pulled everything in full.

@@ -172,7 +172,7 @@ TEST_CASE("push with pull and skip_own: the device's own values are listed, not 
     auto again = sync::decode_push_reply(sync::encode_push_reply(reply));
     CHECK(again.page->own == reply.page->own);
   }
-  SECTION("without skip_own (a client before 1.3) everything comes back, as before") {
+  SECTION("without skip_own (a client before 1.4) everything comes back, as before") {
     auto old = push_reply(
         server::handle_push(push_pull_request(a, {a.change_set({a.op("v:PL1.4:2018", 6)})},
                                               sync::PullRequest{"", reply.page->cursor, 1000}),

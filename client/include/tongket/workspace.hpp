@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tongket/error.hpp"
@@ -42,6 +43,16 @@ struct WorkspaceOptions {
   Language language = Language::vi;  // of every message the Workspace returns or throws
   // Milliseconds since 1970 for the clock (HLC) and deadlines; tests inject one. Empty: system.
   std::function<std::uint64_t()> clock;
+  // Run the store's damage check (SQLite quick_check) at open whatever is due (`tongket
+  // check`); otherwise it runs after an unclean shutdown or when the last one is old
+  // (ClientStore::open, StoreCheck).
+  bool check_store = false;
+};
+
+struct StoreCheckInfo {  // the store's last damage check that passed
+  std::string time;      // ISO UTC; empty: none recorded
+  std::string reason;    // "unclean", "due", "requested"
+  std::uint64_t count = 0;
 };
 
 // ---- who and what ----
@@ -325,6 +336,9 @@ struct Tally {
   std::string title;
   int expected = 0, submitted = 0, accepted = 0, returned = 0, late = 0;
   std::vector<std::string> missing;  // "25459 Xã Tân Lập"
+  // The deadline in force for each level among the units ("Cấp xã", "2020-03-10"): the
+  // server's setting, else the template's.
+  std::vector<std::pair<std::string, std::string>> deadlines;
 };
 
 struct Contributor {
@@ -398,6 +412,10 @@ class Workspace {
 
   Language language() const;
   const std::filesystem::path& store_file() const;
+  StoreCheckInfo last_store_check();
+  // How many times this process parsed the installed template (once, unless it changed on
+  // disk): every Workspace shares it.
+  static std::uint64_t template_parses();
   // A reviewer works on a unit below its own (code); empty: back to the store's unit.
   void select_unit(const std::string& code);
   UnitInfo unit();
@@ -444,11 +462,10 @@ class Workspace {
 
   // ---- submission and review ----
   Completeness completeness();
-  // Errors throw CellsRefused(validation_failed) listing them; warnings (rule warnings, and
-  // with `empty_parts_need_reason` the empty rows and sections) need a non-empty reason.
+  // Errors throw CellsRefused(validation_failed) listing them; warnings (rule warnings, the
+  // empty rows and sections, units below not accepted) need a non-empty reason.
   // The transition is written like any edit and sent with the next sync; the report locks.
-  SubmitResult submit(const std::string& override_reason, const std::string& comment,
-                      bool empty_parts_need_reason = true);
+  SubmitResult submit(const std::string& override_reason, const std::string& comment);
   void accept(const std::string& comment);     // the selected unit below
   void give_back(const std::string& comment);  // return; the comment is required
   void finalise(const std::string& comment);   // the province's own report

@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+
 #include "cli/display.hpp"
 #include "cli/values.hpp"
 #include "tongket/error.hpp"
+#include "tongket/number_format.hpp"
 #include "tongket/platform.hpp"
 
 namespace tongket::cli {
@@ -19,7 +21,7 @@ namespace {
 
 std::string shown(std::optional<double> v) {
   if (!v) return "";
-  std::string text = format_number(nlohmann::json(std::round(*v * 10) / 10));
+  std::string text = number_text(std::round(*v * 10) / 10);
   std::replace(text.begin(), text.end(), '.', ',');
   return text;
 }
@@ -131,6 +133,9 @@ int cmd_completeness(Context& ctx) {
                         std::to_string(t.accepted), std::to_string(t.returned),
                         std::to_string(t.late), std::to_string(t.missing.size())})
             << "\n";
+    for (const auto& [level, deadline] : t.deadlines)
+      if (!deadline.empty())
+        ctx.out << "  " << ctx.msg("cli.completeness.deadline", {level, deadline}) << "\n";
     for (const auto& m : t.missing)
       ctx.out << "  " << ctx.msg("cli.completeness.missing") << m << "\n";
   }

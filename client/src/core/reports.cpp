@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "core/workspace_impl.hpp"
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
 #include "review/rollup_counts.hpp"
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/number_format.hpp"
 #include "tongket/platform.hpp"
 #include "tongket/report/csv.hpp"
 #include "tongket/report/docx.hpp"
@@ -49,15 +51,6 @@ struct Rolled {
       : source(store_fields(d.store)),
         rollup(d.tpl, d.units(), source, counted_in_store(d.store, d.include_submitted)) {}
 };
-
-// A whole number without a fraction, else the shortest text that reads back the same.
-std::string plain_number(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.dump();
-  const double x = v.get<double>();
-  if (std::abs(x - std::round(x)) < 1e-9 && std::abs(x) < 1e15)
-    return std::to_string(std::llround(x));
-  return v.dump();
-}
 
 // Written beside the target and renamed, so a failure never leaves half a file.
 void write_atomically(Workspace::Impl& d, const std::filesystem::path& path,
@@ -141,7 +134,7 @@ Form Workspace::rollup(const std::string& appendix) {
       if (cell.present) {
         auto c = r.rollup.cell(d.unit(), ind->code, p);
         cell.number = c.value;
-        if (c.value) cell.text = shown_number(std::round(*c.value * 10) / 10);
+        if (c.value) cell.text = vi_number(*c.value, 1);
         cell.missing = c.missing.size();
         // A yes/no row counts the units answering 1, out of those reporting.
         if (c.flag && c.value) {
@@ -210,14 +203,12 @@ DrillDown Workspace::drilldown(const std::string& indicator, const std::string& 
 namespace {
 
 // On time by the server's judgement when it gave one, else by the signed time against the
-// template's deadline of the unit's level.
-bool was_late(Workspace::Impl& d, const ReviewRecord& submit, UnitLevel level) {
+// deadline in force for the unit (review/deadline.hpp).
+bool was_late(Workspace::Impl& d, const ReviewRecord& submit, const Unit& unit) {
   if (submit.extra.is_object() && submit.extra.contains("on_time") &&
       submit.extra["on_time"].is_boolean())
     return !submit.extra["on_time"].get<bool>();
-  const auto* info = d.tpl.level(level);
-  if (!info) return false;
-  auto end = sync::deadline_end_ms(info->deadline);
+  auto end = sync::deadline_end_ms(deadline_in_force(d.tpl, d.store, unit.code, unit.level));
   return end && sync::HybridClock::millis(submit.hlc) > *end;
 }
 
@@ -225,6 +216,12 @@ Tally tally_of(Workspace::Impl& d, std::string title, const std::vector<const Un
   Tally t;
   t.title = std::move(title);
   for (const Unit* u : units) {
+    // The deadline of each level listed, as every client of this server shows it.
+    const auto* info = d.tpl.level(u->level);
+    const std::string level = info ? info->name : std::string(level_name(u->level));
+    if (std::none_of(t.deadlines.begin(), t.deadlines.end(),
+                     [&](const auto& x) { return x.first == level; }))
+      t.deadlines.emplace_back(level, deadline_of_level(d.tpl, d.store, u->level));
     ++t.expected;
     const auto history = review_history(d.store, u->code);
     const ReviewRecord* first_submit = nullptr;
@@ -238,7 +235,7 @@ Tally tally_of(Workspace::Impl& d, std::string title, const std::vector<const Un
     if (state == sync::ReviewState::submitted) ++t.submitted;
     if (state == sync::ReviewState::accepted) ++t.accepted;
     if (state == sync::ReviewState::returned) ++t.returned;
-    if (was_late(d, *first_submit, u->level)) ++t.late;
+    if (was_late(d, *first_submit, *u)) ++t.late;
   }
   return t;
 }
@@ -282,7 +279,7 @@ std::string Workspace::export_bytes(ExportFormat format, bool rolled_up) {
         auto it = stored.find(FieldKey::value(ind.code, period).str());
         if (it == stored.end()) continue;
         write_csv_record(csv, {ind.code, period,
-                               it->second.is_number()   ? plain_number(it->second)
+                               it->second.is_number()   ? number_text(it->second.get<double>())
                                : it->second.is_string() ? it->second.get<std::string>()
                                                         : it->second.dump()});
       }

@@ -3,18 +3,24 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
+#include "core/template_cache.hpp"
 #include "core/workspace_impl.hpp"
+
 #include "review/read_scope.hpp"
 #include "review/review_log.hpp"
+#include "store/server_records.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_access.hpp"
 #include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
+#include "tongket/number_format.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/platform.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/workflow.hpp"
+#include "tongket/time_text.hpp"
 #include "tongket/validation.hpp"
 
 namespace tongket::client {
@@ -23,23 +29,9 @@ bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level) {
   return std::find(levels.begin(), levels.end(), level) != levels.end();
 }
 
-std::string shown_number(double value, bool one_decimal) {
-  char buf[64];
-  if (one_decimal) {
-    std::snprintf(buf, sizeof buf, "%.1f", value);
-  } else if (std::abs(value - std::round(value)) < 1e-9 && std::abs(value) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", std::llround(value));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.15g", value);
-  }
-  std::string text = buf;
-  std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
-
 std::string shown_value(const nlohmann::json& value, bool one_decimal) {
   if (value.is_null()) return {};
-  if (value.is_number()) return shown_number(value.get<double>(), one_decimal);
+  if (value.is_number()) return vi_input_number(value.get<double>(), one_decimal);
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
 }
@@ -48,9 +40,27 @@ std::uint64_t Workspace::Impl::now() const {
   return options.clock ? options.clock() : system_time_ms();
 }
 
+// The units files, then the units the server added (a province's other departments). An
+// added unit the files now hold, or one that does not fit (the server checked it; a damaged
+// row must not stop the client), is left out.
 const Hierarchy& Workspace::Impl::units() {
-  if (!hierarchy_) hierarchy_ = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
+  if (hierarchy_) return *hierarchy_;
+  auto h = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
+  const auto added = added_units(store);
+  for (const auto& u : added) {
+    if (h->find(u.code)) continue;
+    try {
+      h->add(u);
+    } catch (const Error&) {
+    }
+  }
+  added_known = added.size();
+  hierarchy_ = std::move(h);
   return *hierarchy_;
+}
+
+void Workspace::Impl::reload_units_if_added() {
+  if (hierarchy_ && added_units(store).size() != added_known) hierarchy_.reset();
 }
 
 const std::string& Workspace::Impl::unit() {
@@ -296,6 +306,21 @@ const Unit& resolve_unit(const Hierarchy& h, const std::string& query, Language 
               message(lang, "init.ambiguous", {query, std::to_string(hits.size())}) + list);
 }
 
+// A department the units files do not hold, given by its code ("72-SYT"): one an
+// administrator added on the server (`tongket-server units add`). The store is made for it
+// with its code as its name; enrolling checks the code against the token, and the first sync
+// brings its name ("unit" event). nullptr when `query` is not such a code.
+const Unit* added_department(Hierarchy& h, const std::string& query) {
+  if (h.find(query) || unit_code_problem(UnitLevel::department, query)) return nullptr;
+  const std::string province = query.substr(0, 2);
+  Unit u{query, query, "Sở", UnitLevel::department, province};
+  if (!added_department_problem(u).empty()) return nullptr;
+  const Unit* parent = h.find(province);
+  if (!parent || parent->level != UnitLevel::province) return nullptr;
+  h.add(std::move(u));
+  return h.find(query);
+}
+
 }  // namespace
 
 Workspace::Workspace(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -318,11 +343,13 @@ Workspace Workspace::create(const WorkspaceOptions& o, const std::string& query,
   if (query.empty())
     throw Error(Errc::invalid_argument, message(options.language, "init.need_unit"));
   auto h = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
-  const Unit& u = resolve_unit(*h, query, options.language);
-  auto tpl = ReportTemplate::load(template_file());
-  auto store = ClientStore::create(options.store, u.code, tpl.id(), tpl.version());
+  const Unit* added = added_department(*h, query);
+  const Unit& u = added ? *added : resolve_unit(*h, query, options.language);
+  auto tpl = installed_template();
+  auto store = ClientStore::create(options.store, u.code, tpl->id(), tpl->version());
   store.set_meta("unit_name", u.name);
   store.set_meta("unit_level", level_name(u.level));
+  if (added) h.reset();  // loaded again with the store's added units once they are synced
   if (!author.empty()) store.set_meta("author", author);
   auto impl = std::make_unique<Impl>(options, std::move(tpl), std::move(store));
   impl->hierarchy_ = std::move(h);
@@ -331,13 +358,14 @@ Workspace Workspace::create(const WorkspaceOptions& o, const std::string& query,
 
 Workspace Workspace::open(const WorkspaceOptions& o) {
   auto options = with_defaults(o);
-  auto tpl = ReportTemplate::load(template_file());
-  auto store = ClientStore::open(options.store);
-  if (auto id = store.meta("template_id"); id && *id != tpl.id())
+  auto tpl = installed_template();
+  auto store = ClientStore::open(options.store,
+                                 options.check_store ? StoreCheck::always : StoreCheck::when_due);
+  if (auto id = store.meta("template_id"); id && *id != tpl->id())
     throw Error(Errc::invalid_template,
                 message(options.language, "store.other_template",
                         {platform::path_to_utf8(options.store), *id,
-                         platform::path_to_utf8(template_file()), tpl.id()}));
+                         platform::path_to_utf8(template_file()), tpl->id()}));
   return Workspace(std::make_unique<Impl>(options, std::move(tpl), std::move(store)));
 }
 
@@ -346,6 +374,20 @@ Language Workspace::language() const {
 }
 const std::filesystem::path& Workspace::store_file() const {
   return impl_->store.file();
+}
+
+std::uint64_t Workspace::template_parses() {
+  return client::template_parses();
+}
+
+StoreCheckInfo Workspace::last_store_check() {
+  auto& store = impl_->store;
+  StoreCheckInfo info;
+  if (auto at = store.meta("check_at"))
+    info.time = utc_iso(std::strtoull(at->c_str(), nullptr, 10));
+  info.reason = store.meta("check_reason").value_or("");
+  info.count = std::strtoull(store.meta("check_count").value_or("0").c_str(), nullptr, 10);
+  return info;
 }
 
 void Workspace::select_unit(const std::string& code) {

@@ -21,22 +21,27 @@ namespace tongket::client {
 
 struct Workspace::Impl {
   WorkspaceOptions options;
-  ReportTemplate tpl;
+  std::shared_ptr<const ReportTemplate> template_;  // shared: parsed once per process
+  const ReportTemplate& tpl;
   ClientStore store;
   std::unique_ptr<Hierarchy> hierarchy_;  // loaded on first use (about 11,000 units)
+  std::size_t added_known = 0;            // the server's added units hierarchy_ holds
   std::string selected;                   // a unit below the store's; empty: the store's
   std::string author_override;            // set_author
   bool include_submitted = false;         // set_include_submitted
 
-  Impl(WorkspaceOptions o, ReportTemplate t, ClientStore s)
-      : options(std::move(o)), tpl(std::move(t)), store(std::move(s)) {}
+  Impl(WorkspaceOptions o, std::shared_ptr<const ReportTemplate> t, ClientStore s)
+      : options(std::move(o)), template_(std::move(t)), tpl(*template_), store(std::move(s)) {}
 
   Language lang() const { return options.language; }
   std::string msg(std::string_view id, std::initializer_list<std::string_view> args = {}) const {
     return message(options.language, id, args);
   }
   std::uint64_t now() const;
+  // The units files and the units the server added (store/server_records.hpp).
   const Hierarchy& units();
+  // After a sync: loads the hierarchy again on next use when the server added units.
+  void reload_units_if_added();
 
   const std::string& unit();  // the unit worked on
   bool own_unit() { return unit() == store.unit(); }
@@ -71,7 +76,6 @@ struct Workspace::Impl {
 };
 
 // "12", "45,5": a number as a Vietnamese form shows it (decimal comma). Ratios one decimal.
-std::string shown_number(double value, bool one_decimal = false);
 // A stored value as text: a number shown, a string verbatim; empty for null.
 std::string shown_value(const nlohmann::json& value, bool one_decimal = false);
 bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level);

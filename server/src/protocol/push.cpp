@@ -70,7 +70,7 @@ std::optional<sync::WireError> check_one(HandlerContext& ctx, const Device& requ
   return std::nullopt;
 }
 
-// Protocol 1.3: the device's own values this push wrote are not sent back; the page lists them
+// Protocol 1.4: the device's own values this push wrote are not sent back; the page lists them
 // by (seq, operation id) and the client rebuilds them from its outbox. The cursor stays the
 // page's end, as a full page would have it.
 void leave_out_own(sync::PullPage& page, const std::map<std::uint64_t, std::uint64_t>& written) {

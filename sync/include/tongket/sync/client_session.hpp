@@ -37,7 +37,7 @@ class Transport {
 };
 
 // One of this device's operations as its outbox keeps it: what the session needs to rebuild the
-// device's own value event that a push reply lists instead of sending (protocol 1.3).
+// device's own value event that a push reply lists instead of sending (protocol 1.4).
 struct OwnOperation {
   std::string unit;  // the unit it wrote (the full code, also for the device's own unit)
   std::string field;

@@ -67,7 +67,7 @@ struct PullRequest {
   std::string server_id;  // empty = not known yet (first pull); not checked in a push's pull
   Cursor cursor;
   std::uint32_t limit = kDefaultPullLimit;
-  // A push's pull only (protocol 1.3): leave the value events this push wrote out of the page,
+  // A push's pull only (protocol 1.4): leave the value events this push wrote out of the page,
   // listed in PullPage::own instead (the client has them in its outbox). Not sent when false.
   bool skip_own = false;
   bool operator==(const PullRequest&) const = default;
@@ -100,7 +100,7 @@ Bytes encode_event_reference(const PullEvent& e);
 Hash next_log_hash(const Hash& prev, std::span<const std::uint8_t> event_bytes);
 
 // One of the requesting device's own "value" events (kind value, no extra: written exactly as
-// the operation said) that a push reply's page leaves out (protocol 1.3): the event's seq and the
+// the operation said) that a push reply's page leaves out (protocol 1.4): the event's seq and the
 // operation's id. The client rebuilds the event from its outbox: unit, field, value, HLC and
 // author of that operation, version = seq, device = itself.
 struct OwnEvent {
