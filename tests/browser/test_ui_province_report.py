@@ -76,7 +76,7 @@ class ProvinceReport(Round, unittest.TestCase):
         box.find_element(By.CSS_SELECTOR, "button.take-in").click()
         self.wait.until(lambda d: self.contribution().find_element(By.CSS_SELECTOR, "[data-taken-in]")
                         .get_attribute("data-taken-in") == "true")
-        self.assertIn(STP_TEXT, area.get_attribute("value"))
+        self.assertIn(STP_TEXT, self.find(f'textarea[name="text@{SECTION}"]').get_attribute("value"))
         self.assertFalse(self.contribution().find_elements(By.CSS_SELECTOR, "button.take-in"))
         self.assertIn(STP_TEXT, tongket(self.province, "text", "get", SECTION).stdout)
         self.assertIn("taken in", tongket(self.province, "contributions", SECTION).stdout)

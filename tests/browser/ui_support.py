@@ -208,7 +208,11 @@ class Round(BrowserSteps):
         self.addCleanup(self.ui.stop)
         self.driver = chromium(self.downloads)
         self.addCleanup(self.driver.quit)
-        self.wait = WebDriverWait(self.driver, self.WAIT)
+        from selenium.common.exceptions import StaleElementReferenceException
+        # A page re-renders its parts after each answer: an element found a moment before may
+        # be gone; the wait then looks again instead of failing.
+        self.wait = WebDriverWait(self.driver, self.WAIT,
+                                  ignored_exceptions=(StaleElementReferenceException,))
 
     def sign_in(self):
         """The printed URL: token -> cookie -> the clean URL."""
