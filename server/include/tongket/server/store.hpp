@@ -214,7 +214,8 @@ class WriteTxn {
   // Appends an event whose seq must be next_seq(); the store chains its running hash.
   // Throws Error(not_found) for an unknown unit.
   virtual void append_event(const sync::PullEvent& event) = 0;
-  // Records a write in the history; when it becomes current, also the field's current value.
+  // Records a write in the history. It becomes the field's current value exactly when its
+  // outcome is not "conflict" (becomes_current must agree: Error(internal) otherwise).
   virtual void record_write(const HistoryEntry& write, bool becomes_current) = 0;
   virtual void open_conflict(const ConflictRecord& conflict) = 0;  // id = its incoming_version
   virtual void resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
