@@ -2,6 +2,7 @@
 
 #include "tongket/csv.hpp"
 
+#include "tongket/number_format.hpp"
 #include "tongket/report/format.hpp"
 #include "tongket/report/layout.hpp"
 
@@ -16,7 +17,7 @@ std::string typed(ValueType type, const nlohmann::json& value) {
     return value.is_string() ? value.get<std::string>() : value.dump();
   }
   // Without thousands grouping: "1234", "45,5".
-  std::string s = type == ValueType::percentage ? format_number(*n, 6) : format_count(*n);
+  std::string s = type == ValueType::percentage ? vi_number(*n, 6) : format_count(*n);
   std::erase(s, '.');
   return s;
 }

@@ -6,35 +6,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tongket/number_format.hpp"
+
 namespace tongket::report {
 
-std::string format_number(double value, int max_decimals) {
-  if (!std::isfinite(value)) return "";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", max_decimals, std::fabs(value));
-  std::string digits = buf;
-  std::string fraction;
-  if (auto dot = digits.find('.'); dot != std::string::npos) {
-    fraction = digits.substr(dot + 1);
-    digits.resize(dot);
-    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-  }
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
-    out += digits[i];
-  }
-  if (!fraction.empty()) out += ',' + fraction;
-  bool zero = out.find_first_not_of("0.,") == std::string::npos;
-  return (value < 0 && !zero ? "-" : "") + out;
-}
-
 std::string format_count(double value) {
-  return format_number(std::round(value), 0);
+  return vi_number(std::round(value), 0);
 }
 
 std::string format_percentage(double value) {
-  return format_number(value, 2);
+  return vi_number(value, 2);
 }
 
 std::string format_ratio(std::optional<double> received, std::optional<double> on_time) {
@@ -42,7 +23,7 @@ std::string format_ratio(std::optional<double> received, std::optional<double> o
   std::string text =
       (received ? format_count(*received) : "…") + "/" + (on_time ? format_count(*on_time) : "…");
   if (received && on_time && *received > 0) {
-    text += " (" + format_number(*on_time / *received * 100.0, 1) + "%)";
+    text += " (" + vi_number(*on_time / *received * 100.0, 1) + "%)";
   }
   return text;
 }

@@ -2,6 +2,8 @@
 // between one unit's values.
 #include "tongket/validation.hpp"
 
+#include "tongket/number_format.hpp"
+
 #include "tongket/document_fields.hpp"
 
 #include <algorithm>
@@ -29,19 +31,6 @@ std::string_view trim(std::string_view s) {
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string format_number(double v) {
-  char buf[64];
-  if (std::abs(v - std::round(v)) < 1e-9 && std::abs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(std::llround(v)));
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
 }
 
 [[noreturn]] void bad(const std::string& message) {
@@ -88,7 +77,7 @@ json parse_percentage(std::string_view s, const std::string& where) {
   auto v = decimal(negative ? s.substr(1) : s);
   if (!v) bad(where + std::string(original) + ": not a percentage (e.g. 45,5 or 45.5%)");
   if (negative && *v != 0) bad(where + std::string(original) + ": a percentage cannot be negative");
-  if (*v > 100) bad(where + format_number(*v) + " is over 100%");
+  if (*v > 100) bad(where + number_text(*v) + " is over 100%");
   return *v;
 }
 
@@ -139,7 +128,7 @@ void check_typed(ValueType type, const json& v, const std::string& where) {
       if (!v.is_number()) bad(where + ": a percentage must be a number, not " + v.dump());
       double d = v.get<double>();
       if (d < 0) bad(where + ": a percentage cannot be negative (" + v.dump() + ")");
-      if (d > 100) bad(where + ": " + format_number(d) + " is over 100%");
+      if (d > 100) bad(where + ": " + number_text(d) + " is over 100%");
       return;
     }
     case ValueType::flag:
@@ -253,7 +242,7 @@ void range_check(const Indicator& ind, const std::string& period, double v,
                  std::vector<Violation>& out) {
   std::string what;
   std::string rule = "range";
-  std::string name = ind.code + " " + ind.label + " (" + period + ") = " + format_number(v);
+  std::string name = ind.code + " " + ind.label + " (" + period + ") = " + number_text(v);
   switch (ind.type) {
     case ValueType::count:
       if (v < 0)
@@ -386,9 +375,9 @@ std::vector<Violation> validate_values(const ReportTemplate& tpl, UnitLevel leve
         auto whole = lookup(right->code, p);
         if (!part || !whole || *part <= *whole + 1e-9) continue;
         out.push_back(make(rule, *left, p,
-                           left->code + " " + left->label + " (" + p +
-                               ") = " + format_number(*part) + " exceeds " + right->code + " " +
-                               right->label + " = " + format_number(*whole)));
+                           left->code + " " + left->label + " (" + p + ") = " + number_text(*part) +
+                               " exceeds " + right->code + " " + right->label + " = " +
+                               number_text(*whole)));
       }
       continue;
     }
@@ -419,18 +408,18 @@ std::vector<Violation> validate_values(const ReportTemplate& tpl, UnitLevel leve
         }
         any = true;
         sum += *v;
-        terms += (terms.empty() ? "" : " + ") + c->code + " " + format_number(*v);
+        terms += (terms.empty() ? "" : " + ") + c->code + " " + number_text(*v);
       }
       if (!any) continue;
-      std::string head = left->code + " " + left->label + " (" + p + ") = " + format_number(*total);
+      std::string head = left->code + " " + left->label + " (" + p + ") = " + number_text(*total);
       if (sum > *total + 1e-9) {
-        out.push_back(make(
-            rule, *left, p,
-            head + " but its parts add up to more, " + format_number(sum) + " (" + terms + ")"));
+        out.push_back(
+            make(rule, *left, p,
+                 head + " but its parts add up to more, " + number_text(sum) + " (" + terms + ")"));
       } else if (complete && !rule.partial && std::abs(sum - *total) > 1e-9) {
         out.push_back(
             make(rule, *left, p,
-                 head + " but its parts add up to " + format_number(sum) + " (" + terms + ")"));
+                 head + " but its parts add up to " + number_text(sum) + " (" + terms + ")"));
       }
     }
   }

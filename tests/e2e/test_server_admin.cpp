@@ -191,3 +191,40 @@ TEST_CASE("the running server logs client text escaped and records the client ad
   CHECK_THAT(refusals.out, Contains("unauthorized  from 127.0.0.1"));
   CHECK_THAT(refusals.out, Contains("POST /v1/push  too_large  from 127.0.0.1  device -  x3"));
 }
+
+TEST_CASE("init --database records the store's URL and every command uses that store",
+          "[server][cli][factory]") {
+  TempDir dir("tongket-database-url");
+  const auto data = dir.path() / "data";
+  const auto file = dir.path() / "store" / "national.db";
+  std::filesystem::create_directories(file.parent_path());
+  const std::string url = "sqlite:" + file.string();
+  auto init = admin({"init", "--data", data.string(), "--database", url});
+  INFO(init.out << init.err);
+  REQUIRE(init.exit_code == 0);
+  CHECK_THAT(init.out, Contains(url));
+  CHECK(std::filesystem::exists(file));
+  CHECK_FALSE(std::filesystem::exists(server::store_file(data)));
+
+  // An admin command given only --data works on that store.
+  auto token =
+      admin({"token", "create", "--data", data.string(), "--unit", kCommune, "--role", "clerk"});
+  CHECK(token.exit_code == 0);
+  auto devices = admin({"devices", "list", "--data", data.string()});
+  CHECK(devices.exit_code == 0);
+
+  // Another database for the same directory: refused, naming both; nothing changes.
+  const auto other = dir.path() / "other.db";
+  auto again = admin({"init", "--data", data.string(), "--database", "sqlite:" + other.string()});
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.err, Contains(url) && Contains(other.string()));
+  CHECK_FALSE(std::filesystem::exists(other));
+  auto bad = admin({"init", "--data", (dir.path() / "d2").string(), "--database", "mysql://h/db"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Contains("mysql://h/db"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "d2"));
+  // backup copies a directory's own SQLite file only, and says what to use instead.
+  auto backup = admin({"backup", "--data", data.string(), "--out", (dir.path() / "b.db").string()});
+  CHECK(backup.exit_code == 2);
+  CHECK_THAT(backup.err, Contains(url));
+}

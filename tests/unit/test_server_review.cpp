@@ -12,6 +12,7 @@
 #include "server_fixture.hpp"
 #include "temp_dir.hpp"
 #include "tongket/server/cli.hpp"
+#include "tongket/server/pull_log.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/report_digest.hpp"
@@ -297,9 +298,10 @@ TEST_CASE("verify proves what was submitted and accepted", "[server][review][ver
     // Through the store's own write path, bypassing the push checks (as a bug or a hand on
     // the database could): the accepted report's figure changes while it is locked.
     f.store().write([&](server::WriteTxn& t) {
+      server::PullLogWriter log(t);
       sync::PullEvent ev;
       ev.kind = "value";
-      ev.seq = t.next_seq();
+      ev.seq = log.next_seq();
       ev.unit = kCommune;
       ev.field = kCountField;
       ev.value = 4;
@@ -307,7 +309,7 @@ TEST_CASE("verify proves what was submitted and accepted", "[server][review][ver
       ev.device = c.id;
       ev.author = "nobody";
       ev.hlc = 1;
-      t.append_event(ev);
+      log.append(ev);
       server::HistoryEntry h;
       h.version = ev.seq;
       h.unit = kCommune;

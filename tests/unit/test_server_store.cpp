@@ -8,7 +8,9 @@
 #include "tongket/error.hpp"
 #include "tongket/hierarchy.hpp"
 #include "tongket/paths.hpp"
+#include "tongket/server/pull_log.hpp"
 #include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 
 using namespace tongket;
 using namespace tongket::test;
@@ -50,7 +52,11 @@ sync::PullEvent value_event(std::uint64_t seq, const std::string& unit, int valu
 // Appends one value event per unit, each in its own push-like transaction.
 void append(server::Store& store, const std::vector<std::string>& units) {
   for (const auto& u : units)
-    store.write([&](server::WriteTxn& t) { t.append_event(value_event(t.next_seq(), u, 1)); });
+    store.write([&](server::WriteTxn& t) {
+      server::PullLogWriter log(t);
+      auto e = value_event(log.next_seq(), u, 1);
+      log.append(e);
+    });
 }
 
 }  // namespace
@@ -93,17 +99,20 @@ TEST_CASE("store: init makes an identified store once and refuses foreign or new
 TEST_CASE("store: a write transaction commits whole or not at all", "[server][store]") {
   ServerFixture f;
   CHECK_THROWS(f.store().write([&](server::WriteTxn& t) {
-    t.append_event(value_event(t.next_seq(), kCommune, 1));
+    server::PullLogWriter log(t);
+    auto e = value_event(log.next_seq(), kCommune, 1);
+    log.append(e);
     throw Error(Errc::internal, "fails half-way");
   }));
   CHECK(f.store().log_head().seq == 0);
   CHECK(count_rows(f.data_dir(), "pull_log") == 0);
 
   SECTION("an event must take the next seq, and name a known unit") {
-    CHECK_THROWS(
-        f.store().write([&](server::WriteTxn& t) { t.append_event(value_event(5, kCommune, 1)); }));
     CHECK_THROWS(f.store().write(
-        [&](server::WriteTxn& t) { t.append_event(value_event(1, "no-such-unit", 1)); }));
+        [&](server::WriteTxn& t) { t.append_event(value_event(5, kCommune, 1), sync::Hash{}); }));
+    CHECK_THROWS(f.store().write([&](server::WriteTxn& t) {
+      t.append_event(value_event(1, "no-such-unit", 1), sync::Hash{});
+    }));
     CHECK(f.store().log_head().seq == 0);
   }
   SECTION("a change set must be the next on its device's chain") {
@@ -169,4 +178,111 @@ TEST_CASE("store: a second connection (an admin command) sees commits at once", 
   REQUIRE(admin->revoke_device(d.id, 5));
   CHECK(f.store().device(d.id)->revoked_ms == 5);
   CHECK_FALSE(admin->revoke_device("nobody", 5));
+}
+
+TEST_CASE("store: inside a write only the WriteTxn is used; writes do not nest",
+          "[server][store][contract]") {
+  ServerFixture f;
+  auto code_of = [&](const std::function<void(server::WriteTxn&)>& fn) {
+    try {
+      f.store().write(fn);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    FAIL("the write committed");
+    return Errc::invalid_argument;
+  };
+  auto appended_then = [&](const std::function<void()>& call) {
+    return [&, call](server::WriteTxn& t) {
+      server::PullLogWriter log(t);
+      auto e = value_event(log.next_seq(), kCommune, 1);
+      log.append(e);
+      call();
+    };
+  };
+  CHECK(code_of(appended_then([&] { f.store().write([](server::WriteTxn&) {}); })) ==
+        Errc::internal);
+  CHECK(code_of(appended_then([&] { f.store().advance_counter("d", 1); })) == Errc::internal);
+  CHECK(code_of(appended_then([&] { f.store().log_refusal(server::Refusal{}); })) ==
+        Errc::internal);
+  CHECK(code_of(appended_then([&] { f.store().events_after({}, 0, 10); })) == Errc::internal);
+  CHECK(code_of(appended_then([&] { f.store().unit(kCommune); })) == Errc::internal);
+  // Each refused call rolled its whole write back.
+  CHECK(f.store().log_head().seq == 0);
+  CHECK(count_rows(f.data_dir(), "refusals") == 0);
+
+  SECTION("the counter advanced through the WriteTxn commits with the write, or not at all") {
+    auto d = TestDevice::enrolled(f, kCommune, server::Role::clerk);
+    CHECK(code_of([&](server::WriteTxn& t) {
+            CHECK(t.advance_counter(d.id, 7).accepted);
+            throw Error(Errc::conflict, "fails after the counter");
+          }) == Errc::conflict);
+    CHECK(f.store().device(d.id)->last_counter < 7);
+    f.store().write([&](server::WriteTxn& t) {
+      CHECK(t.advance_counter(d.id, 7).accepted);
+      auto again = t.advance_counter(d.id, 7);
+      CHECK_FALSE(again.accepted);
+      CHECK(again.last == 7);
+    });
+    CHECK(f.store().device(d.id)->last_counter == 7);
+  }
+}
+
+TEST_CASE("store: the pull log keeps the hash the protocol layer chained", "[server][store]") {
+  ServerFixture f;
+  append(f.store(), {kCommune, kCommune2});
+  sync::Hash h{};
+  for (std::uint64_t seq = 1; seq <= 2; ++seq) {
+    auto page = f.store().events_after({Scope::Kind::all, ""}, seq - 1, 1);
+    REQUIRE(page.events.size() == 1);
+    h = sync::next_log_hash(h, sync::encode_event(page.events[0]));
+    CHECK(f.store().log_hash_at(seq) == h);
+  }
+  CHECK(f.store().log_head().hash == h);
+}
+
+TEST_CASE("store: a data directory records its database URL and every command uses it",
+          "[server][store][factory]") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  const auto file = dir.path() / "elsewhere.db";
+  const std::string url = "sqlite:" + file.string();
+  auto hierarchy = Hierarchy::load(units_dir());
+  const std::string tpl = read_file(template_file());
+
+  SECTION("an unknown scheme, or sqlite: without a file, is refused and nothing is written") {
+    for (const std::string bad : {"mysql://x/y", "sqlite:", "/tmp/x.db"}) {
+      INFO(bad);
+      try {
+        server::check_data_store_url(data, bad);
+        FAIL("accepted");
+      } catch (const Error& e) {
+        CHECK(e.code() == Errc::invalid_argument);
+        CHECK_THAT(e.what(), Catch::Contains(bad));
+      }
+    }
+    CHECK_FALSE(std::filesystem::exists(data));
+  }
+  SECTION("init with --database: the store is there, the URL recorded, open_data_store uses it") {
+    auto id = server::init_store(url, hierarchy, tpl, 5);
+    server::record_data_store_url(data, url);
+    CHECK(std::filesystem::exists(file));
+    CHECK_FALSE(std::filesystem::exists(server::store_file(data)));
+    CHECK(server::data_store_url(data) == url);
+    CHECK((std::filesystem::status(data / "database").permissions() &
+           std::filesystem::perms::others_read) == std::filesystem::perms::none);
+    CHECK(server::open_data_store(data)->identity().server_id == id.server_id);
+    // Another URL for the same directory is refused, naming both.
+    try {
+      server::check_data_store_url(data, "sqlite:" + (dir.path() / "third.db").string());
+      FAIL("a second store was accepted");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::invalid_argument);
+      CHECK_THAT(e.what(), Catch::Contains(url));
+    }
+    CHECK(server::data_store_url(data) == url);
+  }
+  SECTION("a directory without a recorded URL uses its own SQLite file") {
+    CHECK(server::data_store_url(data) == "sqlite:" + server::store_file(data).string());
+  }
 }

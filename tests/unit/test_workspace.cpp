@@ -110,8 +110,8 @@ TEST_CASE("a submitted report refuses edits, in the chosen language, and nothing
     CHECK(c.errors.empty());
     CHECK_FALSE(c.warnings.empty());  // empty rows and sections
     // The empty parts need a reason when asked for; with one, it goes.
-    CHECK_THROWS_AS(ws.submit("", "", true), CellsRefused);
-    const auto r = ws.submit("chưa có số liệu năm 2020", "", true);
+    CHECK_THROWS_AS(ws.submit("", ""), CellsRefused);
+    const auto r = ws.submit("chưa có số liệu năm 2020", "");
     CHECK(r.fields == 1);
     CHECK_FALSE(r.late);
   }
@@ -323,7 +323,7 @@ TEST_CASE("issue 10 in the core: units below not accepted warn, coverage, the do
     warned = warned || (w.rule == "units_not_accepted" && !w.error &&
                         w.message.find("not accepted yet") != std::string::npos);
   CHECK(warned);
-  CHECK_THROWS_AS(ws.submit("", "", true), CellsRefused);
+  CHECK_THROWS_AS(ws.submit("", ""), CellsRefused);
   const auto c = ws.rollup_coverage();
   CHECK(c.counted == 0);
   CHECK(c.total > 0);

@@ -444,11 +444,10 @@ class Workspace {
 
   // ---- submission and review ----
   Completeness completeness();
-  // Errors throw CellsRefused(validation_failed) listing them; warnings (rule warnings, and
-  // with `empty_parts_need_reason` the empty rows and sections) need a non-empty reason.
+  // Errors throw CellsRefused(validation_failed) listing them; warnings (rule warnings, the
+  // empty rows and sections, units below not accepted) need a non-empty reason.
   // The transition is written like any edit and sent with the next sync; the report locks.
-  SubmitResult submit(const std::string& override_reason, const std::string& comment,
-                      bool empty_parts_need_reason = true);
+  SubmitResult submit(const std::string& override_reason, const std::string& comment);
   void accept(const std::string& comment);     // the selected unit below
   void give_back(const std::string& comment);  // return; the comment is required
   void finalise(const std::string& comment);   // the province's own report

@@ -34,7 +34,7 @@ int cmd_submit(Context& ctx) {
     // Empty rows and sections and units below not accepted need a reason (--override), as in
     // the web app.
     r = ws.submit(ctx.args().value("override").value_or(""),
-                  ctx.args().value("comment").value_or(""), true);
+                  ctx.args().value("comment").value_or(""));
   } catch (const client::CellsRefused& e) {
     for (const auto& p : e.problems()) print_problem(ctx, p);
     throw;

@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+
 #include "cli/display.hpp"
 #include "cli/values.hpp"
 #include "tongket/error.hpp"
+#include "tongket/number_format.hpp"
 #include "tongket/platform.hpp"
 
 namespace tongket::cli {
@@ -19,7 +21,7 @@ namespace {
 
 std::string shown(std::optional<double> v) {
   if (!v) return "";
-  std::string text = format_number(nlohmann::json(std::round(*v * 10) / 10));
+  std::string text = number_text(std::round(*v * 10) / 10);
   std::replace(text.begin(), text.end(), '.', ',');
   return text;
 }

@@ -1,5 +1,7 @@
 #include "cli/display.hpp"
 
+#include "tongket/number_format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -177,17 +179,9 @@ std::string render_table(const std::vector<Column>& columns,
   return out;
 }
 
-std::string format_number(const nlohmann::json& value) {
-  if (value.is_number_integer()) return value.dump();
-  double d = value.get<double>();
-  if (std::abs(d - std::round(d)) < 1e-9 && std::abs(d) < 1e15)
-    return std::to_string(std::llround(d));
-  return value.dump();  // shortest text that reads back as the same number
-}
-
 std::string format_value(const nlohmann::json& value) {
   if (value.is_null()) return "";
-  if (value.is_number()) return format_number(value);
+  if (value.is_number()) return number_text(value.get<double>());
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
 }

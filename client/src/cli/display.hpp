@@ -37,8 +37,6 @@ std::string render_table(const std::vector<Column>& columns,
                          const std::vector<std::vector<std::string>>& rows,
                          std::size_t total_width);
 
-// A stored number as people write it: 12, 45.5 (no trailing zeros).
-std::string format_number(const nlohmann::json& value);
 // A stored value of an indicator for display: a number, or the text.
 std::string format_value(const nlohmann::json& value);
 

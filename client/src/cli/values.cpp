@@ -1,5 +1,7 @@
 #include "cli/values.hpp"
 
+#include "tongket/number_format.hpp"
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -10,7 +12,7 @@ namespace tongket::cli {
 
 std::string cell_text(const Context& ctx, const client::FormCell& cell) {
   if (ctx.language() == client::Language::vi || !cell.number) return cell.text;
-  return format_number(nlohmann::json(*cell.number));
+  return number_text(*cell.number);
 }
 
 std::string change_text(const Context& ctx, const std::string& shown) {

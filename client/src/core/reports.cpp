@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "core/workspace_impl.hpp"
+
 #include "review/review_log.hpp"
 #include "review/rollup_counts.hpp"
 #include "tongket/csv.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
+#include "tongket/number_format.hpp"
 #include "tongket/platform.hpp"
 #include "tongket/report/csv.hpp"
 #include "tongket/report/docx.hpp"
@@ -49,15 +51,6 @@ struct Rolled {
       : source(store_fields(d.store)),
         rollup(d.tpl, d.units(), source, counted_in_store(d.store, d.include_submitted)) {}
 };
-
-// A whole number without a fraction, else the shortest text that reads back the same.
-std::string plain_number(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.dump();
-  const double x = v.get<double>();
-  if (std::abs(x - std::round(x)) < 1e-9 && std::abs(x) < 1e15)
-    return std::to_string(std::llround(x));
-  return v.dump();
-}
 
 // Written beside the target and renamed, so a failure never leaves half a file.
 void write_atomically(Workspace::Impl& d, const std::filesystem::path& path,
@@ -141,7 +134,7 @@ Form Workspace::rollup(const std::string& appendix) {
       if (cell.present) {
         auto c = r.rollup.cell(d.unit(), ind->code, p);
         cell.number = c.value;
-        if (c.value) cell.text = shown_number(std::round(*c.value * 10) / 10);
+        if (c.value) cell.text = vi_number(*c.value, 1);
         cell.missing = c.missing.size();
         // A yes/no row counts the units answering 1, out of those reporting.
         if (c.flag && c.value) {
@@ -282,7 +275,7 @@ std::string Workspace::export_bytes(ExportFormat format, bool rolled_up) {
         auto it = stored.find(FieldKey::value(ind.code, period).str());
         if (it == stored.end()) continue;
         write_csv_record(csv, {ind.code, period,
-                               it->second.is_number()   ? plain_number(it->second)
+                               it->second.is_number()   ? number_text(it->second.get<double>())
                                : it->second.is_string() ? it->second.get<std::string>()
                                                         : it->second.dump()});
       }

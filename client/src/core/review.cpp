@@ -114,8 +114,7 @@ Completeness Workspace::completeness() {
   return c;
 }
 
-SubmitResult Workspace::submit(const std::string& override_reason, const std::string& comment,
-                               bool empty_parts_need_reason) {
+SubmitResult Workspace::submit(const std::string& override_reason, const std::string& comment) {
   auto& d = *impl_;
   const std::string unit = d.unit();
   if (!d.own_unit()) throw Error(Errc::forbidden, d.msg("submit.own_only", {unit, d.store.unit()}));
@@ -123,8 +122,7 @@ SubmitResult Workspace::submit(const std::string& override_reason, const std::st
   std::vector<Problem> errors, warnings;
   for (auto& p : d.validate_stored(unit, d.level()))
     (p.error ? errors : warnings).push_back(std::move(p));
-  if (empty_parts_need_reason)
-    for (auto& p : empty_parts(d)) warnings.push_back(std::move(p));
+  for (auto& p : empty_parts(d)) warnings.push_back(std::move(p));
   if (!errors.empty() || (!warnings.empty() && override_reason.empty())) {
     std::vector<Problem> all = errors;
     all.insert(all.end(), warnings.begin(), warnings.end());

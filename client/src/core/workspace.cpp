@@ -5,12 +5,14 @@
 #include <cstdio>
 
 #include "core/workspace_impl.hpp"
+
 #include "review/read_scope.hpp"
 #include "review/review_log.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_access.hpp"
 #include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
+#include "tongket/number_format.hpp"
 #include "tongket/paths.hpp"
 #include "tongket/platform.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -23,23 +25,9 @@ bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level) {
   return std::find(levels.begin(), levels.end(), level) != levels.end();
 }
 
-std::string shown_number(double value, bool one_decimal) {
-  char buf[64];
-  if (one_decimal) {
-    std::snprintf(buf, sizeof buf, "%.1f", value);
-  } else if (std::abs(value - std::round(value)) < 1e-9 && std::abs(value) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", std::llround(value));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.15g", value);
-  }
-  std::string text = buf;
-  std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
-
 std::string shown_value(const nlohmann::json& value, bool one_decimal) {
   if (value.is_null()) return {};
-  if (value.is_number()) return shown_number(value.get<double>(), one_decimal);
+  if (value.is_number()) return vi_input_number(value.get<double>(), one_decimal);
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
 }

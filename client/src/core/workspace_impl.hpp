@@ -71,7 +71,6 @@ struct Workspace::Impl {
 };
 
 // "12", "45,5": a number as a Vietnamese form shows it (decimal comma). Ratios one decimal.
-std::string shown_number(double value, bool one_decimal = false);
 // A stored value as text: a number shown, a string verbatim; empty for null.
 std::string shown_value(const nlohmann::json& value, bool one_decimal = false);
 bool has_level(const std::vector<UnitLevel>& levels, UnitLevel level);

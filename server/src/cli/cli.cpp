@@ -18,7 +18,7 @@
 #include "tongket/report_template.hpp"
 #include "tongket/server/http_server.hpp"
 #include "tongket/server/protocol.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/changeset.hpp"
 #include "tongket/sync/crypto.hpp"
@@ -31,9 +31,11 @@ constexpr const char* kUsage =
     R"(tongket-server: the central sync server of tongket (CCHC 2011-2020 review).
 
 Usage:
-  tongket-server init --data DIR [--units DIR] [--template FILE]
-      Create (or update) the store DIR/tongket-server.db: schema, server id (made once),
-      the administrative units and the report template.
+  tongket-server init --data DIR [--database URL] [--units DIR] [--template FILE]
+      Create (or update) the store: schema, server id (made once), the administrative units
+      and the report template. The store is DIR/tongket-server.db unless --database names
+      another: sqlite:PATH or postgresql://... (a libpq URI; passwords in ~/.pgpass, not in
+      the URL). DIR records the URL; every command given --data DIR uses that store.
   tongket-server serve --data DIR [--listen URL] [--cert FILE --key FILE]
                        [--insecure-http] [--max-body BYTES] [--threads N]
                        [--body-timeout SECONDS] [--drain-timeout SECONDS]
@@ -111,19 +113,15 @@ struct Args {
 };
 
 const std::map<std::string, bool> kTakesValue = {
-    {"--data", true},          {"--listen", true},
-    {"--cert", true},          {"--key", true},
-    {"--max-body", true},      {"--threads", true},
-    {"--unit", true},          {"--role", true},
-    {"--ttl-hours", true},     {"--device", true},
-    {"--units", true},         {"--template", true},
-    {"--limit", true},         {"--body-timeout", true},
-    {"--drain-timeout", true}, {"--insecure-http", false},
-    {"--all", false},          {"--help", false},
-    {"--version", false},      {"--level", true},
-    {"--date", true},          {"--format", true},
-    {"--out", true},           {"--rollup", false},
-    {"--from", true},          {"--include-submitted", false}};
+    {"--data", true},          {"--listen", true},         {"--cert", true},
+    {"--key", true},           {"--max-body", true},       {"--threads", true},
+    {"--unit", true},          {"--role", true},           {"--ttl-hours", true},
+    {"--device", true},        {"--units", true},          {"--database", true},
+    {"--template", true},      {"--limit", true},          {"--body-timeout", true},
+    {"--drain-timeout", true}, {"--insecure-http", false}, {"--all", false},
+    {"--help", false},         {"--version", false},       {"--level", true},
+    {"--date", true},          {"--format", true},         {"--out", true},
+    {"--rollup", false},       {"--from", true},           {"--include-submitted", false}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -214,8 +212,12 @@ int cmd_init(const Args& a, std::ostream& out) {
   Hierarchy hierarchy = Hierarchy::load(units);
   std::string tpl_text = read_text(tpl_file);
   ReportTemplate::parse(tpl_text, tpl_file.string());  // refuse a broken template now
-  ServerIdentity id = init_sqlite_store(data, hierarchy, tpl_text, now_ms());
-  out << "store " << store_file(data).string() << " ready\n"
+  const auto given = opt(a, "--database");
+  if (given) check_data_store_url(data, *given);  // before anything is written
+  const std::string url = given ? *given : data_store_url(data);
+  ServerIdentity id = init_store(url, hierarchy, tpl_text, now_ms());
+  if (given) record_data_store_url(data, *given);  // only once the store is ready
+  out << "store " << url << " ready\n"
       << "server id " << id.server_id << "\n"
       << id.unit_count << " units, template " << tpl_file.string() << "\n";
   return 0;
@@ -239,7 +241,7 @@ int cmd_serve(const Args& a) {
 }
 
 int cmd_token_create(const Args& a, std::ostream& out, std::ostream& err) {
-  auto store = open_sqlite_store(need(a, "--data"));
+  auto store = open_data_store(need(a, "--data"));
   std::string unit_code = need(a, "--unit");
   auto role = parse_role(need(a, "--role"));
   if (!role)
@@ -269,7 +271,7 @@ int cmd_token_create(const Args& a, std::ostream& out, std::ostream& err) {
 }
 
 int cmd_devices_list(const Args& a, std::ostream& out) {
-  auto store = open_sqlite_store(need(a, "--data"));
+  auto store = open_data_store(need(a, "--data"));
   auto devices = store->devices();
   if (devices.empty()) out << "no devices enrolled\n";
   for (const auto& d : devices) {
@@ -283,7 +285,7 @@ int cmd_devices_list(const Args& a, std::ostream& out) {
 }
 
 int cmd_devices_revoke(const Args& a, std::ostream& out) {
-  auto store = open_sqlite_store(need(a, "--data"));
+  auto store = open_data_store(need(a, "--data"));
   std::string id = need(a, "--device");
   if (!store->revoke_device(id, now_ms())) throw Error(Errc::not_found, "unknown device " + id);
   out << "device " << id << " revoked: its requests are refused from now on\n";
@@ -291,7 +293,7 @@ int cmd_devices_revoke(const Args& a, std::ostream& out) {
 }
 
 int cmd_audit(const Args& a, std::ostream& out) {
-  auto store = open_sqlite_store(need(a, "--data"));
+  auto store = open_data_store(need(a, "--data"));
   std::string unit_code = need(a, "--unit");
   auto unit = store->unit(unit_code);
   if (!unit) throw Error(Errc::not_found, "unknown unit " + unit_code);
@@ -333,7 +335,7 @@ int cmd_audit(const Args& a, std::ostream& out) {
 }
 
 int cmd_conflicts(const Args& a, std::ostream& out) {
-  auto store = open_sqlite_store(need(a, "--data"));
+  auto store = open_data_store(need(a, "--data"));
   auto unit = opt(a, "--unit");
   bool all = a.flags.count("--all") > 0;
   auto list = store->conflicts(unit, !all);
@@ -354,7 +356,7 @@ int cmd_conflicts(const Args& a, std::ostream& out) {
 }
 
 int cmd_refusals(const Args& a, std::ostream& out) {
-  auto store = open_sqlite_store(need(a, "--data"));
+  auto store = open_data_store(need(a, "--data"));
   std::size_t limit = number("--limit", opt(a, "--limit").value_or("50"), 1, 100000);
   auto list = store->refusals(limit);
   if (list.empty()) out << "no refusals\n";

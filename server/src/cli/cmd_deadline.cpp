@@ -2,7 +2,7 @@
 
 #include "review/deadlines.hpp"
 #include "tongket/error.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 #include "tongket/sync/workflow.hpp"
 
 namespace tongket::server::cli {
@@ -14,7 +14,7 @@ int deadline_set(const std::filesystem::path& data, const std::string& level,
     throw Error(Errc::invalid_argument,
                 "--level " + level + ": use commune, district, department or province");
   review::check_deadline_text(date);
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   store->set_deadline(*parsed, date, now_ms);
   out << "deadline of every " << level << ": " << date << " (UTC+7), until "
       << sync::vietnam_time(*sync::deadline_end_ms(date))
@@ -23,7 +23,7 @@ int deadline_set(const std::filesystem::path& data, const std::string& level,
 }
 
 int deadline_list(const std::filesystem::path& data, std::ostream& out) {
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   const auto tpl = ReportTemplate::parse(store->identity().template_json, "the store's template");
   review::Deadlines deadlines(tpl, store->deadlines());
   for (auto level :

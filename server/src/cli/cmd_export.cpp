@@ -10,7 +10,7 @@
 #include "tongket/report/unit_report.hpp"
 #include "tongket/report/xlsx.hpp"
 #include "tongket/rollup.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 
 namespace tongket::server::cli {
 
@@ -46,7 +46,7 @@ int export_report(const std::filesystem::path& data, const std::filesystem::path
                   std::ostream& out) {
   if (format != "docx" && format != "xlsx" && format != "csv")
     throw Error(Errc::invalid_argument, "--format " + format + ": use docx, xlsx or csv");
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   auto info = store->unit(unit);
   if (!info) throw Error(Errc::not_found, "unknown unit " + unit);
   const auto tpl = ReportTemplate::parse(store->identity().template_json, "the store's template");

@@ -4,7 +4,7 @@
 #include "review/completeness.hpp"
 #include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 #include "tongket/sync/workflow.hpp"
 
 namespace tongket::server::cli {
@@ -48,7 +48,7 @@ void print_summary(const std::string& title, const review::Tally& t, std::ostrea
 }  // namespace
 
 int review_list(const std::filesystem::path& data, const std::string& unit, std::ostream& out) {
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   auto top = store->unit(unit);
   if (!top) throw Error(Errc::not_found, "unknown unit " + unit);
   if (top->level != UnitLevel::district && top->level != UnitLevel::province)

@@ -2,7 +2,7 @@
 #include "review/verify.hpp"
 #include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/workflow.hpp"
 
@@ -20,7 +20,7 @@ std::string shown(const nlohmann::json& v) {
 }  // namespace
 
 int verify(const std::filesystem::path& data, const std::string& unit, std::ostream& out) {
-  auto store = open_sqlite_store(data);
+  auto store = open_data_store(data);
   auto info = store->unit(unit);
   if (!info) throw Error(Errc::not_found, "unknown unit " + unit);
   const auto v = review::verify_unit(*store, unit);

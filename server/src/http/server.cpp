@@ -21,7 +21,7 @@
 #include "tongket/paths.hpp"
 #include "tongket/server/http_server.hpp"
 #include "tongket/server/protocol.hpp"
-#include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 
 namespace tongket::server {
 
@@ -392,7 +392,7 @@ int serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto store = open_sqlite_store(options.data_dir);
+  auto store = open_data_store(options.data_dir);
   ServerIdentity identity = store->identity();
   ReportTemplate report_template = ReportTemplate::parse(identity.template_json, "store template");
   HandlerContext ctx{*store, report_template, now_ms, identity.server_id, {}};

@@ -8,6 +8,7 @@
 #include "review/judge.hpp"
 #include "tongket/error.hpp"
 #include "tongket/field.hpp"
+#include "tongket/server/pull_log.hpp"
 #include "tongket/sync/conflict.hpp"
 #include "tongket/sync/report_digest.hpp"
 #include "tongket/sync/workflow.hpp"
@@ -91,7 +92,7 @@ struct ReviewContext {
   std::int64_t previous_received_ms = 0;  // the device's previous change set, 0 = none
 };
 
-void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
+void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync::ChangeSet& cs,
               const sync::Operation& op, const Target& target, std::int64_t now,
               const std::optional<ReviewContext>& review_ctx,
               std::vector<std::uint64_t>& conflicts) {
@@ -117,7 +118,7 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
   bool is_conflict = decision.outcome == sync::Decision::Outcome::conflict && state.has_value() &&
                      target.key.kind != FieldKind::review;
 
-  const std::uint64_t v = t.next_seq();
+  const std::uint64_t v = log.next_seq();
   HistoryEntry h;
   h.version = v;
   h.unit = unit;
@@ -131,7 +132,6 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
   h.received_ms = now;
 
   sync::PullEvent ev;
-  ev.seq = v;
   ev.unit = unit;
   ev.field = op.field;
   ev.version = v;
@@ -155,7 +155,7 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
     ev.value = h.value;
     if (merged) ev.extra = {{"merged", true}};
   }
-  t.append_event(ev);
+  log.append(ev);  // its seq is v
   t.record_write(h, !is_conflict);
 
   if (is_conflict) {
@@ -188,9 +188,8 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
     ReviewEntry r = review::judge_transition(h, op.value, judge);
     sync::PullEvent judged = ev;
     judged.kind = "review";
-    judged.seq = t.next_seq();
     judged.extra = review::event_extra(r);
-    t.append_event(judged);
+    log.append(judged);
     r.event_seq = judged.seq;
     t.record_review(r);
   }
@@ -198,9 +197,8 @@ void apply_op(WriteTxn& t, const Device& device, const sync::ChangeSet& cs,
     t.resolve_conflict(resolving->id, v, now, device.id);
     sync::PullEvent done = ev;
     done.kind = "resolved";
-    done.seq = t.next_seq();
     done.extra = {{"conflict", resolving->id}};
-    t.append_event(done);
+    log.append(done);
   }
 }
 
@@ -338,7 +336,8 @@ void judge_result(const sync::ChangeSet& cs, const Verdicts& verdicts, ApplyOutc
 }  // namespace
 
 ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
-                              const sync::SignedChangeSet& scs, const sync::Hash& hash) {
+                              const sync::SignedChangeSet& scs, const sync::Hash& hash,
+                              std::optional<std::uint64_t> counter) {
   std::vector<Target> targets;
   Verdicts static_verdicts;
   auto whole = check_static(ctx, device, cs, targets, static_verdicts);
@@ -358,6 +357,15 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
   ApplyOutcome out;
   ctx.store.write([&](WriteTxn& t) {
     out = {};
+    if (counter) {
+      auto check = t.advance_counter(device.id, *counter);
+      // Another request with this counter came first: this one is a replay, nothing applied.
+      if (!check.accepted) {
+        out.stale_counter = check.last;
+        return;
+      }
+    }
+    PullLogWriter log(t);
     sync::PushResult& r = out.result;
     if (whole) {
       // Not this device's change set at all: refused as a whole.
@@ -374,9 +382,9 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
       judge_result(cs, verdicts, out);
       for (std::size_t i = 0; i < cs.ops.size(); ++i)
         if (!verdicts[i])
-          apply_op(t, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts);
+          apply_op(t, log, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts);
     }
-    r.server_seq = t.next_seq() - 1;
+    r.server_seq = log.head().seq;
 
     StoredChangeSet rec;
     rec.device = device.id;

@@ -2,6 +2,8 @@
 // then the conflict rule per operation, all in one store transaction.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "tongket/server/protocol.hpp"
@@ -12,10 +14,15 @@ namespace tongket::server::detail {
 struct ApplyOutcome {
   sync::PushResult result;
   std::string refusal_code;  // "forbidden" or "invalid" when refused; empty when applied
+  // Set when `counter` was given and another request had consumed it: nothing was written.
+  std::optional<std::uint64_t> stale_counter;
 };
 
 // The change set has passed checks 1-4 (decoded, the device's own, signature, next on chain).
+// Applies it in one store write; with `counter`, the request counter is consumed in that same
+// write (committed together, or neither).
 ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
-                              const sync::SignedChangeSet& scs, const sync::Hash& hash);
+                              const sync::SignedChangeSet& scs, const sync::Hash& hash,
+                              std::optional<std::uint64_t> counter = std::nullopt);
 
 }  // namespace tongket::server::detail

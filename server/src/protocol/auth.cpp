@@ -6,10 +6,8 @@
 
 namespace tongket::server::detail {
 
-namespace {
-
-Reply stale(const Request& request, HandlerContext& ctx, const std::string& device,
-            std::uint64_t counter, std::uint64_t last) {
+Reply stale_counter(const Request& request, HandlerContext& ctx, const std::string& device,
+                    std::uint64_t counter, std::uint64_t last) {
   return refuse(
       ctx, request, device,
       sync::WireError{"stale_counter",
@@ -19,13 +17,11 @@ Reply stale(const Request& request, HandlerContext& ctx, const std::string& devi
                       last});
 }
 
-}  // namespace
-
 std::optional<Reply> consume_counter(const Request& request, HandlerContext& ctx,
                                      const Authenticated& auth) {
   auto check = ctx.store.advance_counter(auth.device->id, auth.counter);
   if (check.accepted) return std::nullopt;
-  return stale(request, ctx, auth.device->id, auth.counter, check.last);
+  return stale_counter(request, ctx, auth.device->id, auth.counter, check.last);
 }
 
 Authenticated authenticate(const Request& request, HandlerContext& ctx, CounterUse use) {
@@ -62,13 +58,13 @@ Authenticated authenticate(const Request& request, HandlerContext& ctx, CounterU
   const bool fresh = counter <= static_cast<std::uint64_t>(INT64_MAX);
   if (use == CounterUse::check) {
     if (!fresh || counter <= device->last_counter) {
-      out.refusal = stale(request, ctx, device_id, counter, device->last_counter);
+      out.refusal = stale_counter(request, ctx, device_id, counter, device->last_counter);
       return out;
     }
   } else {
     auto check = ctx.store.advance_counter(device_id, counter);
     if (!check.accepted) {
-      out.refusal = stale(request, ctx, device_id, counter, check.last);
+      out.refusal = stale_counter(request, ctx, device_id, counter, check.last);
       return out;
     }
     device->last_counter = counter;

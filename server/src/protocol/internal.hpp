@@ -41,11 +41,15 @@ enum class CounterUse { consume, check };
 // the counter is consumed only by a correctly signed request).
 Authenticated authenticate(const Request& request, HandlerContext& ctx,
                            CounterUse use = CounterUse::consume);
-// Records the counter of an authenticated request. Inside a store write it joins that
-// transaction. A request whose counter another request consumed meanwhile is a replay: the
-// (logged) stale_counter refusal is returned and nothing must be written for it.
+// Records the counter of an authenticated request, in its own transaction (never inside a
+// store write: a push consumes it through its WriteTxn, apply.hpp). A request whose counter
+// another request consumed meanwhile is a replay: the (logged) stale_counter refusal is
+// returned and nothing must be written for it.
 std::optional<Reply> consume_counter(const Request& request, HandlerContext& ctx,
                                      const Authenticated& auth);
+// The (logged) stale_counter refusal: `counter` is not above the device's `last`.
+Reply stale_counter(const Request& request, HandlerContext& ctx, const std::string& device,
+                    std::uint64_t counter, std::uint64_t last);
 
 // The page a pull request asks for, in the device's scope; or why there is none:
 // cursor_reset (another server, or a cursor the log does not hold) or forbidden.

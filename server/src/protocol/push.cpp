@@ -102,21 +102,14 @@ Reply handle_push(const Request& request, HandlerContext& ctx) {
       reply.results.push_back(std::move(r));
       continue;
     }
-    detail::ApplyOutcome outcome;
-    if (counter_consumed) {
-      outcome = detail::apply_change_set(ctx, device, cs, scs, scs.hash());
-    } else {
-      // The counter and the change set commit together or not at all: a failed write leaves
-      // both as they were, so the same request may be sent again.
-      std::optional<Reply> stale;
-      ctx.store.write([&](WriteTxn&) {
-        stale = detail::consume_counter(request, ctx, auth);
-        if (!stale) outcome = detail::apply_change_set(ctx, device, cs, scs, scs.hash());
-      });
-      // Another request with this counter came first: this one is a replay, nothing applied.
-      if (stale) return *stale;
-      counter_consumed = true;
-    }
+    // The first change set that writes also consumes the request's counter, in its own
+    // transaction: both commit together or not at all, so the same request may be sent again.
+    detail::ApplyOutcome outcome = detail::apply_change_set(
+        ctx, device, cs, scs, scs.hash(),
+        counter_consumed ? std::nullopt : std::optional<std::uint64_t>(auth.counter));
+    if (outcome.stale_counter)  // another request with this counter came first: a replay
+      return detail::stale_counter(request, ctx, device.id, auth.counter, *outcome.stale_counter);
+    counter_consumed = true;
     if (!outcome.refusal_code.empty())
       detail::log_refusal(ctx, request, device.id, outcome.refusal_code, outcome.result.reason,
                           cs.seq);

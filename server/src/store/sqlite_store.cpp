@@ -118,8 +118,9 @@ class SqliteTxn final : public WriteTxn {
   nlohmann::json value_at(std::string_view unit, std::string_view field,
                           std::uint64_t version) override;
   std::optional<ConflictRecord> conflict(std::uint64_t id) override;
-  std::uint64_t next_seq() override;
-  void append_event(const sync::PullEvent& event) override;
+  sync::Cursor log_head() override;
+  void append_event(const sync::PullEvent& event, const Hash& log_hash) override;
+  CounterCheck advance_counter(std::string_view device, std::uint64_t counter) override;
   void record_write(const HistoryEntry& write, bool becomes_current) override;
   void open_conflict(const ConflictRecord& conflict) override;
   void resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,
@@ -161,6 +162,7 @@ class SqliteStore final : public Store {
   }
 
   ServerIdentity identity() override {
+    outside_write("identity");
     ServerIdentity id;
     Query q(stmt("SELECT key, value FROM meta"));
     while (q->step()) {
@@ -177,6 +179,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<UnitInfo> unit(std::string_view code) override {
+    outside_write("unit");
     Query q(
         stmt("SELECT code, name, level, coalesce(parent,''), province, coalesce(district,'') "
              "FROM units WHERE code = ?"));
@@ -187,6 +190,7 @@ class SqliteStore final : public Store {
   }
 
   void add_token(const EnrollToken& t) override {
+    outside_write("add_token");
     Query q(
         stmt("INSERT INTO enroll_tokens(token_hash, unit, role, created_ms, expires_ms) "
              "VALUES (?, ?, ?, ?, ?)"));
@@ -196,6 +200,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<EnrollToken> token(const Hash& token_hash) override {
+    outside_write("token");
     Query q(
         stmt("SELECT unit, role, created_ms, expires_ms, used_ms, coalesce(used_by,'') "
              "FROM enroll_tokens WHERE token_hash = ?"));
@@ -213,6 +218,7 @@ class SqliteStore final : public Store {
   }
 
   EnrollOutcome enroll(const Hash& token_hash, const Device& d, std::int64_t now_ms) override {
+    outside_write("enroll");
     sqlite::Transaction txn(db_);
     auto t = token(token_hash);
     if (!t) return EnrollOutcome::unknown_token;
@@ -240,6 +246,11 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Device> device(std::string_view id) override {
+    outside_write("device");
+    return device_row(id);
+  }
+
+  std::optional<Device> device_row(std::string_view id) {
     Query q(
         stmt("SELECT id, unit, role, public_key, label, enrolled_ms, revoked_ms, "
              "last_counter, last_seq, last_hash FROM devices WHERE id = ?"));
@@ -249,6 +260,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Device> devices() override {
+    outside_write("devices");
     Query q(
         stmt("SELECT id, unit, role, public_key, label, enrolled_ms, revoked_ms, "
              "last_counter, last_seq, last_hash FROM devices ORDER BY unit, enrolled_ms"));
@@ -258,6 +270,7 @@ class SqliteStore final : public Store {
   }
 
   bool revoke_device(std::string_view id, std::int64_t now_ms) override {
+    outside_write("revoke_device");
     Query q(stmt("UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?"));
     q->bind(1, now_ms).bind(2, id);
     q->run();
@@ -265,6 +278,14 @@ class SqliteStore final : public Store {
   }
 
   CounterCheck advance_counter(std::string_view device_id, std::uint64_t counter) override {
+    outside_write("advance_counter");
+    sqlite::Transaction txn(db_);
+    CounterCheck check = counter_row(device_id, counter);
+    txn.commit();
+    return check;
+  }
+
+  CounterCheck counter_row(std::string_view device_id, std::uint64_t counter) {
     // Counters are stored as SQLite's signed 64-bit integers: larger ones are never fresh.
     if (counter > static_cast<std::uint64_t>(INT64_MAX)) counter = 0;
     {
@@ -281,6 +302,7 @@ class SqliteStore final : public Store {
 
   std::optional<StoredChangeSet> change_set(std::string_view device_id,
                                             std::uint64_t seq) override {
+    outside_write("change_set");
     Query q(
         stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
              "result, plain_size FROM change_sets WHERE device = ? AND seq = ?"));
@@ -289,41 +311,25 @@ class SqliteStore final : public Store {
     return read_change_set(*q);
   }
 
-  // A write inside another one (a handler that consumes the request counter in the same
-  // transaction as the change set, docs/protocol.md) joins it: one commit (one fsync) for
-  // both. Not a savepoint: that would copy every page it touches to a sub-journal. So a
-  // nested write that throws dooms the outer one, which then refuses to commit.
+  // Writes do not nest (store.hpp): the push consumes its request counter through the WriteTxn,
+  // so one commit (one fsync) covers both without a savepoint's sub-journal.
   void write(const std::function<void(WriteTxn&)>& fn) override {
-    if (depth_ > 0) {
-      ++depth_;
-      try {
-        SqliteTxn w(*this);
-        fn(w);
-      } catch (...) {
-        --depth_;
-        doomed_ = true;
-        throw;
-      }
-      --depth_;
-      return;
-    }
+    outside_write("write");
     struct Depth {
       SqliteStore& s;
       explicit Depth(SqliteStore& store) : s(store) { s.begin_write(); }
       ~Depth() { s.end_write(); }
     };
-    sqlite::Transaction txn(db_);
+    sqlite::Transaction txn(db_);  // BEGIN IMMEDIATE: the store-wide write lock
     Depth depth(*this);
     SqliteTxn w(*this);
     fn(w);
-    if (doomed_)
-      throw Error(Errc::internal, "store: a write inside this transaction failed; rolled back");
     txn.commit();
   }
 
   // The pull log's head, read once per write transaction: only that transaction appends.
   sync::Cursor& cached_head() {
-    if (!head_) head_ = log_head();
+    if (!head_) head_ = log_head_row();
     return *head_;
   }
 
@@ -337,12 +343,18 @@ class SqliteStore final : public Store {
   }
 
   sync::Cursor log_head() override {
+    outside_write("log_head");
+    return log_head_row();
+  }
+
+  sync::Cursor log_head_row() {
     Query q(stmt("SELECT seq, hash FROM pull_log ORDER BY seq DESC LIMIT 1"));
     if (!q->step()) return {};
     return {static_cast<std::uint64_t>(q->int64(0)), to_hash(q->blob(1), "pull log")};
   }
 
   std::optional<Hash> log_hash_at(std::uint64_t seq) override {
+    outside_write("log_hash_at");
     if (seq == 0) return Hash{};
     Query q(stmt("SELECT hash FROM pull_log WHERE seq = ?"));
     q->bind(1, static_cast<std::int64_t>(seq));
@@ -351,6 +363,7 @@ class SqliteStore final : public Store {
   }
 
   EventPage events_after(const Scope& scope, std::uint64_t after_seq, std::size_t limit) override {
+    outside_write("events_after");
     // One read transaction: the page and the head it reports come from the same snapshot.
     sqlite::Transaction snapshot(db_, false);
     const char* sql = nullptr;
@@ -401,7 +414,7 @@ class SqliteStore final : public Store {
     // A last page moves the cursor to the head, so events outside the scope are not scanned
     // again next time.
     if (!page.more) {
-      page.cursor = log_head();
+      page.cursor = log_head_row();
       if (page.cursor.seq < after_seq)
         throw Error(Errc::not_found, "pull log: cursor " + std::to_string(after_seq) +
                                          " is past the log head " +
@@ -412,6 +425,20 @@ class SqliteStore final : public Store {
   }
 
   void log_refusal(const Refusal& r) override {
+    outside_write("log_refusal");
+    sqlite::Transaction txn(db_);
+    refusal_row(r);
+    txn.commit();
+  }
+
+  void log_refusals(const std::vector<Refusal>& rows) override {
+    outside_write("log_refusals");
+    sqlite::Transaction txn(db_);
+    for (const auto& r : rows) refusal_row(r);
+    txn.commit();
+  }
+
+  void refusal_row(const Refusal& r) {
     {
       Query q(
           stmt("INSERT INTO refusals(at_ms, device, endpoint, code, message, cs_seq, source, "
@@ -429,14 +456,8 @@ class SqliteStore final : public Store {
     trim->run();
   }
 
-  void log_refusals(const std::vector<Refusal>& rows) override {
-    if (depth_ > 0) return Store::log_refusals(rows);  // inside a write: it joins that one
-    sqlite::Transaction txn(db_);
-    for (const auto& r : rows) log_refusal(r);
-    txn.commit();
-  }
-
   std::vector<Refusal> refusals(std::size_t limit) override {
+    outside_write("refusals");
     Query q(
         stmt("SELECT at_ms, device, endpoint, code, message, cs_seq, source, count, last_ms "
              "FROM refusals ORDER BY id DESC LIMIT ?"));
@@ -450,6 +471,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<HistoryEntry> history(std::string_view unit_code) override {
+    outside_write("history");
     Query q(
         stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, hlc, "
              "received_ms, outcome, conflict_id FROM field_history_full WHERE unit = ? "
@@ -461,6 +483,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<StoredChangeSet> change_sets_of_unit(std::string_view unit_code) override {
+    outside_write("change_sets_of_unit");
     Query q(
         stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
              "result, plain_size FROM change_sets WHERE unit = ?1 OR (device, seq) IN "
@@ -474,6 +497,7 @@ class SqliteStore final : public Store {
 
   std::vector<ConflictRecord> conflicts(const std::optional<std::string>& unit_code,
                                         bool open_only) override {
+    outside_write("conflicts");
     Query q(
         stmt("SELECT id, unit, field, current_version, incoming_version, current_value, "
              "incoming_value, current_device, incoming_device, current_author, "
@@ -572,9 +596,14 @@ class SqliteStore final : public Store {
 
  private:
   Db db_;
+  // Store methods other than through the WriteTxn are refused inside a write (store.hpp).
+  void outside_write(const char* method) const {
+    if (depth_ > 0)
+      throw Error(Errc::internal, std::string("store: ") + method +
+                                      "() called inside a write transaction; use its WriteTxn");
+  }
   void begin_write() {
     depth_ = 1;
-    doomed_ = false;
     head_.reset();
     known_units_.clear();
   }
@@ -584,8 +613,7 @@ class SqliteStore final : public Store {
     known_units_.clear();
   }
 
-  int depth_ = 0;                     // nesting of write(): 0 = no write transaction open
-  bool doomed_ = false;               // a nested write threw: the transaction must not commit
+  int depth_ = 0;                     // 1 while a write transaction is open
   std::optional<sync::Cursor> head_;  // pull log head within the open write transaction
   std::set<std::string, std::less<>> known_units_;
   // Keyed by the SQL text (not its address: two equal literals may have two addresses, and a
@@ -598,7 +626,7 @@ class SqliteStore final : public Store {
 };
 
 std::optional<Device> SqliteTxn::device(std::string_view id) {
-  return store_.device(id);
+  return store_.device_row(id);
 }
 
 std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_view field) {
@@ -666,16 +694,19 @@ std::optional<ConflictRecord> SqliteTxn::conflict(std::uint64_t id) {
   return SqliteStore::read_conflict(*q);
 }
 
-std::uint64_t SqliteTxn::next_seq() {
-  return store_.cached_head().seq + 1;
+sync::Cursor SqliteTxn::log_head() {
+  return store_.cached_head();
 }
 
-void SqliteTxn::append_event(const sync::PullEvent& e) {
+WriteTxn::CounterCheck SqliteTxn::advance_counter(std::string_view device, std::uint64_t counter) {
+  return store_.counter_row(device, counter);
+}
+
+void SqliteTxn::append_event(const sync::PullEvent& e, const Hash& h) {
   sync::Cursor& head = store_.cached_head();
   if (e.seq != head.seq + 1)
     throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
                                     " is not the next one (" + std::to_string(head.seq + 1) + ")");
-  Hash h = sync::next_log_hash(head.hash, sync::encode_event(e));
   last_event_seq_ = 0;
   last_event_text_ = e.value.dump();
   // A plain one-row INSERT: an INSERT ... SELECT may write several rows, so SQLite would keep
@@ -814,6 +845,7 @@ void SqliteTxn::record_review(const ReviewEntry& r) {
 }
 
 std::vector<UnitInfo> SqliteStore::children(std::string_view code) {
+  outside_write("children");
   Query q(
       stmt("SELECT code, name, level, coalesce(parent,''), province, coalesce(district,'') "
            "FROM units WHERE parent = ? ORDER BY code"));
@@ -827,6 +859,7 @@ std::vector<UnitInfo> SqliteStore::children(std::string_view code) {
 
 std::vector<std::pair<std::string, nlohmann::json>> SqliteStore::unit_fields(
     std::string_view unit) {
+  outside_write("unit_fields");
   Query q(stmt("SELECT field, value FROM field_values WHERE unit = ? ORDER BY field"));
   q->bind(1, unit);
   std::vector<std::pair<std::string, nlohmann::json>> out;
@@ -835,6 +868,7 @@ std::vector<std::pair<std::string, nlohmann::json>> SqliteStore::unit_fields(
 }
 
 std::vector<ReviewEntry> SqliteStore::reviews(std::string_view unit) {
+  outside_write("reviews");
   Query q(
       stmt("SELECT version, event_seq, unit, action, state, device, author, coalesce(comment,''), "
            "coalesce(override,''), coalesce(data_hash,''), signed_ms, received_ms, deadline, "
@@ -864,6 +898,7 @@ std::vector<ReviewEntry> SqliteStore::reviews(std::string_view unit) {
 }
 
 void SqliteStore::set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) {
+  outside_write("set_deadline");
   Query q(
       stmt("INSERT INTO deadlines(level, value, set_ms) VALUES (?, ?, ?) "
            "ON CONFLICT (level) DO UPDATE SET value = excluded.value, set_ms = excluded.set_ms"));
@@ -882,6 +917,7 @@ std::int64_t SqliteStore::previous_receipt_ms(std::string_view device, std::uint
 }
 
 std::vector<DeadlineOverride> SqliteStore::deadlines() {
+  outside_write("deadlines");
   Query q(stmt("SELECT level, value, set_ms FROM deadlines ORDER BY level"));
   std::vector<DeadlineOverride> out;
   while (q->step()) out.push_back({level_or_throw(q->text(0)), q->text(1), q->int64(2)});
@@ -896,13 +932,18 @@ std::filesystem::path store_file(const std::filesystem::path& data_dir) {
 
 ServerIdentity init_sqlite_store(const std::filesystem::path& data_dir, const Hierarchy& units,
                                  const std::string& template_json, std::int64_t now_ms) {
+  return init_sqlite_store_file(store_file(data_dir), units, template_json, now_ms);
+}
+
+ServerIdentity init_sqlite_store_file(const std::filesystem::path& file, const Hierarchy& units,
+                                      const std::string& template_json, std::int64_t now_ms) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  const auto dir = file.parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   if (ec)
-    throw Error(Errc::io_error,
-                "cannot create data directory " + data_dir.string() + ": " + ec.message());
+    throw Error(Errc::io_error, "cannot create directory " + dir.string() + ": " + ec.message());
   {
-    Db db(store_file(data_dir), sqlite::OpenMode::create);
+    Db db(file, sqlite::OpenMode::create);
     schema::configure(db);
     schema::check_and_migrate(db, true);
     sqlite::Transaction txn(db);
@@ -938,7 +979,7 @@ ServerIdentity init_sqlite_store(const std::filesystem::path& data_dir, const Hi
     }
     txn.commit();
   }
-  return open_sqlite_store(data_dir)->identity();
+  return open_sqlite_store_file(file)->identity();
 }
 
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir) {
@@ -947,6 +988,13 @@ std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir) 
     throw Error(Errc::io_error, "no server store in " + data_dir.string() +
                                     ": run `tongket-server init --data " + data_dir.string() +
                                     "` first");
+  return std::make_unique<SqliteStore>(file);
+}
+
+std::unique_ptr<Store> open_sqlite_store_file(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file))
+    throw Error(Errc::io_error, "no server store at " + file.string() +
+                                    ": run `tongket-server init` with this database first");
   return std::make_unique<SqliteStore>(file);
 }
 

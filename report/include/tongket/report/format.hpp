@@ -1,4 +1,5 @@
-// Numbers as a Vietnamese reader expects them: "." groups thousands, "," marks decimals.
+// Stored values as a Vietnamese reader of a document expects them, built on the one number
+// format (tongket/number_format.hpp: vi_number).
 #pragma once
 
 #include <optional>
@@ -10,8 +11,6 @@
 
 namespace tongket::report {
 
-// 1234 -> "1.234"; 45.5 with max_decimals 2 -> "45,5" (trailing zeros dropped).
-std::string format_number(double value, int max_decimals);
 std::string format_count(double value);       // rounded to a whole number: "1.234"
 std::string format_percentage(double value);  // 45.5 -> "45,5" (no sign)
 // A ratio row of the form "(đã tiếp nhận/đã trả đúng hẹn)": "1.200/1.150 (95,8%)".

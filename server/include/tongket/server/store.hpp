@@ -1,9 +1,34 @@
-// The server's storage, behind one narrow interface: one method per thing the protocol needs.
-// Protocol code (server/src/protocol) sees only this header, so another implementation
-// (PostgreSQL) can be added without touching it. The SQLite one is in sqlite_store.hpp.
+// The server's storage contract. Protocol code (server/src/protocol) and the admin commands see
+// storage only through this header; a backend (sqlite_store.hpp, postgresql_store.hpp) is opened
+// from a URL by store_factory.hpp. A new backend must be writable from this header alone, and
+// tests/conformance proves each one keeps it.
 //
-// Threading: a Store is used by one thread at a time (the server's store executor). Other
-// processes (admin commands) may open the same data directory concurrently.
+// Transactions
+// - Store::write(fn) runs fn in ONE write transaction: everything fn does through the WriteTxn
+//   commits together when fn returns, or not at all when it throws (the exception propagates).
+// - Writes are serial store-wide, across threads and processes: write() takes the store's write
+//   lock when it begins (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory
+//   lock), so fn sees every write committed before it and none commits while fn runs. This is
+//   what keeps the pull log one gapless hash chain with several server processes.
+// - Inside fn, the WriteTxn is the only way in: calling any Store method on the same Store
+//   (write() included: writes do not nest) throws Error(Errc::internal) and, if fn lets it
+//   escape, rolls the transaction back.
+// - Every other Store method that writes (add_token, enroll, revoke_device, advance_counter,
+//   log_refusal(s), set_deadline) is atomic on its own, in its own short transaction. Reads see
+//   committed data only; events_after reads one consistent snapshot.
+// - Protocol rules are not the backend's: the pull log's running hash is computed by the
+//   protocol layer (pull_log.hpp, sync::next_log_hash) and stored as given; the conflict rule is
+//   sync::decide. A backend stores, indexes and returns.
+//
+// Threads and ownership: a Store object is used by one thread at a time (the server's store
+// executor, or an admin command's main thread); it is not copyable and owns its connection.
+// Several Store objects, in one process or many, may open the same store at once.
+// The WriteTxn passed to fn is valid only during fn.
+//
+// Errors: tongket::Error. Errc::not_found for an unknown unit or device where a method says so,
+// Errc::protocol for a broken device chain, Errc::internal for a broken rule of this contract,
+// Errc::store_* for a store that cannot be opened, is foreign, newer or damaged, Errc::io_error
+// when the storage cannot be reached. Messages name what failed.
 #pragma once
 
 #include <cstdint>
@@ -189,8 +214,8 @@ struct Refusal {
 // The security log keeps this many newest rows; older ones are deleted as new ones come.
 inline constexpr std::size_t kMaxRefusalRows = 10000;
 
-// Reads and writes of one push transaction. Everything done through it commits together or
-// not at all.
+// Reads and writes inside one Store::write transaction (see the contract at the top). Reads see
+// this transaction's own writes.
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
@@ -209,11 +234,20 @@ class WriteTxn {
                                   std::uint64_t version) = 0;
   virtual std::optional<ConflictRecord> conflict(std::uint64_t id) = 0;
 
-  // The next pull log seq: the version the next write will get.
-  virtual std::uint64_t next_seq() = 0;
-  // Appends an event whose seq must be next_seq(); the store chains its running hash.
-  // Throws Error(not_found) for an unknown unit.
-  virtual void append_event(const sync::PullEvent& event) = 0;
+  // The pull log's last event (seq and running hash; {0, zero hash} when empty), including events
+  // appended in this transaction. A write's version is the seq of its event.
+  virtual sync::Cursor log_head() = 0;
+  // Appends an event with its running hash as computed by the protocol layer (pull_log.hpp);
+  // stored as given. Throws Error(internal) unless event.seq is log_head().seq + 1,
+  // Error(not_found) for an unknown unit.
+  virtual void append_event(const sync::PullEvent& event, const Hash& log_hash) = 0;
+  // As Store::advance_counter, inside this transaction: the request counter of a push commits
+  // with its first change set (one commit per change set), or not at all.
+  struct CounterCheck {
+    bool accepted = false;
+    std::uint64_t last = 0;  // the device's last accepted counter after the call
+  };
+  virtual CounterCheck advance_counter(std::string_view device, std::uint64_t counter) = 0;
   // Records a write in the history. It becomes the field's current value exactly when its
   // outcome is not "conflict" (becomes_current must agree: Error(internal) otherwise).
   virtual void record_write(const HistoryEntry& write, bool becomes_current) = 0;
@@ -244,16 +278,15 @@ class Store {
   virtual std::optional<Device> device(std::string_view id) = 0;
   virtual std::vector<Device> devices() = 0;
   virtual bool revoke_device(std::string_view id, std::int64_t now_ms) = 0;  // false if unknown
-  // Accepts `counter` iff it is greater than the device's last one (and stores it).
-  struct CounterCheck {
-    bool accepted = false;
-    std::uint64_t last = 0;  // the device's last accepted counter after the call
-  };
+  // Accepts `counter` iff it is greater than the device's last one and at most INT64_MAX, and
+  // stores it; atomic against concurrent callers (one of two equal counters wins).
+  using CounterCheck = WriteTxn::CounterCheck;
   virtual CounterCheck advance_counter(std::string_view device, std::uint64_t counter) = 0;
 
   // Change sets.
   virtual std::optional<StoredChangeSet> change_set(std::string_view device, std::uint64_t seq) = 0;
-  // Runs fn in one write transaction; commits if fn returns, rolls back if it throws.
+  // Runs fn in one write transaction; commits if fn returns, rolls back if it throws. Serial
+  // store-wide; never nested (the contract at the top).
   virtual void write(const std::function<void(WriteTxn&)>& fn) = 0;
 
   // Pull log.
@@ -263,12 +296,11 @@ class Store {
                                  std::size_t limit) = 0;
 
   // Security log: one row (a refusal, or an aggregate of several with its count), in its own
-  // small transaction; keeps only the newest kMaxRefusalRows rows.
+  // small transaction, never a write()'s (a refused push must stay logged when its write rolls
+  // back); keeps only the newest kMaxRefusalRows rows.
   virtual void log_refusal(const Refusal& refusal) = 0;
-  // Several rows at once (the security log's flush): one transaction where the store can.
-  virtual void log_refusals(const std::vector<Refusal>& rows) {
-    for (const auto& r : rows) log_refusal(r);
-  }
+  // Several rows at once (the security log's flush), in one transaction.
+  virtual void log_refusals(const std::vector<Refusal>& rows) = 0;
   // The newest rows first.
   virtual std::vector<Refusal> refusals(std::size_t limit) = 0;
 
