@@ -334,8 +334,9 @@ class SqliteStore final : public Store {
   }
 
   // The pull log takes events of known units only; looked up once per write transaction.
+  // A server-wide event (unit "") belongs to every scope.
   void check_unit(const std::string& code) {
-    if (known_units_.count(code)) return;
+    if (code.empty() || known_units_.count(code)) return;
     Query q(stmt("SELECT 1 FROM units WHERE code = ?"));
     q->bind(1, code);
     if (!q->step()) throw Error(Errc::not_found, "pull log: unknown unit '" + code + "'");
