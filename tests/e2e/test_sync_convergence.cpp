@@ -153,7 +153,7 @@ TEST_CASE("the same value edited concurrently: one winner everywhere, the other 
   CHECK(client_conflicts(w.b).empty());  // not in its scope
   // Both values are in the history.
   CHECK(server_count(w.server.data(),
-                     "SELECT count(*) FROM field_history WHERE field = 'v:PL1.4:2016' AND "
+                     "SELECT count(*) FROM field_history_full WHERE field = 'v:PL1.4:2016' AND "
                      "value IN ('9', '11')") == 2);
   auto listed = w.a.run({"conflicts"});
   CHECK_THAT(listed.out, Contains("conflict " + std::to_string(on_server[0].id) + " [open]"));
