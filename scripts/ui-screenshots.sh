@@ -22,3 +22,8 @@ TONGKET_SERVER_BIN=$build/server/tongket-server \
 TONGKET_SOURCE_DIR=$root \
 TONGKET_SCREENSHOTS=$root/docs/screenshots \
   /usr/bin/python3 "$root/tests/browser/test_ui_district_review.py"
+TONGKET_CLIENT_BIN=$build/client/tongket \
+TONGKET_SERVER_BIN=$build/server/tongket-server \
+TONGKET_SOURCE_DIR=$root \
+TONGKET_SCREENSHOTS=$root/docs/screenshots \
+  /usr/bin/python3 "$root/tests/browser/test_ui_province_report.py"

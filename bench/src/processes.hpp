@@ -1,53 +1,36 @@
 // Child processes the benchmarks drive (tongket-server, tongket-fault-proxy, tongket) and what
-// /proc says about them.
+// /proc says about them: the bench-facing names of tongket::process (tools/process/, the one
+// spawner for tests and bench; its header holds the contract).
 #pragma once
-
-#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "tongket/process/child.hpp"
+#include "tongket/process/ports.hpp"
+#include "tongket/process/process.hpp"
+
 namespace tongket::bench {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;  // wall time
-};
+// exit_code, out, err, seconds (wall time).
+using RunResult = process::Result;
 
-// Runs a command to completion (stdout and stderr captured).
+// Runs a command to completion (stdout and stderr captured; killed after an hour).
 RunResult run(const std::vector<std::string>& argv);
 
-class Child {
+// A process::Child with stdout+stderr in one log: pid(), log(), cpu_seconds(),
+// peak_rss_bytes() (bytes), SIGKILLed at scope exit if still running.
+class Child : public process::Child {
  public:
-  // Starts argv with stdout+stderr to `log`.
-  Child(const std::vector<std::string>& argv, const std::filesystem::path& log);
-  ~Child();  // SIGKILL if still running
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  pid_t pid() const { return pid_; }
+  Child(const std::vector<std::string>& argv, const std::filesystem::path& log)
+      : process::Child(argv, process::Output::log(log)) {}
   // SIGTERM, then waits (SIGKILL after the timeout). Returns the exit code.
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-  std::string log() const;
-
-  // CPU seconds used so far (utime + stime from /proc/<pid>/stat).
-  double cpu_seconds() const;
-  // Peak resident set (VmHWM from /proc/<pid>/status), bytes.
-  double peak_rss_bytes() const;
-
- private:
-  pid_t pid_ = -1;
-  bool done_ = false;
-  int exit_code_ = -1;
-  std::filesystem::path log_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int free_port();
+using process::free_port;
 // Waits until 127.0.0.1:port accepts a connection; throws after the timeout.
 void wait_for_port(int port, std::chrono::milliseconds timeout);
 

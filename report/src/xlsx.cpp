@@ -96,6 +96,38 @@ std::string sheet_name(const std::string& id, std::size_t index) {
   return name;
 }
 
+// Appendix 2's label column is two sheet columns, as in the .docx (docx.cpp, Split): the
+// merged group ("Chia theo tên loại VBQPPL") beside the labels it divides; a label without a
+// group spans both. Grid column i is sheet column at(i).
+struct Split {
+  std::size_t column = SIZE_MAX;  // the grid column that is split; SIZE_MAX: none
+  static Split of(const Grid& g) {
+    Split s;
+    if (g.header.size() > 1 &&
+        std::any_of(g.rows.begin(), g.rows.end(), [](const Row& r) { return !r.group.empty(); }))
+      s.column = 1;
+    return s;
+  }
+  bool active() const { return column != SIZE_MAX; }
+  lxw_col_t at(std::size_t i) const {
+    return static_cast<lxw_col_t>(active() && i >= column ? i + 1 : i);
+  }
+  std::size_t columns(const Grid& g) const { return g.header.size() + (active() ? 1 : 0); }
+  // The grid's relative widths per sheet column: the group takes 3/10 of the label's.
+  std::vector<double> widths(const Grid& g) const {
+    std::vector<double> out;
+    for (std::size_t i = 0; i < g.widths.size(); ++i) {
+      if (i == column) {
+        out.push_back(g.widths[i] * 0.3);
+        out.push_back(g.widths[i] * 0.7);
+      } else {
+        out.push_back(g.widths[i]);
+      }
+    }
+    return out;
+  }
+};
+
 class SheetWriter {
  public:
   SheetWriter(lxw_worksheet* ws, const Formats& f, const std::filesystem::path& path)
@@ -103,7 +135,7 @@ class SheetWriter {
 
   void write(const AppendixLayout& a) {
     std::size_t ncols = 1;
-    for (const Grid& g : a.grids) ncols = std::max(ncols, g.header.size());
+    for (const Grid& g : a.grids) ncols = std::max(ncols, Split::of(g).columns(g));
     set_widths(a, ncols);
     auto last = static_cast<lxw_col_t>(ncols - 1);
     merged(0, last, a.name, f_.title);
@@ -120,15 +152,16 @@ class SheetWriter {
       if (!g.caption.empty()) {
         check(worksheet_write_string(ws_, row++, 0, g.caption.c_str(), f_.caption), "caption");
       }
+      split_ = Split::of(g);
       lxw_row_t header_top = row;
       row = write_header(g, row);
       if (single) {
-        worksheet_freeze_panes(ws_, row,
-                               g.group_from > 0 ? static_cast<lxw_col_t>(g.group_from) : 1);
+        worksheet_freeze_panes(ws_, row, g.group_from > 0 ? split_.at(g.group_from) : 1);
         check(worksheet_repeat_rows(ws_, header_top, row - 1), "repeat rows");
       }
       lxw_row_t first_data = row;
       for (const Row& r : g.rows) write_row(r, row++);
+      if (split_.active()) merge_groups(g, first_data);
       if (g.merge_first_column && g.rows.size() > 1 && !g.rows.front().cells.empty()) {
         check(worksheet_merge_range(ws_, first_data, 0, row - 1, 0,
                                     g.rows.front().cells.front().text.c_str(), f_.text[1]),
@@ -161,8 +194,9 @@ class SheetWriter {
   void set_widths(const AppendixLayout& a, std::size_t ncols) {
     std::vector<double> widths(ncols, 0.0);
     for (const Grid& g : a.grids) {
-      for (std::size_t i = 0; i < g.widths.size() && i < ncols; ++i) {
-        widths[i] = std::max(widths[i], g.widths[i]);
+      const auto own = Split::of(g).widths(g);
+      for (std::size_t i = 0; i < own.size() && i < ncols; ++i) {
+        widths[i] = std::max(widths[i], own[i]);
       }
     }
     for (std::size_t i = 0; i < ncols; ++i) {
@@ -176,21 +210,13 @@ class SheetWriter {
   lxw_row_t write_header(const Grid& g, lxw_row_t row) const {
     bool grouped = !g.group.empty() && g.group_from > 0 && g.group_from < g.header.size();
     if (!grouped) {
-      fit_height(row, g.header);
-      for (std::size_t i = 0; i < g.header.size(); ++i) {
-        check(worksheet_write_string(ws_, row, static_cast<lxw_col_t>(i), g.header[i].c_str(),
-                                     f_.header),
-              "header");
-      }
+      fit_height(row, sheet_texts(g.header));
+      for (std::size_t i = 0; i < g.header.size(); ++i) header_cell(row, row, i, g.header[i]);
       return row + 1;
     }
-    for (std::size_t i = 0; i < g.group_from; ++i) {
-      auto c = static_cast<lxw_col_t>(i);
-      check(worksheet_merge_range(ws_, row, c, row + 1, c, g.header[i].c_str(), f_.header),
-            "header");
-    }
-    auto first = static_cast<lxw_col_t>(g.group_from);
-    auto last = static_cast<lxw_col_t>(g.header.size() - 1);
+    for (std::size_t i = 0; i < g.group_from; ++i) header_cell(row, row + 1, i, g.header[i]);
+    auto first = split_.at(g.group_from);
+    auto last = split_.at(g.header.size() - 1);
     if (first == last) {
       check(worksheet_write_string(ws_, row, first, g.group.c_str(), f_.header), "header");
     } else {
@@ -199,13 +225,49 @@ class SheetWriter {
     }
     std::vector<std::string> second(g.header);
     for (std::size_t i = 0; i < g.group_from; ++i) second[i].clear();
-    fit_height(row + 1, second);
-    for (std::size_t i = g.group_from; i < g.header.size(); ++i) {
-      check(worksheet_write_string(ws_, row + 1, static_cast<lxw_col_t>(i), g.header[i].c_str(),
-                                   f_.header),
+    fit_height(row + 1, sheet_texts(second));
+    for (std::size_t i = g.group_from; i < g.header.size(); ++i)
+      header_cell(row + 1, row + 1, i, g.header[i]);
+    return row + 2;
+  }
+
+  // A header cell from row `top` to `bottom`, over both sheet columns of a split column.
+  void header_cell(lxw_row_t top, lxw_row_t bottom, std::size_t i, const std::string& text) const {
+    // A split column's header spans its group part (at(i) - 1) and its label part (at(i)).
+    const lxw_col_t last = split_.at(i);
+    const lxw_col_t first = i == split_.column ? last - 1 : last;
+    if (top == bottom && first == last) {
+      check(worksheet_write_string(ws_, top, first, text.c_str(), f_.header), "header");
+    } else {
+      check(worksheet_merge_range(ws_, top, first, bottom, last, text.c_str(), f_.header),
             "header");
     }
-    return row + 2;
+  }
+
+  // Grid texts placed at their sheet columns (a split column's text in its wider part).
+  std::vector<std::string> sheet_texts(const std::vector<std::string>& texts) const {
+    std::vector<std::string> out(texts.size() + (split_.active() ? 1 : 0));
+    for (std::size_t i = 0; i < texts.size(); ++i) out[split_.at(i)] = texts[i];
+    return out;
+  }
+
+  // Each run of consecutive rows with the same group gets the group once, merged down.
+  void merge_groups(const Grid& g, lxw_row_t first_data) const {
+    const auto col = static_cast<lxw_col_t>(split_.column);
+    for (std::size_t start = 0; start < g.rows.size();) {
+      std::size_t end = start + 1;
+      while (end < g.rows.size() && g.rows[end].group == g.rows[start].group) ++end;
+      if (const std::string& group = g.rows[start].group; !group.empty()) {
+        const auto top = static_cast<lxw_row_t>(first_data + start);
+        const auto bottom = static_cast<lxw_row_t>(first_data + end - 1);
+        if (top == bottom)
+          check(worksheet_write_string(ws_, top, col, group.c_str(), f_.text[0]), "group");
+        else
+          check(worksheet_merge_range(ws_, top, col, bottom, col, group.c_str(), f_.text[0]),
+                "group");
+      }
+      start = end;
+    }
   }
 
   void write_row(const Row& r, lxw_row_t row) const {
@@ -213,10 +275,10 @@ class SheetWriter {
     std::vector<std::string> texts;
     for (const Cell& c : r.cells) texts.push_back(c.text);
     if (!texts.empty() && r.depth > 0) texts[std::min<std::size_t>(1, texts.size() - 1)] += "    ";
-    fit_height(row, texts);
+    fit_height(row, sheet_texts(texts));
     for (std::size_t i = 0; i < r.cells.size(); ++i) {
       const Cell& c = r.cells[i];
-      auto col = static_cast<lxw_col_t>(i);
+      auto col = split_.at(i);
       lxw_format* fmt = f_.text[bold];
       switch (c.kind) {
         case CellKind::stt:
@@ -235,7 +297,12 @@ class SheetWriter {
         case CellKind::text:
           break;
       }
-      if (c.number && c.kind == CellKind::count) {
+      if (i == split_.column && r.group.empty()) {
+        // No group beside it: the label spans both parts of the split column.
+        check(worksheet_merge_range(ws_, row, col - 1, row, col, c.text.c_str(),
+                                    c.kind == CellKind::label ? fmt : f_.text[bold]),
+              "label");
+      } else if (c.number && c.kind == CellKind::count) {
         check(worksheet_write_number(ws_, row, col, *c.number, fmt), "number");
       } else if (c.number && (c.kind == CellKind::percentage || c.kind == CellKind::ratio)) {
         check(worksheet_write_number(ws_, row, col, *c.number / 100.0, fmt), "number");
@@ -276,10 +343,40 @@ class SheetWriter {
   }
 
   lxw_worksheet* ws_;
+  Split split_;  // of the grid being written
   std::vector<double> col_chars_;
   const Formats& f_;
   const std::filesystem::path& path_;
 };
+
+// A rolled-up workbook's last sheet: what the figures cover and, one per row, the units whose
+// reports are not counted (each appendix sheet repeats the coverage line under its title).
+void write_coverage_sheet(lxw_workbook* wb, const ReportData& data, const Formats& f,
+                          const std::filesystem::path& path) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Đơn vị chưa được tính");
+  if (!ws)
+    throw Error(Errc::io_error, "cannot add the coverage sheet to " + platform::path_to_utf8(path));
+  auto check = [&](lxw_error e) {
+    if (e != LXW_NO_ERROR)
+      throw Error(Errc::io_error, "cannot write " + platform::path_to_utf8(path) +
+                                      " (coverage): " + lxw_strerror(e));
+  };
+  check(worksheet_set_column(ws, 0, 0, 6, nullptr));
+  check(worksheet_set_column(ws, 1, 1, 60, nullptr));
+  check(worksheet_write_string(ws, 0, 0, data.coverage.c_str(), f.caption));
+  const std::string head = data.missing.empty() ? "Mọi đơn vị đã có báo cáo được tính."
+                                                : "Đơn vị chưa có báo cáo được chấp nhận (" +
+                                                      std::to_string(data.missing.size()) + "):";
+  check(worksheet_write_string(ws, 1, 0, head.c_str(), nullptr));
+  if (data.missing.empty()) return;
+  check(worksheet_write_string(ws, 3, 0, "STT", f.header));
+  check(worksheet_write_string(ws, 3, 1, "Đơn vị", f.header));
+  for (std::size_t i = 0; i < data.missing.size(); ++i) {
+    const auto row = static_cast<lxw_row_t>(4 + i);
+    check(worksheet_write_number(ws, row, 0, static_cast<double>(i + 1), f.count));
+    check(worksheet_write_string(ws, row, 1, data.missing[i].c_str(), f.label[0][0]));
+  }
+}
 
 }  // namespace
 
@@ -309,6 +406,7 @@ void write_xlsx(const ReportData& data, const std::filesystem::path& path) {
                     "cannot add sheet " + name + " to " + platform::path_to_utf8(path));
       SheetWriter(ws, formats, path).write(appendices[i]);
     }
+    if (!data.coverage.empty()) write_coverage_sheet(wb, data, formats, path);
   } catch (...) {
     workbook_close(wb);
     std::error_code ignored;

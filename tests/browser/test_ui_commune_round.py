@@ -8,20 +8,17 @@ Screenshots of every page go to $TONGKET_SCREENSHOTS (docs/screenshots via
 scripts/ui-screenshots.sh), else to a temp dir."""
 import os
 import sys
-import tempfile
 import unittest
 import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ui_support import BrowserSteps, UiProcess, SyncServer, chromium, tongket, log  # noqa: E402
+from ui_support import Round, tongket, log  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 COMMUNE, DISTRICT = "25489", "705"
-WAIT = 30  # seconds, per step: generous for a loaded 2-core machine
 
 
 def make_docx(path, paragraphs):
@@ -57,29 +54,12 @@ def pasted_block(k_count):
     return "\r\n".join("\t".join(str(v) for v in row) for row in rows) + "\r\n"
 
 
-class CommuneRound(BrowserSteps, unittest.TestCase):
+class CommuneRound(Round, unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="tongket-ui-round-")
-        self.dir = self.tmp.name
-        self.shots = os.environ.get("TONGKET_SCREENSHOTS") or os.path.join(self.dir, "screenshots")
-        os.makedirs(self.shots, exist_ok=True)
-        self.downloads = os.path.join(self.dir, "downloads")
-        os.makedirs(self.downloads)
-        self.server = SyncServer(self.dir)
-        self.district = os.path.join(self.dir, "huyen.db")
-        tongket(self.district, "init", "--unit", DISTRICT, "--author", "Phòng Nội vụ huyện")
-        tongket(self.district, "enroll", "--server", self.server.url, "--ca", self.server.ca,
-                "--token", self.server.token(DISTRICT, "district_reviewer"))
+        self.start_round("tongket-ui-round-")
+        self.district = self.enrolled_store("huyen.db", DISTRICT, "Phòng Nội vụ huyện", "district_reviewer")
         self.store = os.path.join(self.dir, "xa.db")
-        self.ui = UiProcess(self.store)
-        self.driver = chromium(self.downloads)
-        self.wait = WebDriverWait(self.driver, WAIT)
-
-    def tearDown(self):
-        self.driver.quit()
-        self.ui.stop()
-        self.server.stop()
-        self.tmp.cleanup()
+        self.start_app(self.store)
 
     # ---- helpers (shot, find, click, open, sync_in_browser: ui_support.BrowserSteps) ----
 
@@ -149,8 +129,7 @@ class CommuneRound(BrowserSteps, unittest.TestCase):
     # ---- the round ----
     def test_a_commune_enters_submits_syncs_is_returned_fixes_and_resubmits(self):
         d = self.driver
-        d.get(self.ui.url)  # the printed URL: token -> cookie -> clean URL
-        self.wait.until(lambda d: "token=" not in d.current_url)
+        self.sign_in()
         self.wait.until(lambda d: d.execute_script("return document.body.dataset.page") == "khoi-tao")
         self.shot("01-khoi-tao")
         self.find("#unit-search").send_keys("tan lap")  # without diacritics

@@ -3,42 +3,24 @@ goals it assesses (Đạt / Không đạt with a note, saved on change, read bac
 `tongket show PL8`), and a row of models and initiatives (MH). Screenshots as the round test."""
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ui_support import UiProcess, chromium, tongket  # noqa: E402
+from ui_support import Round, tongket  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 DEPARTMENT = "72-SNV"
 
 
-class DepartmentGoals(unittest.TestCase):
+class DepartmentGoals(Round, unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="tongket-ui-goals-")
-        self.shots = os.environ.get("TONGKET_SCREENSHOTS") or os.path.join(self.tmp.name, "screenshots")
-        os.makedirs(self.shots, exist_ok=True)
-        self.store = os.path.join(self.tmp.name, "snv.db")
+        self.start_round("tongket-ui-goals-", server=False)
+        self.store = os.path.join(self.dir, "snv.db")
         tongket(self.store, "init", "--unit", DEPARTMENT, "--author", "Phòng CCHC Sở Nội vụ")
-        self.ui = UiProcess(self.store)
-        self.driver = chromium(os.path.join(self.tmp.name, "downloads"))
-        self.wait = WebDriverWait(self.driver, 30)
-
-    def tearDown(self):
-        self.driver.quit()
-        self.ui.stop()
-        self.tmp.cleanup()
-
-    def open(self, hash_):
-        self.loads = getattr(self, "loads", 0) + 1
-        self.driver.get(f"{self.ui.base}/?n={self.loads}{hash_}")
-        self.wait.until(lambda d: d.execute_script("return document.body.dataset.page") == hash_.split("/")[1])
-
-    def shot(self, name):
-        self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
+        self.start_app(self.store)
 
     def test_a_department_assesses_its_goals_and_adds_a_model(self):
         d = self.driver

@@ -8,49 +8,25 @@ Screenshots go to $TONGKET_SCREENSHOTS (docs/screenshots via scripts/ui-screensh
 to a temp dir."""
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ui_support import BrowserSteps, UiProcess, SyncServer, chromium, tongket  # noqa: E402
+from ui_support import Round, tongket  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 DISTRICT, SUBMITTED, DRAFT = "705", "25489", "25492"  # Huyện Tân Biên, Xã Tân Lập, Xã Thạnh Bắc
-WAIT = 30  # seconds, per step: generous for a loaded 2-core machine
 YEAR = "2020"
 
 
-class DistrictReview(BrowserSteps, unittest.TestCase):
+class DistrictReview(Round, unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="tongket-ui-review-")
-        self.dir = self.tmp.name
-        self.shots = os.environ.get("TONGKET_SCREENSHOTS") or os.path.join(self.dir, "screenshots")
-        os.makedirs(self.shots, exist_ok=True)
-        self.downloads = os.path.join(self.dir, "downloads")
-        os.makedirs(self.downloads)
-        self.server = SyncServer(self.dir)
-        self.communes = {}
-        for code, author in [(SUBMITTED, "Nguyễn Thị Lan"), (DRAFT, "Lê Văn Hùng")]:
-            store = os.path.join(self.dir, f"xa-{code}.db")
-            tongket(store, "init", "--unit", code, "--author", author)
-            tongket(store, "enroll", "--server", self.server.url, "--ca", self.server.ca,
-                    "--token", self.server.token(code, "clerk"))
-            self.communes[code] = store
-        self.district = os.path.join(self.dir, "huyen.db")
-        tongket(self.district, "init", "--unit", DISTRICT, "--author", "Phòng Nội vụ huyện Tân Biên")
-        tongket(self.district, "enroll", "--server", self.server.url, "--ca", self.server.ca,
-                "--token", self.server.token(DISTRICT, "district_reviewer"))
-        self.ui = UiProcess(self.district)
-        self.driver = chromium(self.downloads)
-        self.wait = WebDriverWait(self.driver, WAIT)
-
-    def tearDown(self):
-        self.driver.quit()
-        self.ui.stop()
-        self.server.stop()
-        self.tmp.cleanup()
+        self.start_round("tongket-ui-review-")
+        self.communes = {code: self.enrolled_store(f"xa-{code}.db", code, author, "clerk")
+                         for code, author in [(SUBMITTED, "Nguyễn Thị Lan"), (DRAFT, "Lê Văn Hùng")]}
+        self.district = self.enrolled_store("huyen.db", DISTRICT, "Phòng Nội vụ huyện Tân Biên",
+                                            "district_reviewer")
+        self.start_app(self.district)
 
     def commune(self, code, *args):
         return tongket(self.communes[code], *args)
@@ -68,8 +44,7 @@ class DistrictReview(BrowserSteps, unittest.TestCase):
         self.commune(DRAFT, "set", "PL3.6.a", YEAR, "7")
         self.commune(DRAFT, "sync")
 
-        d.get(self.ui.url)  # the printed URL: token -> cookie -> clean URL
-        self.wait.until(lambda d: "token=" not in d.current_url)
+        self.sign_in()
         self.sync_in_browser()
 
         # The units below with their state and deadline.
@@ -137,7 +112,9 @@ class DistrictReview(BrowserSteps, unittest.TestCase):
         # The roll-up: PL3.6.a for 2020 drilled down into its contributing units (Tân Lập's 25)
         # and the communes with nothing for it (Tân Bình sent nothing at all).
         self.open("#/tong-hop/PL3")
-        self.assertIn("Đã tiếp nhận báo cáo của 1/10", self.find("#coverage").text)
+        self.assertEqual(self.find("#coverage").text, "Số liệu tổng hợp từ 1/10 đơn vị")
+        self.click("#coverage-missing summary")
+        self.assertIn("Xã Thạnh Bắc", self.find("#coverage-missing").text)  # its draft: not counted
         self.shot("22-tong-hop")
         self.click(f'#rollup-PL3 td[data-name="PL3.6.a@{YEAR}"] button')
         self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-contributors tbody tr[data-unit]"))

@@ -173,5 +173,48 @@ class BrowserSteps:
         return result
 
 
+class Round(BrowserSteps):
+    """The opening steps every round in the browser shares, for a unittest.TestCase: a temp
+    dir with screenshots ($TONGKET_SCREENSHOTS, else inside it) and downloads, a real
+    tongket-server, stores made and enrolled through the real CLI, the app on one of them in
+    headless Chromium. Everything started is stopped by cleanups (also when set-up fails)."""
+
+    WAIT = 30  # seconds, per step: generous for a loaded 2-core machine
+
+    def start_round(self, prefix, server=True):
+        tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        self.addCleanup(tmp.cleanup)
+        self.dir = tmp.name
+        self.shots = os.environ.get("TONGKET_SCREENSHOTS") or os.path.join(self.dir, "screenshots")
+        os.makedirs(self.shots, exist_ok=True)
+        self.downloads = os.path.join(self.dir, "downloads")
+        os.makedirs(self.downloads)
+        if server:
+            self.server = SyncServer(self.dir)
+            self.addCleanup(self.server.stop)
+
+    def enrolled_store(self, name, unit, author, role):
+        """A store made by `tongket init` and enrolled on the round's server with `role`."""
+        store = os.path.join(self.dir, name)
+        tongket(store, "init", "--unit", unit, "--author", author)
+        tongket(store, "enroll", "--server", self.server.url, "--ca", self.server.ca,
+                "--token", self.server.token(unit, role))
+        return store
+
+    def start_app(self, store):
+        """`tongket ui` on `store` and Chromium to drive it (not signed in yet: sign_in)."""
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.ui = UiProcess(store)
+        self.addCleanup(self.ui.stop)
+        self.driver = chromium(self.downloads)
+        self.addCleanup(self.driver.quit)
+        self.wait = WebDriverWait(self.driver, self.WAIT)
+
+    def sign_in(self):
+        """The printed URL: token -> cookie -> the clean URL."""
+        self.driver.get(self.ui.url)
+        self.wait.until(lambda d: "token=" not in d.current_url)
+
+
 def log(*args):
     print(*args, file=sys.stderr, flush=True)

@@ -21,6 +21,7 @@
 #include "process.hpp"
 #include "server_process.hpp"
 #include "sync_world.hpp"
+#include "tls_probe.hpp"
 
 using namespace tongket;
 using namespace tongket::test;
@@ -331,27 +332,8 @@ TEST_CASE(
     CHECK(http(r).status == 200);
   }
   SECTION("TLS 1.2 CBC suites are not offered") {
-    auto handshake = [&](const char* ciphers) {
-      SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-      SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-      REQUIRE(SSL_CTX_set_cipher_list(ctx, ciphers) == 1);
-      SSL_CTX_load_verify_locations(ctx, server.ca().c_str(), nullptr);
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-      int fd = connect_loopback(server.port());
-      SSL* ssl = SSL_new(ctx);
-      SSL_set_fd(ssl, fd);
-      SSL_set_tlsext_host_name(ssl, "localhost");
-      const bool ok = SSL_connect(ssl) == 1;
-      SSL_free(ssl);
-      ::close(fd);
-      SSL_CTX_free(ctx);
-      ERR_clear_error();
-      return ok;
-    };
-    CHECK(handshake("ECDHE-ECDSA-AES128-GCM-SHA256"));
-    CHECK_FALSE(
-        handshake("ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:"
-                  "ECDHE-ECDSA-AES256-SHA384"));
+    CHECK(tls12_handshake(server.port(), server.ca(), "ECDHE-ECDSA-AES128-GCM-SHA256"));
+    CHECK_FALSE(tls12_handshake(server.port(), server.ca(), kTls12CbcSuites));
   }
 }
 

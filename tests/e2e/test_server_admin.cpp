@@ -1,10 +1,7 @@
 // The tongket-server admin commands as processes on real store files: untrusted text printed
 // escaped, a damaged or foreign file refused before anything is written to it, and the exit
 // codes `tongket-server --help` documents.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -12,6 +9,7 @@
 #include "process.hpp"
 #include "server_fixture.hpp"
 #include "server_process.hpp"
+#include "tongket/process/ports.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/request_auth.hpp"
 
@@ -31,24 +29,6 @@ ProcessResult admin(std::vector<std::string> args) {
 void copy_store(const ServerFixture& f, const TempDir& to) {
   std::filesystem::copy_file(server::store_file(f.data_dir()), server::store_file(to.path()));
 }
-
-// A listening socket on a free loopback port, held for the test's scope.
-struct Listener {
-  int fd = -1;
-  int port = 0;
-  Listener() {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd, 4) == 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port = ntohs(addr.sin_port);
-  }
-  ~Listener() { ::close(fd); }
-};
 
 }  // namespace
 
@@ -146,11 +126,11 @@ TEST_CASE("tongket-server exit codes agree with --help", "[server][cli]") {
 
   SECTION("a port in use: 5") {
     ServerFixture f;
-    Listener taken;
+    process::LoopbackListener taken;  // the port is in use
     auto serve = admin({"serve", "--data", f.data_dir().string(), "--insecure-http", "--listen",
-                        "http://127.0.0.1:" + std::to_string(taken.port)});
+                        "http://127.0.0.1:" + std::to_string(taken.port())});
     CHECK(serve.exit_code == 5);
-    CHECK_THAT(serve.err, Contains(std::to_string(taken.port)));
+    CHECK_THAT(serve.err, Contains(std::to_string(taken.port())));
   }
 
   SECTION("bad arguments and an unknown unit: 2") {

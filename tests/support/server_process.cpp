@@ -2,12 +2,10 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,23 +29,6 @@ int connect_loopback(int port) {
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   return fd;
-}
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string server_binary() {
@@ -76,70 +57,22 @@ std::string ServerSetup::token(const std::string& unit, const std::string& role)
   return t;
 }
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log)
-    : log_(log) {
-  std::vector<std::string> argv = {server_binary()};
+namespace {
+
+std::vector<std::string> command(const std::string& program, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {program};
   argv.insert(argv.end(), args.begin(), args.end());
-  start(argv);
+  return argv;
 }
+
+}  // namespace
+
+ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log)
+    : Child(command(server_binary(), args), process::Output::log(log)) {}
 
 ServerProcess::ServerProcess(const std::filesystem::path& program,
                              const std::vector<std::string>& args, const std::filesystem::path& log)
-    : log_(log) {
-  std::vector<std::string> argv = {program.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  start(argv);
-}
-
-void ServerProcess::start(std::vector<std::string> argv) {
-  std::vector<char*> ptrs;
-  for (auto& a : argv) ptrs.push_back(a.data());
-  ptrs.push_back(nullptr);
-  int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + log_.string());
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::execv(ptrs[0], ptrs.data());
-    ::_exit(127);
-  }
-  ::close(fd);
-}
-
-ServerProcess::~ServerProcess() {
-  if (running()) {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-}
-
-bool ServerProcess::running() {
-  if (exit_code_) return false;
-  int status = 0;
-  pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return false;
-  }
-  return true;
-}
-
-std::optional<int> ServerProcess::stop(int sig, std::chrono::milliseconds timeout) {
-  if (running()) ::kill(pid_, sig);
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (running()) {
-    if (std::chrono::steady_clock::now() > until) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return exit_code_;
-}
-
-std::string ServerProcess::log() const {
-  return read_file(log_);
-}
+    : Child(command(program.string(), args), process::Output::log(log)) {}
 
 // ---- nginx ----
 
@@ -175,18 +108,9 @@ NginxProcess::NginxProcess(const std::filesystem::path& prefix, int port, int ba
                                                                "-c", conf, "-g", "daemon off;"},
                                       prefix / "logs" / "stdout.log");
   // Listening: a TCP connect succeeds (nginx opens its sockets before it forks the worker).
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  bool listening = false;
-  while (!listening && master_->running() && std::chrono::steady_clock::now() < until) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    listening = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    if (!listening) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  const bool listening =
+      master_->wait_until([port] { return process::port_accepts(port); }, std::chrono::seconds(15),
+                          std::chrono::milliseconds(20));
   INFO(error_log() << master_->log());
   REQUIRE(listening);
 }

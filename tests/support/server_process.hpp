@@ -14,12 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "process.hpp"
 #include "temp_dir.hpp"
+#include "tongket/process/child.hpp"
 
 namespace tongket::test {
 
-// A TCP port on 127.0.0.1 that was free a moment ago (cpprestsdk cannot listen on port 0).
-int free_port();
+// free_port() is tongket::process::free_port (process.hpp).
 // A TCP connection to 127.0.0.1:port (REQUIREs that it connects); the caller closes it.
 int connect_loopback(int port);
 
@@ -43,29 +44,16 @@ class ServerSetup {
   TempDir dir_{"tongket-server-e2e"};
 };
 
-class ServerProcess {
+// A tongket::process::Child (tools/process/include/tongket/process/child.hpp) with stdout and
+// stderr in one log: stop(sig, timeout) (the exit code, or 128 + signal; nullopt on timeout),
+// running(), log(), pid(); SIGKILLed and reaped at scope exit if still running.
+class ServerProcess : public process::Child {
  public:
   // Starts server_binary() with `args`; stdout and stderr go to a log file.
   explicit ServerProcess(const std::vector<std::string>& args, const std::filesystem::path& log);
   // Starts another program (nginx) the same way.
   ServerProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
                 const std::filesystem::path& log);
-  ~ServerProcess();  // SIGKILL if still running
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
-
-  // Sends `sig` and waits for the exit; the exit code, or 128 + signal; nullopt on timeout.
-  std::optional<int> stop(int sig, std::chrono::milliseconds timeout);
-  bool running();
-  std::string log() const;
-  pid_t pid() const { return pid_; }
-
- private:
-  void start(std::vector<std::string> argv);
-
-  pid_t pid_ = -1;
-  std::filesystem::path log_;
-  std::optional<int> exit_code_;
 };
 
 // nginx (Debian's) run unprivileged from `prefix` in the foreground, in front of a

@@ -1,12 +1,7 @@
 #include "sync_world.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -18,8 +13,6 @@
 #include "tongket/sync/changeset.hpp"
 #include "tongket/sync/compression.hpp"
 #include "tongket/sync/messages.hpp"
-
-extern char** environ;
 
 namespace tongket::test {
 
@@ -249,49 +242,15 @@ std::filesystem::path fault_proxy_binary() {
 }
 
 FaultProxy::FaultProxy(int target_port, const std::vector<std::string>& args) {
-  std::vector<std::string> argv_s = {fault_proxy_binary().string(), "--target",
-                                     "127.0.0.1:" + std::to_string(target_port)};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int out[2];
-  REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  // posix_spawn, not fork: a test may have threads running (a client in the background).
-  const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  REQUIRE(rc == 0);
-  std::string line;
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < until) {
-    pollfd p{out[0], POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    char c = 0;
-    if (::read(out[0], &c, 1) != 1 || c == '\n') break;
-    line += c;
-  }
-  ::close(out[0]);  // the proxy writes nothing more to stdout
+  std::vector<std::string> argv = {fault_proxy_binary().string(), "--target",
+                                   "127.0.0.1:" + std::to_string(target_port)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child_ = std::make_unique<process::Child>(argv, process::Output{dir_ / "proxy.out", {}});
+  const std::string line = child_->first_line(10s).value_or("");
   const std::string prefix = "listening on 127.0.0.1:";
   INFO("fault proxy said: " << line);
   REQUIRE(line.rfind(prefix, 0) == 0);
   port_ = std::stoi(line.substr(prefix.size()));
-}
-
-FaultProxy::~FaultProxy() {
-  kill9();
-}
-
-void FaultProxy::kill9() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
 }
 
 // ---- the server's store ----

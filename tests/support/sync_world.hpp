@@ -126,14 +126,12 @@ std::filesystem::path fault_proxy_binary();
 class FaultProxy {
  public:
   FaultProxy(int target_port, const std::vector<std::string>& args);
-  ~FaultProxy();
-  FaultProxy(const FaultProxy&) = delete;
-  FaultProxy& operator=(const FaultProxy&) = delete;
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
-  void kill9();
+  void kill9() { child_->kill9(); }
 
  private:
-  pid_t pid_ = -1;
+  TempDir dir_{"tongket-fault-proxy"};
+  std::unique_ptr<process::Child> child_;  // SIGKILLed at scope exit
   int port_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 #include "tongket/messages.hpp"
 #include "tongket/server_messages.hpp"
@@ -156,4 +157,13 @@ TEST_CASE("the sync session's progress lines in Vietnamese, English unchanged",
                               "the server's history changed (restored or "
                               "replaced): pulling again from the start"),
              StartsWith("Dữ liệu trên máy chủ đã thay đổi"));
+}
+
+TEST_CASE("every field of the document frame has its label in the catalogue", "[messages]") {
+  for (const auto& f : kDocumentFields) {
+    const std::string id = "document.field." + std::string(f.name);
+    INFO(id);
+    CHECK(has_message(id));
+  }
+  CHECK(message(Language::vi, "document.field.noi_nhan") == "Nơi nhận (mỗi nơi một dòng)");
 }

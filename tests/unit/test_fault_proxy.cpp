@@ -6,9 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
@@ -19,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -28,9 +27,10 @@
 #include "fault_proxy/fault_plan.hpp"
 #include "fault_proxy/options.hpp"
 #include "fault_proxy/token_bucket.hpp"
+#include "temp_dir.hpp"
 #include "tongket/error.hpp"
-
-extern char** environ;
+#include "tongket/process/child.hpp"
+#include "tongket/process/ports.hpp"
 
 using namespace tongket::fault_proxy;
 using namespace std::chrono_literals;
@@ -70,36 +70,25 @@ void set_timeouts(int fd, std::chrono::seconds limit) {
 class TestServer {
  public:
   TestServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(listen_fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listen_fd_, 16) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port_ = ntohs(addr.sin_port);
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~TestServer() {
     stop_ = true;
     acceptor_.join();
     for (auto& w : workers_) w.join();
-    ::close(listen_fd_);
   }
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  std::uint16_t port() const { return port_; }
-  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::uint16_t port() const { return static_cast<std::uint16_t>(listener_.port()); }
+  std::string target() const { return "127.0.0.1:" + std::to_string(listener_.port()); }
 
  private:
   void accept_loop() {
     while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
+      pollfd p{listener_.fd(), POLLIN, 0};
       if (::poll(&p, 1, 50) <= 0) continue;
-      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int fd = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
       if (fd >= 0) workers_.emplace_back([fd] { serve(fd); });
     }
   }
@@ -125,81 +114,38 @@ class TestServer {
     ::close(fd);
   }
 
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
+  tongket::process::LoopbackListener listener_;
   std::atomic<bool> stop_{false};
   std::thread acceptor_;
   std::vector<std::thread> workers_;  // touched only by the acceptor until it is joined
 };
 
-// The real tongket-fault-proxy binary as a child process.
+// The real tongket-fault-proxy binary as a child process (stdout and stderr to files in a
+// temp dir), through the one process spawner.
 class ProxyProcess {
  public:
   explicit ProxyProcess(const std::vector<std::string>& args) {
-    int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    std::vector<std::string> argv_s{TONGKET_FAULT_PROXY_BIN};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    // posix_spawn, not fork: the test server's threads are already running.
-    const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    out_fd_ = out[0];
-    REQUIRE(rc == 0);
-    first_line_ = read_line(10s);
+    std::vector<std::string> argv{TONGKET_FAULT_PROXY_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    child_.emplace(argv, tongket::process::Output{dir_ / "proxy.out", dir_ / "proxy.err"});
+    first_line_ = child_->first_line(10s).value_or("");
     const std::string prefix = "listening on 127.0.0.1:";
     if (first_line_.rfind(prefix, 0) == 0) port_ = std::stoi(first_line_.substr(prefix.size()));
   }
-  ~ProxyProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (out_fd_ >= 0) ::close(out_fd_);
-  }
-  ProxyProcess(const ProxyProcess&) = delete;
-  ProxyProcess& operator=(const ProxyProcess&) = delete;
 
   std::uint16_t port() const { return static_cast<std::uint16_t>(port_); }
   const std::string& first_line() const { return first_line_; }
 
   // Asks the proxy to stop as a test harness would (SIGTERM) unless it already exited;
-  // returns its exit code, or -1 if it was killed or did not stop within 5 s.
+  // returns its exit code, or -1 if a signal ended it or it did not stop within 5 s.
   int stop(bool send_signal = true) {
-    if (send_signal) ::kill(pid_, SIGTERM);
-    const auto give_up = SteadyClock::now() + 5s;
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (SteadyClock::now() > give_up) return -1;  // the destructor kills it
-      std::this_thread::sleep_for(10ms);
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const auto code = send_signal ? child_->stop(SIGTERM, 5s) : child_->wait(5s);
+    return code && *code < 128 ? *code : -1;  // the destructor kills one still running
   }
 
  private:
-  std::string read_line(std::chrono::milliseconds limit) {
-    std::string line;
-    const auto give_up = SteadyClock::now() + limit;
-    while (SteadyClock::now() < give_up) {
-      pollfd p{out_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char c = 0;
-      if (::read(out_fd_, &c, 1) != 1) break;  // the proxy exited
-      if (c == '\n') break;
-      line += c;
-    }
-    return line;
-  }
-
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
+  tongket::test::TempDir dir_{"tongket-fault-proxy-test"};
+  std::optional<tongket::process::Child> child_;
   int port_ = 0;
   std::string first_line_;
 };

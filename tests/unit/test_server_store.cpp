@@ -180,7 +180,7 @@ TEST_CASE("store: a second connection (an admin command) sees commits at once", 
   CHECK_FALSE(admin->revoke_device("nobody", 5));
 }
 
-TEST_CASE("store: inside a write only the WriteTxn is used; writes do not nest",
+TEST_CASE("store: inside a write only the WriteTxn is used and writes do not nest",
           "[server][store][contract]") {
   ServerFixture f;
   auto code_of = [&](const std::function<void(server::WriteTxn&)>& fn) {

@@ -42,6 +42,16 @@ struct WorkspaceOptions {
   Language language = Language::vi;  // of every message the Workspace returns or throws
   // Milliseconds since 1970 for the clock (HLC) and deadlines; tests inject one. Empty: system.
   std::function<std::uint64_t()> clock;
+  // Run the store's damage check (SQLite quick_check) at open whatever is due (`tongket
+  // check`); otherwise it runs after an unclean shutdown or when the last one is old
+  // (ClientStore::open, StoreCheck).
+  bool check_store = false;
+};
+
+struct StoreCheckInfo {  // the store's last damage check that passed
+  std::string time;      // ISO UTC; empty: none recorded
+  std::string reason;    // "unclean", "due", "requested"
+  std::uint64_t count = 0;
 };
 
 // ---- who and what ----
@@ -398,6 +408,10 @@ class Workspace {
 
   Language language() const;
   const std::filesystem::path& store_file() const;
+  StoreCheckInfo last_store_check();
+  // How many times this process parsed the installed template (once, unless it changed on
+  // disk): every Workspace shares it.
+  static std::uint64_t template_parses();
   // A reviewer works on a unit below its own (code); empty: back to the store's unit.
   void select_unit(const std::string& code);
   UnitInfo unit();

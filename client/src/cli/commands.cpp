@@ -249,6 +249,7 @@ const std::vector<Command>& commands() {
        1,
        cmd_conflicts_resolve},
       {{"ui"}, "[--port N] [--no-browser]", "help.cmd.ui", {"port", "no-browser"}, 0, 0, cmd_ui},
+      {{"check"}, "", "help.cmd.check", {}, 0, 0, cmd_check},
   };
   return table;
 }

@@ -63,5 +63,6 @@ int cmd_take_in(Context&);
 int cmd_document_show(Context&);  // cmd_document.cpp
 int cmd_document_set(Context&);
 int cmd_ui(Context&);
+int cmd_check(Context&);  // cmd_check.cpp
 
 }  // namespace tongket::cli

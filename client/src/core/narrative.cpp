@@ -65,8 +65,7 @@ SectionText Workspace::section(const std::string& id) {
   if (is_document_field(id)) {
     const auto key = FieldKey::text(id);
     SectionText t{id, {}, {}, {}, {}, editable(d, key)};
-    for (const auto& f : kDocumentFields)
-      if (id.substr(kDocumentFieldPrefix.size()) == f.name) t.heading = std::string(f.label);
+    t.heading = d.msg("document.field." + id.substr(kDocumentFieldPrefix.size()));
     if (auto v = d.store.get_field(d.unit(), key); v && v->is_string())
       t.text = v->get<std::string>();
     return t;

@@ -50,10 +50,11 @@ bool Workspace::take_in(const std::string& section, const std::string& departmen
 std::vector<DocumentPart> Workspace::document() {
   auto& d = *impl_;
   std::vector<DocumentPart> out;
-  for (const auto& f : kDocumentFields)
-    out.push_back(
-        {std::string(f.name), std::string(f.label),
-         text_of(d, FieldKey::text(std::string(kDocumentFieldPrefix) + std::string(f.name)))});
+  for (const auto& f : kDocumentFields) {
+    const std::string name(f.name);
+    out.push_back({name, d.msg("document.field." + name),
+                   text_of(d, FieldKey::text(std::string(kDocumentFieldPrefix) + name))});
+  }
   return out;
 }
 

@@ -3,7 +3,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
+#include "core/template_cache.hpp"
 #include "core/workspace_impl.hpp"
 
 #include "review/read_scope.hpp"
@@ -17,6 +19,7 @@
 #include "tongket/platform.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/workflow.hpp"
+#include "tongket/time_text.hpp"
 #include "tongket/validation.hpp"
 
 namespace tongket::client {
@@ -307,8 +310,8 @@ Workspace Workspace::create(const WorkspaceOptions& o, const std::string& query,
     throw Error(Errc::invalid_argument, message(options.language, "init.need_unit"));
   auto h = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
   const Unit& u = resolve_unit(*h, query, options.language);
-  auto tpl = ReportTemplate::load(template_file());
-  auto store = ClientStore::create(options.store, u.code, tpl.id(), tpl.version());
+  auto tpl = installed_template();
+  auto store = ClientStore::create(options.store, u.code, tpl->id(), tpl->version());
   store.set_meta("unit_name", u.name);
   store.set_meta("unit_level", level_name(u.level));
   if (!author.empty()) store.set_meta("author", author);
@@ -319,13 +322,14 @@ Workspace Workspace::create(const WorkspaceOptions& o, const std::string& query,
 
 Workspace Workspace::open(const WorkspaceOptions& o) {
   auto options = with_defaults(o);
-  auto tpl = ReportTemplate::load(template_file());
-  auto store = ClientStore::open(options.store);
-  if (auto id = store.meta("template_id"); id && *id != tpl.id())
+  auto tpl = installed_template();
+  auto store = ClientStore::open(options.store,
+                                 options.check_store ? StoreCheck::always : StoreCheck::when_due);
+  if (auto id = store.meta("template_id"); id && *id != tpl->id())
     throw Error(Errc::invalid_template,
                 message(options.language, "store.other_template",
                         {platform::path_to_utf8(options.store), *id,
-                         platform::path_to_utf8(template_file()), tpl.id()}));
+                         platform::path_to_utf8(template_file()), tpl->id()}));
   return Workspace(std::make_unique<Impl>(options, std::move(tpl), std::move(store)));
 }
 
@@ -334,6 +338,20 @@ Language Workspace::language() const {
 }
 const std::filesystem::path& Workspace::store_file() const {
   return impl_->store.file();
+}
+
+std::uint64_t Workspace::template_parses() {
+  return client::template_parses();
+}
+
+StoreCheckInfo Workspace::last_store_check() {
+  auto& store = impl_->store;
+  StoreCheckInfo info;
+  if (auto at = store.meta("check_at"))
+    info.time = utc_iso(std::strtoull(at->c_str(), nullptr, 10));
+  info.reason = store.meta("check_reason").value_or("");
+  info.count = std::strtoull(store.meta("check_count").value_or("0").c_str(), nullptr, 10);
+  return info;
 }
 
 void Workspace::select_unit(const std::string& code) {

@@ -21,15 +21,16 @@ namespace tongket::client {
 
 struct Workspace::Impl {
   WorkspaceOptions options;
-  ReportTemplate tpl;
+  std::shared_ptr<const ReportTemplate> template_;  // shared: parsed once per process
+  const ReportTemplate& tpl;
   ClientStore store;
   std::unique_ptr<Hierarchy> hierarchy_;  // loaded on first use (about 11,000 units)
   std::string selected;                   // a unit below the store's; empty: the store's
   std::string author_override;            // set_author
   bool include_submitted = false;         // set_include_submitted
 
-  Impl(WorkspaceOptions o, ReportTemplate t, ClientStore s)
-      : options(std::move(o)), tpl(std::move(t)), store(std::move(s)) {}
+  Impl(WorkspaceOptions o, std::shared_ptr<const ReportTemplate> t, ClientStore s)
+      : options(std::move(o)), template_(std::move(t)), tpl(*template_), store(std::move(s)) {}
 
   Language lang() const { return options.language; }
   std::string msg(std::string_view id, std::initializer_list<std::string_view> args = {}) const {

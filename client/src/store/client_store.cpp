@@ -1,10 +1,13 @@
 #include "tongket/client_store.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <limits>
+#include <map>
+#include <mutex>
 
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -89,18 +92,56 @@ void check_identity(Database& db) {
 }
 
 void quick_check(Database& db) {
-  Statement st(db, "PRAGMA quick_check");
   std::string problems;
-  while (st.step()) {
-    std::string line = st.text(0);
-    if (line == "ok") continue;
-    if (!problems.empty()) problems += "; ";
-    problems += line;
+  try {
+    Statement st(db, "PRAGMA quick_check");
+    while (st.step()) {
+      std::string line = st.text(0);
+      if (line == "ok") continue;
+      if (!problems.empty()) problems += "; ";
+      problems += line;
+    }
+  } catch (const Error& e) {
+    // Damage bad enough that the check itself cannot read a page.
+    if (e.code() != Errc::store_corrupt) throw;
+    problems = "database disk image is malformed";
   }
   if (!problems.empty()) {
     throw Error(Errc::store_corrupt,
                 db.file() + " is damaged (" + problems + "): restore it from a backup");
   }
+}
+
+// Why the damage check must run at this open, or nullptr. `left_wal`: a WAL file with frames
+// lay beside the store before anything opened it (SQLite removes it when the last connection
+// closes).
+const char* check_reason(Database& db, StoreCheck policy, bool left_wal, std::uint64_t now_ms) {
+  if (policy == StoreCheck::always) return "requested";
+  if (left_wal) return "unclean";
+  Statement st(db, "SELECT value FROM meta WHERE key = 'check_at'");
+  if (!st.step()) return "due";
+  constexpr std::uint64_t kPeriodMs = std::uint64_t{kStoreCheckDays} * 24 * 3600 * 1000;
+  const auto last = std::strtoull(st.text(0).c_str(), nullptr, 10);
+  return last > now_ms || now_ms - last >= kPeriodMs ? "due" : nullptr;
+}
+
+void record_check(Database& db, const char* reason, std::uint64_t now_ms) {
+  Transaction tx(db);
+  Statement count(db, "SELECT value FROM meta WHERE key = 'check_count'");
+  const auto n = count.step() ? std::strtoull(count.text(0).c_str(), nullptr, 10) : 0;
+  Statement put(db,
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const std::pair<const char*, std::string> rows[] = {
+      {"check_at", std::to_string(now_ms)},
+      {"check_reason", reason},
+      {"check_count", std::to_string(n + 1)},
+  };
+  for (const auto& [key, value] : rows) {
+    put.reset();
+    put.bind(1, key).bind(2, value).run();
+  }
+  tx.commit();
 }
 
 std::optional<std::string> json_text(const nlohmann::json& value, const std::string& field) {
@@ -227,10 +268,52 @@ std::uint64_t system_time_ms() {
       duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+namespace {
+
+// The stores this process has open, and how many times: a WAL file beside a store this
+// process holds is its own connection's, not the trace of an unclean shutdown (the web app
+// opens a second connection for each sync while its first stays open).
+class OpenInProcess {
+ public:
+  explicit OpenInProcess(const fs::path& file) : key_(key_of(file)) {
+    std::lock_guard lock(mutex());
+    ++counts()[key_];
+  }
+  ~OpenInProcess() {
+    std::lock_guard lock(mutex());
+    if (--counts()[key_] == 0) counts().erase(key_);
+  }
+  OpenInProcess(const OpenInProcess&) = delete;
+  OpenInProcess& operator=(const OpenInProcess&) = delete;
+  static bool held(const fs::path& file) {
+    std::lock_guard lock(mutex());
+    return counts().count(key_of(file)) > 0;
+  }
+
+ private:
+  static std::string key_of(const fs::path& file) {
+    std::error_code ec;
+    auto canonical = fs::weakly_canonical(file, ec);
+    return platform::path_to_utf8(ec ? file : canonical);
+  }
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<std::string, int>& counts() {
+    static std::map<std::string, int> m;
+    return m;
+  }
+  std::string key_;
+};
+
+}  // namespace
+
 struct ClientStore::Impl {
   fs::path file;
   std::unique_ptr<Database> db;
   std::string unit;
+  std::unique_ptr<OpenInProcess> open_here;  // set once the store is open
 };
 
 ClientStore::ClientStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -262,12 +345,14 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
         {"template_id", template_id},
         {"template_version", std::to_string(template_version)},
         {"created_at", utc_iso(system_time_ms())},
+        {"check_at", std::to_string(system_time_ms())},  // new: nothing to check yet
     };
     for (const auto& [key, value] : initial) {
       meta.reset();
       meta.bind(1, key).bind(2, value).run();
     }
     tx.commit();
+    impl->open_here = std::make_unique<OpenInProcess>(file);
     return ClientStore(std::move(impl));
   } catch (...) {
     // Only what this call made is removed.
@@ -278,7 +363,13 @@ ClientStore ClientStore::create(const fs::path& file, const std::string& unit,
   }
 }
 
-ClientStore ClientStore::open(const fs::path& file) {
+ClientStore ClientStore::open(const fs::path& file, StoreCheck check) {
+  // Looked at before anything here opens the file: opening and closing it removes the WAL.
+  // A WAL holding frames is a writer's that did not close (a clean close checkpoints and
+  // removes it); an empty one is a reader's (read-only connections cannot remove it).
+  std::error_code ec;
+  const auto wal_bytes = fs::file_size(fs::path(file) += "-wal", ec);
+  const bool left_wal = !ec && wal_bytes > 0 && !OpenInProcess::held(file);
   check_is_sqlite(file);
   auto impl = std::make_unique<Impl>();
   impl->file = file;
@@ -286,7 +377,9 @@ ClientStore ClientStore::open(const fs::path& file) {
   Database& db = *impl->db;
   sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
   check_identity(db);
-  quick_check(db);
+  const std::uint64_t now = system_time_ms();
+  const char* reason = check_reason(db, check, left_wal, now);
+  if (reason) quick_check(db);
   configure(db);
   if (store::user_version(db) < store::schema_version()) {
     // A migration may rebuild a table others reference (SQLite's way to change a CHECK):
@@ -313,6 +406,8 @@ ClientStore ClientStore::open(const fs::path& file) {
     throw Error(Errc::store_corrupt,
                 platform::path_to_utf8(file) + " has no unit: run `tongket init` again");
   impl->unit = unit.text(0);
+  if (reason) record_check(db, reason, now);
+  impl->open_here = std::make_unique<OpenInProcess>(file);
   return ClientStore(std::move(impl));
 }
 

@@ -30,5 +30,6 @@ void add_list_routes(httplib::Server& server, AppState& state);
 void add_review_routes(httplib::Server& server, AppState& state);
 void add_reviewer_routes(httplib::Server& server, AppState& state);
 void add_sync_routes(httplib::Server& server, AppState& state);
+void add_province_routes(httplib::Server& server, AppState& state);
 
 }  // namespace tongket::ui

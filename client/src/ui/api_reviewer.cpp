@@ -35,7 +35,8 @@ json units_json(client::Workspace& ws) {
   return {{"unit", to_json(ws.unit())},
           {"units", units},
           {"tallies", tallies},
-          {"contributors", ws.contributor_count()}};
+          {"contributors", ws.contributor_count()},
+          {"coverage", to_json(ws.rollup_coverage())}};
 }
 
 json review_of(client::Workspace& ws, const std::string& code) {
@@ -100,6 +101,7 @@ void add_reviewer_routes(httplib::Server& server, AppState& state) {
                return state.with_workspace([&](auto& ws) {
                  json out = to_json(ws.rollup(appendix));
                  out["contributors"] = ws.contributor_count();
+                 out["coverage"] = to_json(ws.rollup_coverage());
                  return out;
                });
              }));

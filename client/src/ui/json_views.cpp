@@ -85,6 +85,25 @@ json to_json(const client::SaveResult& r) {
   return {{"changed", r.changed}, {"unchanged", r.unchanged}, {"problems", to_json(r.problems)}};
 }
 
+json to_json(const client::Coverage& c) {
+  return {{"counted", c.counted}, {"total", c.total}, {"line", c.line}, {"missing", c.missing}};
+}
+
+json to_json(const client::Contribution& c) {
+  return {{"section", c.section},
+          {"heading", c.heading},
+          {"own_text", c.own_text},
+          {"department", c.department},
+          {"department_name", c.department_name},
+          {"text", c.text},
+          {"accepted", c.accepted},
+          {"taken_in", c.taken_in}};
+}
+
+json to_json(const client::DocumentPart& d) {
+  return {{"name", d.name}, {"label", d.label}, {"value", d.value}};
+}
+
 json to_json(const client::SectionText& s) {
   return {{"id", s.id},           {"number", s.number},
           {"heading", s.heading}, {"guidance", s.guidance},

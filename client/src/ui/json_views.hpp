@@ -27,6 +27,9 @@ nlohmann::json to_json(const client::Tally& t);
 nlohmann::json to_json(const client::FieldValue& v);
 nlohmann::json to_json(const client::Changes& c);
 nlohmann::json to_json(const client::DrillDown& d);
+nlohmann::json to_json(const client::Coverage& c);
+nlohmann::json to_json(const client::Contribution& c);
+nlohmann::json to_json(const client::DocumentPart& d);
 nlohmann::json list_json(const std::vector<client::ListColumn>& columns,
                          const std::vector<client::ListRow>& rows);
 

@@ -85,6 +85,7 @@ void configure(httplib::Server& server, const AccessGuard& guard, AppState& stat
   add_review_routes(server, state);
   add_sync_routes(server, state);
   add_reviewer_routes(server, state);
+  add_province_routes(server, state);
   server.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     res.status = 404;
     res.set_content(nlohmann::json{{"code", "not_found"},

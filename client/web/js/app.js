@@ -9,6 +9,7 @@ import { listPage, goalsPage } from './lists.js';
 import { submitPage } from './submit.js';
 import { syncPage, conflictsPage } from './sync.js';
 import { isReviewer, unitsPage, unitReviewPage, rollupPage } from './review.js';
+import { documentPage } from './document.js';
 
 const pages = {
   'tong-quan': overviewPage,
@@ -23,6 +24,7 @@ const pages = {
   'cap-duoi': unitsPage,
   'xem-xet': unitReviewPage,
   'tong-hop': rollupPage,
+  'van-ban': documentPage,
 };
 
 export const app = {
@@ -77,6 +79,7 @@ function renderNav() {
       link('#/cap-duoi', 'Đơn vị cấp dưới', s.waiting_for_review ? h('span', { class: 'count bad' }, ` (${s.waiting_for_review} chờ xem xét)`) : ''),
       link('#/tong-hop/PL3', 'Số liệu tổng hợp')] : '',
     h('div', { class: 'group' }, 'Gửi báo cáo'),
+    link('#/van-ban', 'Thể thức văn bản'),
     link('#/nop-bao-cao', 'Kiểm tra và nộp'),
     link('#/dong-bo', 'Đồng bộ với cấp trên', s && s.unsent ? h('span', { class: 'count' }, ` (${s.unsent} chưa gửi)`) : ''),
     link('#/xung-dot', 'Xung đột', s && s.open_conflicts ? h('span', { class: 'count bad' }, ` (${s.open_conflicts})`) : ''),

@@ -38,6 +38,7 @@ export async function unitsPage(main) {
         h('td', {}, u.last_action ? `${actions[u.last_action] || u.last_action}: ${when(u.last_time)} (${u.last_author})` : ''),
         h('td', {}, u.comment))))),
     h('h2', {}, 'Mức độ đầy đủ'),
+    coverageBox(below.coverage),
     tallyTable(below.tallies));
 }
 
@@ -157,26 +158,39 @@ function readonlyTable(form, id, drill) {
 
 export async function rollupPage(main, appendix) {
   appendix = appendix || 'PL3';
-  const [form, below] = await Promise.all([get('rollup/' + encodeURIComponent(appendix)), get('below')]);
+  const form = await get('rollup/' + encodeURIComponent(appendix));
   const apps = app.parts.filter((p) => p.kind === 'appendix');
   const panel = h('div', { id: 'drilldown' });
   const drill = (row, cell, text) => h('td', { class: 'readonly drill', 'data-name': cell.name },
     h('button', { type: 'button', class: text ? 'link' : 'link empty', title: 'Xem các đơn vị góp số liệu và các đơn vị còn thiếu', onclick: () => showDrill(panel, cell.name) },
       text || (cell.missing ? '' : '–'), cell.missing ? h('div', { class: 'cell-missing' }, `thiếu ${cell.missing}`) : ''));
-  const accepted = below.units.filter((u) => u.state === 'accepted' || u.state === 'finalised').length;
   clear(main,
     h('h1', {}, 'Số liệu tổng hợp: ', form.title),
-    notice('info', h('span', { id: 'coverage' }, `Đã tiếp nhận báo cáo của ${accepted}/${below.units.length} đơn vị cấp dưới.`),
-      ' Bấm vào một ô để xem đơn vị nào góp số liệu và đơn vị nào còn thiếu; ô ghi "thiếu N" là còn N đơn vị chưa có số liệu.'),
+    coverageBox(form.coverage),
+    h('p', { class: 'hint' }, 'Chỉ báo cáo đã được tiếp nhận mới được cộng. Bấm vào một ô để xem đơn vị nào góp số liệu và đơn vị nào còn thiếu; ô ghi "thiếu N" là còn N đơn vị chưa có số liệu.'),
     h('p', { class: 'tabs' }, apps.map((p) => h('a', { href: '#/tong-hop/' + p.id, class: p.id === appendix ? 'button' : 'button secondary' },
       'Phụ lục ' + p.id.replace(/^PL/, '')))),
     panel,
     h('div', { class: 'table-wrap' }, readonlyTable(form, 'rollup-' + appendix, drill)),
     h('h2', {}, 'Xuất báo cáo tổng hợp'),
+    h('p', { class: 'hint', id: 'export-coverage' }, `Các tệp xuất ghi rõ: "${form.coverage.line}"`,
+      form.coverage.missing.length ? ' và danh sách đơn vị chưa được tính.' : '.'),
     h('p', { class: 'exports' },
       h('a', { class: 'button', href: '/api/export/docx?tong-hop=1', download: '', id: 'export-rollup-docx' }, 'Tải báo cáo tổng hợp Word (.docx)'), ' ',
       h('a', { class: 'button', href: '/api/export/xlsx?tong-hop=1', download: '', id: 'export-rollup-xlsx' }, 'Tải phụ lục tổng hợp Excel (.xlsx)'), ' ',
       h('a', { class: 'button', href: '/api/export/csv?tong-hop=1', download: '', id: 'export-rollup-csv' }, 'Tải số liệu tổng hợp (.csv)')));
+}
+
+// "Số liệu tổng hợp từ 7/15 đơn vị" and the units not counted yet (the core's Coverage).
+export function coverageBox(coverage) {
+  const complete = coverage.counted === coverage.total;
+  return notice(complete ? 'ok' : 'warn',
+    h('b', { id: 'coverage', 'data-counted': coverage.counted, 'data-total': coverage.total }, coverage.line),
+    coverage.missing.length
+      ? h('details', { id: 'coverage-missing' },
+        h('summary', {}, `Chưa được tính: ${coverage.missing.length} đơn vị chưa có báo cáo được tiếp nhận (bấm để xem danh sách)`),
+        h('div', { class: 'missing-list' }, coverage.missing.join('; ')))
+      : '');
 }
 
 const number = (v) => (v === null || v === undefined ? '' : String(Math.round(v * 10) / 10).replace('.', ','));

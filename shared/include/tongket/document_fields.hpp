@@ -8,21 +8,22 @@
 
 namespace tongket {
 
+// Their labels, in English and Vietnamese, are the client's catalogue's
+// "document.field.<name>" (client/src/core/messages.inc), shown by the CLI and the web app.
 struct DocumentField {
-  std::string_view name;   // after "VB."
-  std::string_view label;  // Vietnamese, for listings and errors
+  std::string_view name;  // after "VB."
 };
 
 inline constexpr std::array<DocumentField, 9> kDocumentFields{{
-    {"co_quan_chu_quan", "Tên cơ quan, tổ chức chủ quản"},
-    {"co_quan", "Tên cơ quan, tổ chức ban hành"},
-    {"so_ky_hieu", "Số, ký hiệu (vd. 125/BC-UBND)"},
-    {"dia_danh", "Địa danh"},
-    {"ngay", "Ngày ban hành (YYYY-MM-DD)"},
-    {"noi_nhan", "Nơi nhận (mỗi nơi một dòng)"},
-    {"tham_quyen", "Quyền hạn ký (vd. TM. ỦY BAN NHÂN DÂN)"},
-    {"chuc_vu", "Chức vụ người ký"},
-    {"nguoi_ky", "Họ tên người ký"},
+    {"co_quan_chu_quan"},
+    {"co_quan"},
+    {"so_ky_hieu"},
+    {"dia_danh"},
+    {"ngay"},
+    {"noi_nhan"},
+    {"tham_quyen"},
+    {"chuc_vu"},
+    {"nguoi_ky"},
 }};
 
 inline constexpr std::string_view kDocumentFieldPrefix = "VB.";
