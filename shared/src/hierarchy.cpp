@@ -52,7 +52,7 @@ const std::array<FileSpec, 4>& file_specs() {
        UnitLevel::department,
        "province_code",
        UnitLevel::province,
-       {"Sở", "Văn phòng"}},
+       {"Sở", "Văn phòng", "Ban", "Thanh tra", "Cơ quan"}},
   }};
   return specs;
 }
@@ -60,25 +60,6 @@ const std::array<FileSpec, 4>& file_specs() {
 bool all_digits(std::string_view s, std::size_t n) {
   return s.size() == n &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-// "72" (province), "703" (district), "25459" (commune), "72-SNV" (department).
-const char* code_problem(UnitLevel level, std::string_view code) {
-  switch (level) {
-    case UnitLevel::province:
-      return all_digits(code, 2) ? nullptr : "a province code is 2 digits";
-    case UnitLevel::district:
-      return all_digits(code, 3) ? nullptr : "a district code is 3 digits";
-    case UnitLevel::commune:
-      return all_digits(code, 5) ? nullptr : "a commune code is 5 digits";
-    case UnitLevel::department: {
-      bool ok = code.size() > 3 && all_digits(code.substr(0, 2), 2) && code[2] == '-' &&
-                std::all_of(code.begin() + 3, code.end(),
-                            [](unsigned char c) { return std::isupper(c); });
-      return ok ? nullptr : "a department code is <province code>-<KEY> (e.g. 72-SNV)";
-    }
-  }
-  return "unknown level";
 }
 
 // Folded words of a name: letters and digits, everything else separates.
@@ -108,6 +89,54 @@ std::string join(const std::vector<std::string>& words) {
 
 }  // namespace
 
+const std::vector<std::string_view>& department_types() {
+  return file_specs()[3].types;
+}
+
+// "72" (province), "703" (district), "25459" (commune), "72-SNV" (department).
+const char* unit_code_problem(UnitLevel level, std::string_view code) {
+  switch (level) {
+    case UnitLevel::province:
+      return all_digits(code, 2) ? nullptr : "a province code is 2 digits";
+    case UnitLevel::district:
+      return all_digits(code, 3) ? nullptr : "a district code is 3 digits";
+    case UnitLevel::commune:
+      return all_digits(code, 5) ? nullptr : "a commune code is 5 digits";
+    case UnitLevel::department: {
+      bool ok = code.size() > 3 && code.size() <= 16 && all_digits(code.substr(0, 2), 2) &&
+                code[2] == '-' && std::all_of(code.begin() + 3, code.end(), [](unsigned char c) {
+                  return std::isupper(c);
+                });
+      return ok ? nullptr
+                : "a department code is <province code>-<KEY>, KEY in capital letters A-Z "
+                  "(e.g. 72-SYT)";
+    }
+  }
+  return "unknown level";
+}
+
+std::string added_department_problem(const Unit& unit) {
+  if (const char* problem = unit_code_problem(UnitLevel::department, unit.code))
+    return "--code " + unit.code +
+           ": mã sở, ban, ngành có dạng <mã tỉnh>-<CHỮ IN HOA>, ví dụ "
+           "72-SYT (" +
+           problem + ")";
+  if (!unit.code.starts_with(unit.parent + "-"))
+    return "--code " + unit.code + ": mã phải bắt đầu bằng mã tỉnh " + unit.parent +
+           "- (the "
+           "code must start with its province's code " +
+           unit.parent + "-)";
+  if (unit.name.empty()) return "--name: tên đơn vị bị trống (the name is empty)";
+  const auto& types = department_types();
+  if (std::find(types.begin(), types.end(), unit.type) == types.end()) {
+    std::string allowed;
+    for (auto t : types) allowed += (allowed.empty() ? "" : ", ") + std::string(t);
+    return "--type " + unit.type + ": loại đơn vị phải là một trong: " + allowed +
+           " (the type must be one of these)";
+  }
+  return {};
+}
+
 struct Hierarchy::Impl {
   std::vector<Unit> units;
   StringMap<std::size_t> by_code;
@@ -124,7 +153,7 @@ struct Hierarchy::Impl {
   }
 
   void load_file(const std::filesystem::path& dir, const FileSpec& spec);
-  void index_names();
+  void index_name(const Unit& unit);
 };
 
 void Hierarchy::Impl::load_file(const std::filesystem::path& dir, const FileSpec& spec) {
@@ -163,7 +192,7 @@ void Hierarchy::Impl::load_file(const std::filesystem::path& dir, const FileSpec
     unit.code = rec.fields[column_at[0]];
     unit.name = rec.fields[column_at[1]];
     unit.type = rec.fields[column_at[2]];
-    if (const char* problem = code_problem(spec.level, unit.code))
+    if (const char* problem = unit_code_problem(spec.level, unit.code))
       throw fail(rec.line, "code", "'" + unit.code + "': " + problem);
     if (by_code.contains(unit.code))
       throw fail(rec.line, "code", "'" + unit.code + "' appears twice");
@@ -194,28 +223,44 @@ void Hierarchy::Impl::load_file(const std::filesystem::path& dir, const FileSpec
   if (!header_seen) throw fail(1, "header", "the file is empty");
 }
 
-void Hierarchy::Impl::index_names() {
-  name_words.reserve(units.size());
-  for (const auto& unit : units) {
-    auto words = words_of(fold_vietnamese(unit.name));
-    auto type_words = words_of(fold_vietnamese(unit.type));
-    folded_name.push_back(join(words));
-    // "Thị trấn Tân Biên" -> "tan bien": what people type.
-    bool prefixed = type_words.size() < words.size() &&
-                    std::equal(type_words.begin(), type_words.end(), words.begin());
-    folded_bare_name.push_back(
-        prefixed ? join(std::vector<std::string>(
-                       words.begin() + static_cast<std::ptrdiff_t>(type_words.size()), words.end()))
-                 : folded_name.back());
-    name_words.push_back(std::move(words));
-  }
+void Hierarchy::Impl::index_name(const Unit& unit) {
+  auto words = words_of(fold_vietnamese(unit.name));
+  auto type_words = words_of(fold_vietnamese(unit.type));
+  folded_name.push_back(join(words));
+  // "Thị trấn Tân Biên" -> "tan bien": what people type.
+  bool prefixed = type_words.size() < words.size() &&
+                  std::equal(type_words.begin(), type_words.end(), words.begin());
+  folded_bare_name.push_back(
+      prefixed ? join(std::vector<std::string>(
+                     words.begin() + static_cast<std::ptrdiff_t>(type_words.size()), words.end()))
+               : folded_name.back());
+  name_words.push_back(std::move(words));
 }
 
 Hierarchy Hierarchy::load(const std::filesystem::path& dir) {
   Hierarchy h;
   for (const auto& spec : file_specs()) h.impl_->load_file(dir, spec);
-  h.impl_->index_names();
+  h.impl_->name_words.reserve(h.impl_->units.size());
+  for (const auto& unit : h.impl_->units) h.impl_->index_name(unit);
   return h;
+}
+
+void Hierarchy::add(Unit unit) {
+  unit.level = UnitLevel::department;
+  auto problem = added_department_problem(unit);
+  const Unit* parent = find(unit.parent);
+  if (problem.empty() && (!parent || parent->level != UnitLevel::province))
+    problem = "--parent " + unit.parent + ": không có tỉnh, thành phố mã " + unit.parent +
+              " (no province has this code)";
+  if (problem.empty() && find(unit.code))
+    problem =
+        "--code " + unit.code + ": mã đã có (" + find(unit.code)->name + "; the code is taken)";
+  if (!problem.empty()) throw Error(Errc::invalid_argument, problem);
+  impl_->by_code.emplace(unit.code, impl_->units.size());
+  impl_->children[unit.parent].push_back(impl_->units.size());
+  ++impl_->counts[static_cast<std::size_t>(unit.level)];
+  impl_->index_name(unit);
+  impl_->units.push_back(std::move(unit));
 }
 
 const Unit* Hierarchy::find(std::string_view code) const {

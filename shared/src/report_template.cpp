@@ -790,6 +790,10 @@ std::vector<std::string> ReportTemplate::responsible_for(std::string_view item) 
 }
 
 bool ReportTemplate::department_answers(std::string_view key, std::string_view item) const {
+  // A department the template does not name (one of the province's other "sở, ban, ngành" an
+  // administrator added) writes the narrative sections from its own field, and no appendix
+  // figures or goals: those are the named departments' (issue 10).
+  if (!department(key)) return section(item) != nullptr;
   auto keys = impl_->responsible_for(item);
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }

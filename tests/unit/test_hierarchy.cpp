@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "temp_dir.hpp"
@@ -286,4 +287,37 @@ TEST_CASE("a name with the district it lies in finds the one unit", "[hierarchy]
   // Own-name matches still win: "tan bien" is the district and its town, not its communes.
   for (const auto* u : h.search("tan bien"))
     CHECK(tongket::fold_vietnamese(u->name).find("tan bien") != std::string::npos);
+}
+
+TEST_CASE("a department an administrator added joins the hierarchy, checked as the files are",
+          "[hierarchy][units]") {
+  UnitsDir d;
+  auto h = Hierarchy::load(d.dir.path());
+  h.add({"72-SYT", "Sở Y tế tỉnh Tây Ninh", "Sở", UnitLevel::department, "72"});
+  REQUIRE(h.find("72-SYT"));
+  CHECK(h.find("72-SYT")->level == UnitLevel::department);
+  CHECK(h.within("72-SYT", "72"));
+  CHECK(h.count(UnitLevel::department) == 2);
+  auto children = h.children("72");
+  CHECK(std::any_of(children.begin(), children.end(),
+                    [](const Unit* u) { return u->code == "72-SYT"; }));
+  auto hits = h.search("so y te");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits.front()->code == "72-SYT");
+
+  auto refused = [&](Unit u, const std::string& says) {
+    try {
+      h.add(u);
+      FAIL("added " << u.code);
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::invalid_argument);
+      CHECK_THAT(e.what(), Catch::Contains(says));
+    }
+  };
+  refused({"72-SYT", "Sở Y tế", "Sở", UnitLevel::department, "72"}, "--code 72-SYT");
+  refused({"99-SGD", "Sở Giáo dục", "Sở", UnitLevel::department, "99"}, "--parent 99");
+  refused({"72-sgd", "Sở Giáo dục", "Sở", UnitLevel::department, "72"}, "--code 72-sgd");
+  refused({"01-SGD", "Sở Giáo dục", "Sở", UnitLevel::department, "72"}, "mã tỉnh 72-");
+  refused({"72-SGD", "Sở Giáo dục", "Phòng", UnitLevel::department, "72"}, "--type Phòng");
+  CHECK(h.units().size() == 6);  // nothing more was added
 }

@@ -12,6 +12,7 @@
 #include "server_fixture.hpp"
 #include "temp_dir.hpp"
 #include "tongket/server/cli.hpp"
+#include "tongket/server/protocol.hpp"
 #include "tongket/server/pull_log.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -598,7 +599,7 @@ TEST_CASE("a version-1 server store is migrated in place", "[server][review][sto
   CHECK(store->children("703").size() == 1);
   CHECK(store->reviews("25456").empty());
   CHECK(store->deadlines().empty());
-  store->set_deadline(UnitLevel::commune, "2020-03-15", 1);
+  server::set_deadline(*store, UnitLevel::commune, "2020-03-15", "admin", 1);
   REQUIRE(store->deadlines().size() == 1);
   CHECK(store->deadlines()[0].value == "2020-03-15");
   CHECK(count_rows(data, "review") == 0);

@@ -202,6 +202,9 @@ TEST_CASE("a version-1 store is migrated on open and keeps everything", "[store]
   CHECK(text_of(file, "PRAGMA foreign_key_check").empty());
   CHECK(text_of(file, "SELECT count(*) FROM review") == "0\n");
   CHECK(text_of(file, "SELECT count(*) FROM refused_op") == "0\n");
+  // Schema 4: what the server's administrator announces (added units, deadlines).
+  CHECK(text_of(file, "SELECT count(*) FROM added_unit") == "0\n");
+  CHECK(text_of(file, "SELECT count(*) FROM server_deadline") == "0\n");
   // The CHECK still refuses what is not a field key.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);

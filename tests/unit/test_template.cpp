@@ -245,6 +245,13 @@ TEST_CASE("who answers what, per the province's plan", "[template]") {
   CHECK(tpl().department_answers("STTTT", "PL8.10"));
   CHECK_FALSE(tpl().department_answers("STTTT", "PL8.1"));
   CHECK_FALSE(tpl().department_answers("SNV", "PL8.16"));
+  // A department the template does not name (added by an administrator): the narrative
+  // sections, nothing of the appendices or goals.
+  CHECK(tpl().department_answers("SYT", "P1.II.2.1.a"));
+  CHECK(tpl().department_answers("SYT", "P3.1"));
+  CHECK_FALSE(tpl().department_answers("SYT", "PL1.4"));
+  CHECK_FALSE(tpl().department_answers("SYT", "PL8.1"));
+  CHECK_FALSE(tpl().department_answers("SYT", "PL4.III"));
   CHECK(tpl().responsible_for("P1.II.1.1.b") == V{"STP"});
   CHECK(tpl().responsible_for("P1.II.6.1.c") == V{"SKHCN"});
   CHECK(tpl().appendix("PL7")->responsible == V{"STTTT", "SKHCN"});

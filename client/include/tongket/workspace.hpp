@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tongket/error.hpp"
@@ -335,6 +336,9 @@ struct Tally {
   std::string title;
   int expected = 0, submitted = 0, accepted = 0, returned = 0, late = 0;
   std::vector<std::string> missing;  // "25459 Xã Tân Lập"
+  // The deadline in force for each level among the units ("Cấp xã", "2020-03-10"): the
+  // server's setting, else the template's.
+  std::vector<std::pair<std::string, std::string>> deadlines;
 };
 
 struct Contributor {

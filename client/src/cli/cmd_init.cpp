@@ -15,6 +15,8 @@ int cmd_init(Context& ctx) {
                      {platform::path_to_utf8(ctx.store_path()), u.code, u.description, u.level,
                       u.template_id, std::to_string(u.template_version)})
           << "\n";
+  // A department added on the server is not in the installed units list yet: said plainly.
+  if (u.name == u.code) ctx.out << ctx.msg("cli.init.added_unit", {u.code}) << "\n";
   return 0;
 }
 

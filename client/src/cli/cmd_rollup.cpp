@@ -133,6 +133,9 @@ int cmd_completeness(Context& ctx) {
                         std::to_string(t.accepted), std::to_string(t.returned),
                         std::to_string(t.late), std::to_string(t.missing.size())})
             << "\n";
+    for (const auto& [level, deadline] : t.deadlines)
+      if (!deadline.empty())
+        ctx.out << "  " << ctx.msg("cli.completeness.deadline", {level, deadline}) << "\n";
     for (const auto& m : t.missing)
       ctx.out << "  " << ctx.msg("cli.completeness.missing") << m << "\n";
   }

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/workspace_impl.hpp"
-
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
 #include "review/rollup_counts.hpp"
 #include "tongket/csv.hpp"
@@ -203,14 +203,12 @@ DrillDown Workspace::drilldown(const std::string& indicator, const std::string& 
 namespace {
 
 // On time by the server's judgement when it gave one, else by the signed time against the
-// template's deadline of the unit's level.
-bool was_late(Workspace::Impl& d, const ReviewRecord& submit, UnitLevel level) {
+// deadline in force for the unit (review/deadline.hpp).
+bool was_late(Workspace::Impl& d, const ReviewRecord& submit, const Unit& unit) {
   if (submit.extra.is_object() && submit.extra.contains("on_time") &&
       submit.extra["on_time"].is_boolean())
     return !submit.extra["on_time"].get<bool>();
-  const auto* info = d.tpl.level(level);
-  if (!info) return false;
-  auto end = sync::deadline_end_ms(info->deadline);
+  auto end = sync::deadline_end_ms(deadline_in_force(d.tpl, d.store, unit.code, unit.level));
   return end && sync::HybridClock::millis(submit.hlc) > *end;
 }
 
@@ -218,6 +216,12 @@ Tally tally_of(Workspace::Impl& d, std::string title, const std::vector<const Un
   Tally t;
   t.title = std::move(title);
   for (const Unit* u : units) {
+    // The deadline of each level listed, as every client of this server shows it.
+    const auto* info = d.tpl.level(u->level);
+    const std::string level = info ? info->name : std::string(level_name(u->level));
+    if (std::none_of(t.deadlines.begin(), t.deadlines.end(),
+                     [&](const auto& x) { return x.first == level; }))
+      t.deadlines.emplace_back(level, deadline_of_level(d.tpl, d.store, u->level));
     ++t.expected;
     const auto history = review_history(d.store, u->code);
     const ReviewRecord* first_submit = nullptr;
@@ -231,7 +235,7 @@ Tally tally_of(Workspace::Impl& d, std::string title, const std::vector<const Un
     if (state == sync::ReviewState::submitted) ++t.submitted;
     if (state == sync::ReviewState::accepted) ++t.accepted;
     if (state == sync::ReviewState::returned) ++t.returned;
-    if (was_late(d, *first_submit, u->level)) ++t.late;
+    if (was_late(d, *first_submit, *u)) ++t.late;
   }
   return t;
 }

@@ -1,6 +1,7 @@
 // The units below the store's unit as their reviewer sees them: the state of each report,
 // its deadline and whether it is late (the web app's reviewer pages; the CLI has the tallies).
 #include "core/workspace_impl.hpp"
+#include "review/deadline.hpp"
 #include "review/review_log.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/hlc.hpp"
@@ -38,11 +39,9 @@ UnitReview review_of(Workspace::Impl& d, const Unit& u) {
     out.state = report_fields(d.store, u.code).empty() ? "missing" : "draft";
   }
   out.state_label = d.msg("state." + out.state);
-  std::optional<std::uint64_t> end;
-  if (const auto* info = d.tpl.level(u.level)) {
-    out.deadline = info->deadline;
-    end = sync::deadline_end_ms(info->deadline);
-  }
+  // The same deadline the unit's own client shows (review/deadline.hpp).
+  out.deadline = deadline_in_force(d.tpl, d.store, u.code, u.level);
+  const std::optional<std::uint64_t> end = sync::deadline_end_ms(out.deadline);
   out.late = is_late(d, history, end);
   out.reviewed_here = sync::reviewing_unit(d.units(), u.code) == d.store.unit();
   return out;

@@ -201,6 +201,7 @@ SyncReport Workspace::sync(const SyncControl& control) {
     sync::ClientSession session(*transport, replica, options);
     try {
       total += session.sync();
+      d.reload_units_if_added();
       record_attempt(d, std::nullopt);
       finish(d, report, total);
       report.ok = true;

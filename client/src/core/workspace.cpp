@@ -10,6 +10,7 @@
 
 #include "review/read_scope.hpp"
 #include "review/review_log.hpp"
+#include "store/server_records.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_access.hpp"
 #include "tongket/document_fields.hpp"
@@ -39,9 +40,27 @@ std::uint64_t Workspace::Impl::now() const {
   return options.clock ? options.clock() : system_time_ms();
 }
 
+// The units files, then the units the server added (a province's other departments). An
+// added unit the files now hold, or one that does not fit (the server checked it; a damaged
+// row must not stop the client), is left out.
 const Hierarchy& Workspace::Impl::units() {
-  if (!hierarchy_) hierarchy_ = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
+  if (hierarchy_) return *hierarchy_;
+  auto h = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
+  const auto added = added_units(store);
+  for (const auto& u : added) {
+    if (h->find(u.code)) continue;
+    try {
+      h->add(u);
+    } catch (const Error&) {
+    }
+  }
+  added_known = added.size();
+  hierarchy_ = std::move(h);
   return *hierarchy_;
+}
+
+void Workspace::Impl::reload_units_if_added() {
+  if (hierarchy_ && added_units(store).size() != added_known) hierarchy_.reset();
 }
 
 const std::string& Workspace::Impl::unit() {
@@ -287,6 +306,21 @@ const Unit& resolve_unit(const Hierarchy& h, const std::string& query, Language 
               message(lang, "init.ambiguous", {query, std::to_string(hits.size())}) + list);
 }
 
+// A department the units files do not hold, given by its code ("72-SYT"): one an
+// administrator added on the server (`tongket-server units add`). The store is made for it
+// with its code as its name; enrolling checks the code against the token, and the first sync
+// brings its name ("unit" event). nullptr when `query` is not such a code.
+const Unit* added_department(Hierarchy& h, const std::string& query) {
+  if (h.find(query) || unit_code_problem(UnitLevel::department, query)) return nullptr;
+  const std::string province = query.substr(0, 2);
+  Unit u{query, query, "Sở", UnitLevel::department, province};
+  if (!added_department_problem(u).empty()) return nullptr;
+  const Unit* parent = h.find(province);
+  if (!parent || parent->level != UnitLevel::province) return nullptr;
+  h.add(std::move(u));
+  return h.find(query);
+}
+
 }  // namespace
 
 Workspace::Workspace(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -309,11 +343,13 @@ Workspace Workspace::create(const WorkspaceOptions& o, const std::string& query,
   if (query.empty())
     throw Error(Errc::invalid_argument, message(options.language, "init.need_unit"));
   auto h = std::make_unique<Hierarchy>(Hierarchy::load(units_dir()));
-  const Unit& u = resolve_unit(*h, query, options.language);
+  const Unit* added = added_department(*h, query);
+  const Unit& u = added ? *added : resolve_unit(*h, query, options.language);
   auto tpl = installed_template();
   auto store = ClientStore::create(options.store, u.code, tpl->id(), tpl->version());
   store.set_meta("unit_name", u.name);
   store.set_meta("unit_level", level_name(u.level));
+  if (added) h.reset();  // loaded again with the store's added units once they are synced
   if (!author.empty()) store.set_meta("author", author);
   auto impl = std::make_unique<Impl>(options, std::move(tpl), std::move(store));
   impl->hierarchy_ = std::move(h);

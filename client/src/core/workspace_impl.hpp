@@ -25,6 +25,7 @@ struct Workspace::Impl {
   const ReportTemplate& tpl;
   ClientStore store;
   std::unique_ptr<Hierarchy> hierarchy_;  // loaded on first use (about 11,000 units)
+  std::size_t added_known = 0;            // the server's added units hierarchy_ holds
   std::string selected;                   // a unit below the store's; empty: the store's
   std::string author_override;            // set_author
   bool include_submitted = false;         // set_include_submitted
@@ -37,7 +38,10 @@ struct Workspace::Impl {
     return message(options.language, id, args);
   }
   std::uint64_t now() const;
+  // The units files and the units the server added (store/server_records.hpp).
   const Hierarchy& units();
+  // After a sync: loads the hierarchy again on next use when the server added units.
+  void reload_units_if_added();
 
   const std::string& unit();  // the unit worked on
   bool own_unit() { return unit() == store.unit(); }

@@ -1,20 +1,29 @@
 #include "review/deadline.hpp"
 
 #include "review/review_log.hpp"
+#include "store/server_records.hpp"
 #include "tongket/sync/hlc.hpp"
 #include "tongket/sync/workflow.hpp"
 
 namespace tongket::client {
 
+std::string deadline_of_level(const ReportTemplate& tpl, ClientStore& store, UnitLevel level) {
+  if (auto set = server_deadline(store, level)) return set->value;
+  const auto* info = tpl.level(level);
+  return info ? info->deadline : std::string();
+}
+
 std::string deadline_in_force(const ReportTemplate& tpl, ClientStore& store,
                               const std::string& unit, UnitLevel level) {
+  const auto set = server_deadline(store, level);
   const auto history = review_history(store, unit);
-  for (auto it = history.rbegin(); it != history.rend(); ++it)
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (!it->seq || (set && *it->seq < set->seq)) continue;
     if (it->extra.is_object() && it->extra.contains("deadline") &&
         it->extra["deadline"].is_string() && !it->extra["deadline"].get<std::string>().empty())
       return it->extra["deadline"].get<std::string>();
-  const auto* info = tpl.level(level);
-  return info ? info->deadline : std::string();
+  }
+  return deadline_of_level(tpl, store, level);
 }
 
 std::optional<Judgement> judge_submission(ClientStore& store, const std::string& unit,

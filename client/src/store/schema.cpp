@@ -200,6 +200,25 @@ WHERE o.state = 'refused' AND o.retried_as IS NULL
   AND NOT EXISTS (SELECT 1 FROM outbox later WHERE later.unit = o.unit AND later.key = o.key
                   AND later.op_id > o.op_id);
 )sql",
+    // 4: what the server's administrator announced (protocol 1.3): units added on the server
+    // (a province's other departments; "unit" events) and each level's deadline ("deadline"
+    // events). The client's hierarchy is the units files plus added_unit.
+    R"sql(
+CREATE TABLE added_unit (
+  code   TEXT PRIMARY KEY CHECK (length(code) > 0),
+  name   TEXT NOT NULL,
+  type   TEXT NOT NULL,
+  level  TEXT NOT NULL,
+  parent TEXT NOT NULL,
+  seq    INTEGER NOT NULL  -- the server log's seq of its event
+) WITHOUT ROWID;
+CREATE TABLE server_deadline (
+  level  TEXT PRIMARY KEY CHECK (level IN ('commune', 'district', 'department', 'province')),
+  value  TEXT NOT NULL,     -- "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC+7)
+  set_ms INTEGER NOT NULL,
+  seq    INTEGER NOT NULL   -- the server log's seq of its event: the latest one wins
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

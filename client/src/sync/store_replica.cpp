@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "review/review_log.hpp"
+#include "store/server_records.hpp"
 #include "store/sqlite.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/changeset.hpp"
@@ -377,6 +378,8 @@ void StoreReplica::apply_page(const sync::PullPage& page) {
     // predates the workflow) also goes into the review log. Unknown kinds are skipped: a
     // newer server may send more.
     if (is_review_event(e)) apply_review_event(db, e);
+    // An administrator's unit or deadline (protocol 1.3; a client before it skips them).
+    apply_admin_event(db, store_.unit(), e);
   }
   for (const auto& [unit, key] : touched) settle_field(db, unit, key);
   Statement save(db,

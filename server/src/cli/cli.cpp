@@ -1,6 +1,7 @@
 #include "tongket/server/cli.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -74,8 +75,16 @@ Review round:
   tongket-server deadline set --data DIR --level LEVEL --date YYYY-MM-DD[THH:MM:SS]
       Replace the template's deadline of a level (commune, district, department, province):
       a date (end of that day) or a time, in Vietnam time (UTC+7). Judges submissions
-      received from then on; sent to the clients with each judged transition.
+      received from then on; every device shows it after its next sync.
   tongket-server deadline list --data DIR
+  tongket-server units add --data DIR --code CODE --name NAME --parent PROVINCE
+                           [--type Sở|Văn phòng|Ban|Thanh tra|Cơ quan]
+      Add one of the province's other departments ("sở, ban, ngành"; code PROVINCE-KEY,
+      e.g. 72-SYT; type default Sở). It writes the narrative parts; the six departments the
+      template names keep their appendices. The province's devices and the new unit's own
+      see it after their next sync; then `token create --unit CODE`.
+  tongket-server units list --data DIR --parent CODE
+      The units directly below CODE (a province: its districts and departments).
   tongket-server export --data DIR --unit CODE [--rollup [--include-submitted]]
                         --format docx|xlsx|csv --out FILE [--units DIR]
       The unit's report from the server's data: its own figures, or rolled up over the
@@ -121,7 +130,9 @@ const std::map<std::string, bool> kTakesValue = {
     {"--drain-timeout", true}, {"--insecure-http", false}, {"--all", false},
     {"--help", false},         {"--version", false},       {"--level", true},
     {"--date", true},          {"--format", true},         {"--out", true},
-    {"--rollup", false},       {"--from", true},           {"--include-submitted", false}};
+    {"--rollup", false},       {"--from", true},           {"--include-submitted", false},
+    {"--code", true},          {"--name", true},           {"--parent", true},
+    {"--type", true}};
 
 Args parse_args(int argc, const char* const* argv) {
   Args a;
@@ -176,6 +187,12 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// Who runs an admin command, for the events the clients see: the login name.
+std::string admin_name() {
+  const char* user = std::getenv("USER");
+  return std::string("admin") + (user && *user ? std::string(" ") + user : std::string());
 }
 
 std::string iso_time(std::int64_t ms) {
@@ -395,8 +412,14 @@ int run(const Args& a, std::ostream& out, std::ostream& err) {
   if (is({"refusals"})) return cmd_refusals(a, out);
   if (is({"review", "list"})) return cli::review_list(need(a, "--data"), need(a, "--unit"), out);
   if (is({"deadline", "set"}))
-    return cli::deadline_set(need(a, "--data"), need(a, "--level"), need(a, "--date"), now_ms(),
-                             out);
+    return cli::deadline_set(need(a, "--data"), need(a, "--level"), need(a, "--date"), admin_name(),
+                             now_ms(), out);
+  if (is({"units", "add"})) {
+    Unit u{need(a, "--code"), need(a, "--name"), opt(a, "--type").value_or("Sở"),
+           UnitLevel::department, need(a, "--parent")};
+    return cli::units_add(need(a, "--data"), u, admin_name(), now_ms(), out);
+  }
+  if (is({"units", "list"})) return cli::units_list(need(a, "--data"), need(a, "--parent"), out);
   if (is({"deadline", "list"})) return cli::deadline_list(need(a, "--data"), out);
   if (is({"export"}))
     return cli::export_report(need(a, "--data"), opt(a, "--units").value_or(units_dir().string()),

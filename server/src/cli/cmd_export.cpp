@@ -50,7 +50,10 @@ int export_report(const std::filesystem::path& data, const std::filesystem::path
   auto info = store->unit(unit);
   if (!info) throw Error(Errc::not_found, "unknown unit " + unit);
   const auto tpl = ReportTemplate::parse(store->identity().template_json, "the store's template");
-  const auto hierarchy = Hierarchy::load(units_dir);
+  // The units files and the units an administrator added (`units add`).
+  auto hierarchy = Hierarchy::load(units_dir);
+  for (auto& added : store->added_units())
+    if (!hierarchy.find(added.code)) hierarchy.add(std::move(added));
   if (!hierarchy.find(unit))
     throw Error(Errc::not_found, "unit " + unit + " is in the store but not in " +
                                      units_dir.string() +

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "review/completeness.hpp"
+#include "review/deadlines.hpp"
 #include "security/terminal_text.hpp"
 #include "tongket/error.hpp"
 #include "tongket/server/store_factory.hpp"
@@ -59,6 +60,18 @@ int review_list(const std::filesystem::path& data, const std::string& unit, std:
   out << top->name << " (" << unit
       << "): " << (top->level == UnitLevel::district ? "communes" : "districts and departments")
       << " (times in UTC+7)\n";
+  // The deadlines in force now, the ones every device shows after its next sync.
+  const auto tpl = ReportTemplate::parse(store->identity().template_json, "the store's template");
+  const review::Deadlines deadlines(tpl, store->deadlines());
+  const auto levels =
+      top->level == UnitLevel::district
+          ? std::vector<UnitLevel>{UnitLevel::commune}
+          : std::vector<UnitLevel>{UnitLevel::district, UnitLevel::department, UnitLevel::commune};
+  for (auto level : levels)
+    out << "deadline of every " << level_name(level) << ": "
+        << (deadlines.text(level).empty() ? "none" : deadlines.text(level))
+        << (deadlines.overridden(level) ? " (set by the administrator)" : " (the template's)")
+        << "\n";
   for (const auto& s : tally.units) print_unit(s, out);
   out << "\n";
   print_summary("Summary", tally, out);

@@ -10,6 +10,7 @@
 #include "store/schema.hpp"
 #include "store/sqlite_db.hpp"
 #include "tongket/error.hpp"
+#include "tongket/sync/admin_events.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
 #include "tongket/sync/messages.hpp"
@@ -127,6 +128,9 @@ class SqliteTxn final : public WriteTxn {
                         std::string_view device) override;
   void record_change_set(const StoredChangeSet& cs) override;
   void record_review(const ReviewEntry& review) override;
+  std::optional<UnitInfo> unit(std::string_view code) override;
+  void add_unit(const UnitInfo& unit, std::string_view type) override;
+  void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) override;
 
  private:
   // True when field() found (unit, field) never written in this transaction and nothing was
@@ -180,6 +184,11 @@ class SqliteStore final : public Store {
 
   std::optional<UnitInfo> unit(std::string_view code) override {
     outside_write("unit");
+    return unit_row(code);
+  }
+
+  // unit() without the guard: for SqliteTxn, inside a write.
+  std::optional<UnitInfo> unit_row(std::string_view code) {
     Query q(
         stmt("SELECT code, name, level, coalesce(parent,''), province, coalesce(district,'') "
              "FROM units WHERE code = ?"));
@@ -369,27 +378,34 @@ class SqliteStore final : public Store {
     sqlite::Transaction snapshot(db_, false);
     const char* sql = nullptr;
     switch (scope.kind) {
+      // The unit's events and the server-wide ones (unit ''), both in seq order from the
+      // (unit, seq) index, merged: no sort, and the limit stops the scan.
       case Scope::Kind::unit:
         sql =
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-            "FROM pull_log WHERE unit = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+            "FROM pull_log WHERE seq IN (SELECT seq FROM pull_log WHERE unit = ?1 AND seq > ?2 "
+            "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2 ORDER BY 1 "
+            "LIMIT ?3) ORDER BY seq";
         break;
       // The scope's units first (CROSS JOIN keeps that order), each one's events by the
       // (unit, seq) index, then only the page's seqs sorted: never a scan of the whole log,
       // nor a sort of whole rows (schema v3 has no district or province index on the log).
+      // Server-wide events (unit '') are in every scope, found by the same (unit, seq) index.
       case Scope::Kind::district:
         sql =
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-            "FROM pull_log WHERE seq IN (SELECT p.seq FROM units u CROSS JOIN pull_log p "
-            "ON p.unit = u.code WHERE u.district = ?1 AND p.seq > ?2 ORDER BY p.seq LIMIT ?3) "
-            "ORDER BY seq";
+            "FROM pull_log WHERE seq IN (SELECT seq FROM (SELECT p.seq FROM units u "
+            "CROSS JOIN pull_log p ON p.unit = u.code WHERE u.district = ?1 AND p.seq > ?2 "
+            "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2) "
+            "ORDER BY seq LIMIT ?3) ORDER BY seq";
         break;
       case Scope::Kind::province:
         sql =
             "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-            "FROM pull_log WHERE seq IN (SELECT p.seq FROM units u CROSS JOIN pull_log p "
-            "ON p.unit = u.code WHERE u.province = ?1 AND p.seq > ?2 ORDER BY p.seq LIMIT ?3) "
-            "ORDER BY seq";
+            "FROM pull_log WHERE seq IN (SELECT seq FROM (SELECT p.seq FROM units u "
+            "CROSS JOIN pull_log p ON p.unit = u.code WHERE u.province = ?1 AND p.seq > ?2 "
+            "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2) "
+            "ORDER BY seq LIMIT ?3) ORDER BY seq";
         break;
       case Scope::Kind::all:
         sql =
@@ -516,8 +532,8 @@ class SqliteStore final : public Store {
   std::vector<UnitInfo> children(std::string_view code) override;
   std::vector<std::pair<std::string, nlohmann::json>> unit_fields(std::string_view unit) override;
   std::vector<ReviewEntry> reviews(std::string_view unit) override;
-  void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) override;
   std::vector<DeadlineOverride> deadlines() override;
+  std::vector<Unit> added_units() override;
   std::int64_t previous_receipt_ms(std::string_view device, std::uint64_t seq,
                                    std::int64_t received_before_ms) override;
 
@@ -898,11 +914,10 @@ std::vector<ReviewEntry> SqliteStore::reviews(std::string_view unit) {
   return out;
 }
 
-void SqliteStore::set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) {
-  outside_write("set_deadline");
-  Query q(
-      stmt("INSERT INTO deadlines(level, value, set_ms) VALUES (?, ?, ?) "
-           "ON CONFLICT (level) DO UPDATE SET value = excluded.value, set_ms = excluded.set_ms"));
+void SqliteTxn::set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) {
+  Query q(store_.stmt(
+      "INSERT INTO deadlines(level, value, set_ms) VALUES (?, ?, ?) "
+      "ON CONFLICT (level) DO UPDATE SET value = excluded.value, set_ms = excluded.set_ms"));
   q->bind(1, level_name(level)).bind(2, value).bind(3, now_ms);
   q->run();
 }
@@ -915,6 +930,32 @@ std::int64_t SqliteStore::previous_receipt_ms(std::string_view device, std::uint
   q->bind(1, device).bind(2, static_cast<std::int64_t>(seq)).bind(3, received_before_ms);
   q->step();
   return q->int64(0);
+}
+
+std::optional<UnitInfo> SqliteTxn::unit(std::string_view code) {
+  return store_.unit_row(code);
+}
+
+void SqliteTxn::add_unit(const UnitInfo& u, std::string_view type) {
+  if (store_.unit_row(u.code))
+    throw Error(Errc::invalid_argument, "--code " + u.code + ": mã đã có (the code is taken)");
+  Query q(
+      store_.stmt("INSERT INTO units(code, name, type, level, parent, province, district) "
+                  "VALUES (?, ?, ?, ?, ?, ?, nullif(?, ''))"));
+  q->bind(1, u.code).bind(2, u.name).bind(3, type).bind(4, level_name(u.level));
+  q->bind(5, u.parent).bind(6, u.province).bind(7, u.district);
+  q->run();
+}
+
+// The "unit" events of the log: the units that did not come from the units files.
+std::vector<Unit> SqliteStore::added_units() {
+  Query q(
+      stmt("SELECT seq, kind, unit, field, value, version, device, author, hlc, extra "
+           "FROM pull_log WHERE kind = 'unit' ORDER BY seq"));
+  std::vector<Unit> out;
+  while (q->step())
+    if (auto u = sync::unit_of_event(read_event(*q))) out.push_back(std::move(*u));
+  return out;
 }
 
 std::vector<DeadlineOverride> SqliteStore::deadlines() {

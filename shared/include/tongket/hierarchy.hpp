@@ -24,6 +24,20 @@ struct Unit {
   std::string parent;  // parent unit's code; empty for a province
 };
 
+// The types a department may have: the units files' ("Sở", "Văn phòng") and what an
+// administrator may add as the province's other "sở, ban, ngành" ("Ban", "Thanh tra", ...).
+const std::vector<std::string_view>& department_types();
+
+// Why `code` is not a code of `level` ("a department code is <province code>-<KEY> ..."), or
+// nullptr when it is one. The one rule for codes: the units files and `units add` use it.
+const char* unit_code_problem(UnitLevel level, std::string_view code);
+
+// What is wrong with a department an administrator adds (`tongket-server units add`): its
+// code (form, its province's prefix), name or type, as "field: problem" in English and
+// Vietnamese; "" when nothing is. Whether its parent is a province and its code is new is the
+// caller's check (against its hierarchy or its store).
+std::string added_department_problem(const Unit& unit);
+
 // Lower-cases and strips Vietnamese diacritics ("Tân Biên" -> "tan bien", "Đ" -> "d").
 std::string fold_vietnamese(std::string_view text);
 
@@ -45,6 +59,13 @@ class Hierarchy {
   bool within(std::string_view code, std::string_view ancestor) const;
   const std::vector<Unit>& units() const;
   std::size_t count(UnitLevel level) const;
+
+  // Adds a department an administrator created on the server after the units files were
+  // made (synced to the client as a "unit" event). Throws Error(invalid_argument) naming what
+  // is wrong (added_department_problem, an unknown or non-province parent, a code already
+  // used) and changes nothing then. Pointers taken from find/search/children/path before an
+  // add may dangle after it.
+  void add(Unit unit);
 
   Hierarchy();
   ~Hierarchy();

@@ -168,7 +168,9 @@ class ReportTemplate {
   // Department keys that answer `item` (indicator code, goal id, section id, table id or
   // appendix id): the departments whose most specific matching part is the longest.
   std::vector<std::string> responsible_for(std::string_view item) const;
-  // Whether department `key` answers `item` (see responsible_for).
+  // Whether department `key` answers `item` (see responsible_for). A key the template does
+  // not name (a department an administrator added) answers every narrative section and
+  // nothing else.
   bool department_answers(std::string_view key, std::string_view item) const;
   // Whether units of `level` fill `item`'s field (value, text, assessment or row).
   bool level_fills(UnitLevel level, std::string_view item) const;

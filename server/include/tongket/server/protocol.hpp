@@ -76,6 +76,20 @@ void flush_security_log(HandlerContext& ctx, bool all = false);
 // Never throws: any failure becomes a JSON error reply (500 "internal" for a bug).
 Reply dispatch(const Request& request, HandlerContext& ctx);
 
+// Administration through the pull log (docs/protocol.md, "Administrator events"): each
+// writes its record and its event in one write transaction, so that every device in scope
+// learns it at its next sync. `author` names the administrator (the OS user).
+// Adds `unit` (code, name, type, parent) as a department of province `unit.parent` with its
+// "unit" event (scope: that province). Bad input throws Error(invalid_argument) naming the
+// option and what is wrong (code form, unknown parent or not a province, code taken, name,
+// type), and nothing is written.
+UnitInfo add_department(Store& store, const Unit& unit, const std::string& author,
+                        std::int64_t now_ms);
+// Replaces `level`'s deadline (value checked by the caller) with its "deadline" event (every
+// scope).
+void set_deadline(Store& store, UnitLevel level, const std::string& value,
+                  const std::string& author, std::int64_t now_ms);
+
 // A JSON error reply {"error": {"code", "message", ...}} with the code's HTTP status.
 Reply error_reply(const sync::WireError& error);
 Reply error_reply(std::string code, std::string message);

@@ -14,7 +14,8 @@
 //   (write() included: writes do not nest) throws Error(Errc::internal) and, if fn lets it
 //   escape, rolls the transaction back.
 // - Every other Store method that writes (add_token, enroll, revoke_device, advance_counter,
-//   log_refusal(s), set_deadline) is atomic on its own, in its own short transaction. Reads see
+//   log_refusal(s)) is atomic on its own, in its own short transaction. An administrator's
+//   deadline and added unit are WriteTxn writes: each goes with its pull event. Reads see
 //   committed data only; events_after reads one consistent snapshot.
 // - Protocol rules are not the backend's: the pull log's running hash is computed by the
 //   protocol layer (pull_log.hpp, sync::next_log_hash) and stored as given; the conflict rule is
@@ -184,7 +185,8 @@ struct DeadlineOverride {
 };
 
 // The pull log: sync::PullEvent entries, chained by sync::next_log_hash; sync::Cursor points
-// into it.
+// into it. An event's unit puts it in scopes: the scopes that hold that unit; an event whose
+// unit is "" (a server-wide one: an administrator's "deadline") is in every scope.
 
 // Which part of the pull log a device sees.
 struct Scope {
@@ -239,7 +241,8 @@ class WriteTxn {
   virtual sync::Cursor log_head() = 0;
   // Appends an event with its running hash as computed by the protocol layer (pull_log.hpp);
   // stored as given. Throws Error(internal) unless event.seq is log_head().seq + 1,
-  // Error(not_found) for an unknown unit.
+  // Error(not_found) for an unknown unit. An event whose unit is "" is server-wide (an
+  // administrator's "deadline"): events_after returns it in every scope.
   virtual void append_event(const sync::PullEvent& event, const Hash& log_hash) = 0;
   // As Store::advance_counter, inside this transaction: the request counter of a push commits
   // with its first change set (one commit per change set), or not at all.
@@ -259,6 +262,17 @@ class WriteTxn {
   virtual void record_change_set(const StoredChangeSet& cs) = 0;
   // Records a review transition; its write (version) and event (event_seq) must be recorded.
   virtual void record_review(const ReviewEntry& review) = 0;
+
+  // Administration (`tongket-server units add`, `deadline set`): the caller appends the
+  // matching pull event (sync/admin_events.hpp) in the same transaction.
+  virtual std::optional<UnitInfo> unit(std::string_view code) = 0;
+  // Adds a unit below an existing one: `unit.province` and `unit.district` already resolved
+  // by the caller (a department: its province, no district). From then on it is in scope
+  // queries and may have tokens and devices. Throws Error(invalid_argument) if the code is
+  // taken; the caller has checked the rest (shared added_department_problem).
+  virtual void add_unit(const UnitInfo& unit, std::string_view type) = 0;
+  // Replaces the level's deadline override (value already checked by the caller).
+  virtual void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) = 0;
 };
 
 class Store {
@@ -318,9 +332,11 @@ class Store {
       std::string_view unit) = 0;
   // The unit's review transitions, oldest first.
   virtual std::vector<ReviewEntry> reviews(std::string_view unit) = 0;
-  // Replaces the level's deadline override (value already checked by the caller).
-  virtual void set_deadline(UnitLevel level, std::string_view value, std::int64_t now_ms) = 0;
+  // Deadline overrides are set through WriteTxn::set_deadline, with their event.
   virtual std::vector<DeadlineOverride> deadlines() = 0;
+  // The units added by WriteTxn::add_unit (not from the units files), oldest first: the
+  // server's hierarchy is the units files plus these.
+  virtual std::vector<Unit> added_units() = 0;
   // The latest receipt time of the device's change sets before `seq` that were received
   // before `received_before_ms`; 0 if none.
   virtual std::int64_t previous_receipt_ms(std::string_view device, std::uint64_t seq,
