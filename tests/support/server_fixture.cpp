@@ -233,9 +233,9 @@ CREATE TABLE pull_log_v4 (
   hash     BLOB NOT NULL
 ) STRICT;
 INSERT INTO pull_log_v4
-  SELECT p.seq, p.kind, p.unit, u.district, u.province, p.field, p.value, p.version, p.device,
-         p.author, p.hlc, p.extra, p.hash
-  FROM pull_log p JOIN units u ON u.code = p.unit;
+  SELECT p.seq, p.kind, p.unit, u.district, coalesce(u.province, ''), p.field, p.value,
+         p.version, p.device, p.author, p.hlc, p.extra, p.hash
+  FROM pull_log p LEFT JOIN units u ON u.code = p.unit;
 DROP TABLE pull_log;
 ALTER TABLE pull_log_v4 RENAME TO pull_log;
 CREATE INDEX pull_log_unit ON pull_log(unit, seq);
