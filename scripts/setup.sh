@@ -21,6 +21,8 @@ packages=(
   libutf8proc-dev                 # Unicode NFC of imported text
   libexpat1-dev                   # reading the XML inside an imported .docx
   nginx-light                     # the production layout: TLS, limits and time-outs in front
+  postgresql libpq-dev            # the national deployment's store (server/src/store/pg, libpq);
+                                  # the tests start private clusters with initdb/pg_ctl
   chromium chromium-driver python3-selenium   # the web app's tests in a real browser
   dpkg-dev lintian                # .deb packages: dpkg-shlibdeps (CPack Depends), lintian checks
   systemd                         # systemd-analyze verify of the units in deploy/systemd

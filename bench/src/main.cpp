@@ -6,7 +6,9 @@
 // this long and extrapolate, default 300), BENCH_WORK (where stores and logs go; default a
 // new directory under /tmp, removed afterwards unless BENCH_KEEP=1), BENCH_ONLY (a comma
 // list of rollup, ingest, pull, e2e, ui), BENCH_JSON (also write the figures there, one JSON
-// object per line: name, value, unit, baseline, ratio, load_average).
+// object per line: name, value, unit, baseline, ratio, load_average), BENCH_DATABASE (a
+// postgresql:// URL of an empty database: the end-to-end part's server stores there; default
+// SQLite).
 #include <sys/utsname.h>
 #include <unistd.h>
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "tongket/client/curl_transport.hpp"
 #include "tongket/field.hpp"
 #include "tongket/server/sqlite_store.hpp"
+#include "tongket/server/store_factory.hpp"
 
 namespace tongket::bench {
 
@@ -135,10 +137,15 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
   std::cerr << "end to end: " << pushes << " full reports from " << env.clients
             << " concurrent clients\n";
   const auto data = env.work / "e2e-data";
-  server::init_sqlite_store(data, env.units, env.template_json, now_ms());
+  // BENCH_DATABASE=postgresql://... (an empty database): the server's store is there instead.
+  const char* database = std::getenv("BENCH_DATABASE");
+  const std::string url =
+      database && *database ? std::string(database) : "sqlite:" + server::store_file(data).string();
+  server::record_data_store_url(data, url);
+  server::init_store(url, env.units, env.template_json, now_ms());
   std::vector<Device> devices;
   {
-    auto store = server::open_sqlite_store(data);
+    auto store = server::open_data_store(data);
     for (std::size_t i = 0; i < pushes + 3; ++i)
       devices.push_back(make_device(*store, *env.communes[first_commune + i]));
   }
@@ -229,7 +236,7 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
     env.results.add(
         {"end to end: " + fmt(static_cast<double>(env.clients)) +
              " clients push full reports over HTTPS (" + fmt(static_cast<double>(applied)) +
-             " change sets)",
+             " change sets, store " + url.substr(0, url.find(':')) + ")",
          fmt(rate, 1) + " change sets/s (" +
              fmt(rate * static_cast<double>(devices[0].replica->next_op_id() - 1)) +
              " values/s); push p50 " + fmt_seconds(percentile(latencies, 0.5)) + ", p99 " +

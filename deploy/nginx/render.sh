@@ -7,7 +7,8 @@
 #   render.sh standalone PREFIX [NAME=VALUE ...] PREFIX/nginx.conf + PREFIX/tongket-site.conf,
 #                                                logs and temp dirs, for an unprivileged nginx
 # Names: LISTEN SERVER_NAME CERT KEY BACKEND MAX_BODY HEADER_TIMEOUT REQ_RATE REQ_BURST
-#        CONN_PER_ADDR CONN_ALL ACCESS_LOG ZONE (see docs/security.md).
+#        CONN_PER_ADDR CONN_ALL ACCESS_LOG ZONE (see docs/security.md). BACKEND may list several
+#        tongket-server processes on one PostgreSQL store, comma-separated (docs/install.md).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -56,13 +57,18 @@ for assignment in "$@"; do
   eval "$name=\$value"
 done
 
+# One `server` line of the upstream per BACKEND entry.
 fill() {
-  sed -e "s|@LISTEN@|$LISTEN|g" -e "s|@SERVER_NAME@|$SERVER_NAME|g" \
+  backends "$1" | sed -e "s|@LISTEN@|$LISTEN|g" -e "s|@SERVER_NAME@|$SERVER_NAME|g" \
     -e "s|@CERT@|$CERT|g" -e "s|@KEY@|$KEY|g" -e "s|@BACKEND@|$BACKEND|g" \
     -e "s|@MAX_BODY@|$MAX_BODY|g" -e "s|@HEADER_TIMEOUT@|$HEADER_TIMEOUT|g" \
     -e "s|@REQ_RATE@|$REQ_RATE|g" -e "s|@REQ_BURST@|$REQ_BURST|g" \
     -e "s|@CONN_PER_ADDR@|$CONN_PER_ADDR|g" -e "s|@CONN_ALL@|$CONN_ALL|g" \
-    -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" -e "s|@ZONE@|$ZONE|g" -e "s|@PREFIX@|$PREFIX|g" "$1"
+    -e "s|@ACCESS_LOG@|$ACCESS_LOG|g" -e "s|@ZONE@|$ZONE|g" -e "s|@PREFIX@|$PREFIX|g"
+}
+backends() {
+  awk -v list="$BACKEND" '/@BACKEND@/ { n = split(list, b, ","); for (i = 1; i <= n; i++) {
+      line = $0; sub(/@BACKEND@/, b[i], line); print line }; next } { print }' "$1"
 }
 
 case $mode in

@@ -3,10 +3,8 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
-#include <mutex>
 
-#include "tongket/hierarchy.hpp"
-#include "tongket/paths.hpp"
+#include "store_backend.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/compression.hpp"
@@ -14,28 +12,8 @@
 
 namespace tongket::test {
 
-namespace {
-
-std::string template_text() {
-  return read_file(template_file());
-}
-
-// The initialised store file, made once per process.
-const std::filesystem::path& seed_store() {
-  static TempDir dir("tongket-server-seed");
-  static std::once_flag once;
-  std::call_once(once, [] {
-    Hierarchy units = Hierarchy::load(units_dir());
-    server::init_sqlite_store(dir.path(), units, template_text(), 1'600'000'000'000);
-  });
-  return dir.path();
-}
-
-}  // namespace
-
 ServerFixture::ServerFixture() : dir_("tongket-server-test") {
-  std::filesystem::copy_file(server::store_file(seed_store()), server::store_file(dir_.path()));
-  store_ = server::open_sqlite_store(dir_.path());
+  store_ = open_store_url(fresh_store_url(test_backend(), dir_.path()));
   auto identity = store_->identity();
   template_ = ReportTemplate::parse(identity.template_json, "test template");
   ctx_ = std::make_unique<server::HandlerContext>(

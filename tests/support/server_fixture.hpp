@@ -1,6 +1,7 @@
-// Test helpers for the server: a real SQLite store in a temp dir with the real units and
-// template, an injected clock, and test devices that sign requests and change sets with the
-// sync library (as the real client does).
+// Test helpers for the server: a real store (SQLite in a temp dir, or PostgreSQL with
+// TONGKET_TEST_DATABASE=postgresql: store_backend.hpp) with the real units and template, an
+// injected clock, and test devices that sign requests and change sets with the sync library (as the
+// real client does).
 #pragma once
 
 #include <cstdint>
@@ -34,7 +35,8 @@ inline constexpr const char* kCountField = "v:PL1.4:2016";
 inline constexpr const char* kTextField = "t:KH.X.1.1";
 
 // The store initialised once per test process and copied for each fixture (loading 11,000
-// units each time would make every test slow).
+// units each time would make every test slow). data_dir() holds the SQLite file only on
+// SQLite.
 class ServerFixture {
  public:
   ServerFixture();

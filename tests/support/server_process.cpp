@@ -16,7 +16,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "pg_cluster.hpp"
 #include "process.hpp"
+#include "store_backend.hpp"
+#include "tongket/server/store_factory.hpp"
 
 namespace tongket::test {
 
@@ -36,14 +39,23 @@ std::string server_binary() {
   return override_bin && *override_bin ? override_bin : TONGKET_SERVER_BIN;
 }
 
-ServerSetup::ServerSetup() {
+std::string test_database_url() {
+  if (test_backend() != StoreBackend::postgresql) return {};
+  return shared_pg_cluster().create_database(fresh_database_name());
+}
+
+ServerSetup::ServerSetup(std::string database) : database_(std::move(database)) {
   auto certs_run = run(
       {"/bin/sh", std::string(TONGKET_SOURCE_DIR) + "/certs/make-dev-certs.sh", certs().string()});
   INFO(certs_run.err);
   REQUIRE(certs_run.exit_code == 0);
-  auto init = run({TONGKET_SERVER_BIN, "init", "--data", data().string()});
+  std::vector<std::string> init_argv = {TONGKET_SERVER_BIN, "init", "--data", data().string()};
+  if (!database_.empty()) init_argv.insert(init_argv.end(), {"--database", database_});
+  auto init = run(init_argv);
   INFO(init.err);
   REQUIRE(init.exit_code == 0);
+  // The tests that asked for PostgreSQL really run on it.
+  if (!database_.empty()) REQUIRE(server::data_store_url(data()) == database_);
 }
 
 std::string ServerSetup::token(const std::string& unit, const std::string& role) {

@@ -28,11 +28,16 @@ int connect_loopback(int port);
 // points it at a ThreadSanitizer build), else the build's TONGKET_SERVER_BIN.
 std::string server_binary();
 
-// A data directory initialised with `tongket-server init`, and dev certificates made by
-// certs/make-dev-certs.sh, in a temp dir.
+// The store URL a test server gets: empty (SQLite in the data dir) unless
+// TONGKET_TEST_DATABASE=postgresql, then a fresh database in this process's private cluster.
+std::string test_database_url();
+
+// A data directory initialised with `tongket-server init [--database URL]`, and dev
+// certificates made by certs/make-dev-certs.sh, in a temp dir.
 class ServerSetup {
  public:
-  ServerSetup();
+  explicit ServerSetup(std::string database = test_database_url());
+  const std::string& database() const { return database_; }  // empty: SQLite in data()
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path data() const { return dir_ / "data"; }
   std::filesystem::path certs() const { return dir_ / "certs"; }
@@ -42,6 +47,7 @@ class ServerSetup {
 
  private:
   TempDir dir_{"tongket-server-e2e"};
+  std::string database_;
 };
 
 // A tongket::process::Child (tools/process/include/tongket/process/child.hpp) with stdout and

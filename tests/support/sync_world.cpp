@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "interface_readers.hpp"
 #include "sqlite_reader.hpp"
 #include "tongket/sync/changeset.hpp"
 #include "tongket/sync/compression.hpp"
@@ -256,6 +257,8 @@ FaultProxy::FaultProxy(int target_port, const std::vector<std::string>& args) {
 // ---- the server's store ----
 
 FieldMap server_values(const std::filesystem::path& data_dir, const std::string& scope_unit) {
+  if (auto store = interface_readers::postgresql_store(data_dir))
+    return interface_readers::values(*store, scope_unit);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db,
           "SELECT v.unit, v.field, v.value FROM field_values v JOIN units u ON u.code = v.unit "
@@ -268,6 +271,8 @@ FieldMap server_values(const std::filesystem::path& data_dir, const std::string&
 
 std::int64_t server_count(const std::filesystem::path& data_dir, const std::string& sql,
                           const std::string& text_arg) {
+  if (interface_readers::postgresql_store(data_dir))
+    return interface_readers::count(data_dir, sql, text_arg);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db, sql);
   if (q.params() > 0) q.bind(1, text_arg);
@@ -276,6 +281,7 @@ std::int64_t server_count(const std::filesystem::path& data_dir, const std::stri
 }
 
 ServerData server_data(const std::filesystem::path& data_dir) {
+  if (interface_readers::postgresql_store(data_dir)) return interface_readers::data(data_dir);
   ServerData d;
   ReadOnlyDb db(server_db(data_dir));
   {
@@ -313,6 +319,8 @@ std::string describe(const ServerData& d) {
 }
 
 std::vector<ConflictRow> server_conflicts(const std::filesystem::path& data_dir) {
+  if (auto store = interface_readers::postgresql_store(data_dir))
+    return interface_readers::conflicts(*store);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db,
           "SELECT id, unit, field, current_value, incoming_value, resolved_version IS NULL "
@@ -335,6 +343,8 @@ std::vector<ConflictRow> client_conflicts(const SyncClient& client) {
 }
 
 std::vector<std::string> server_integrity_problems(const std::filesystem::path& data_dir) {
+  if (auto store = interface_readers::postgresql_store(data_dir))
+    return interface_readers::integrity_problems(*store);
   std::vector<std::string> problems;
   ReadOnlyDb db(server_db(data_dir));
   {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "store/pg/postgresql_store.hpp"
 #include "tongket/error.hpp"
 #include "tongket/file.hpp"
 #include "tongket/platform.hpp"
@@ -36,11 +37,6 @@ std::filesystem::path sqlite_path(std::string_view url) {
                   "' is neither sqlite:PATH nor postgresql://...: cannot open a store from it");
 }
 
-[[noreturn]] void no_postgresql(std::string_view url) {
-  throw Error(Errc::invalid_argument, "database URL '" + std::string(url) +
-                                          "': this tongket-server was built without PostgreSQL");
-}
-
 std::filesystem::path url_file(const std::filesystem::path& data_dir) {
   return data_dir / "database";
 }
@@ -49,7 +45,7 @@ std::filesystem::path url_file(const std::filesystem::path& data_dir) {
 
 std::unique_ptr<Store> open_store(std::string_view url) {
   if (starts_with(url, kSqlite)) return open_sqlite_store_file(sqlite_path(url));
-  if (is_postgresql(url)) no_postgresql(url);
+  if (is_postgresql(url)) return open_postgresql_store(std::string(url));
   unknown_scheme(url);
 }
 
@@ -57,7 +53,8 @@ ServerIdentity init_store(std::string_view url, const Hierarchy& units,
                           const std::string& template_json, std::int64_t now_ms) {
   if (starts_with(url, kSqlite))
     return init_sqlite_store_file(sqlite_path(url), units, template_json, now_ms);
-  if (is_postgresql(url)) no_postgresql(url);
+  if (is_postgresql(url))
+    return init_postgresql_store(std::string(url), units, template_json, now_ms);
   unknown_scheme(url);
 }
 

@@ -217,7 +217,9 @@ struct Refusal {
 inline constexpr std::size_t kMaxRefusalRows = 10000;
 
 // Reads and writes inside one Store::write transaction (see the contract at the top). Reads see
-// this transaction's own writes.
+// this transaction's own writes. A write's failure may be thrown by that call or by a later one
+// of the same transaction, or by write() itself before it commits (PostgreSQL sends the writes
+// with the next read or the COMMIT): never after a commit, and nothing of the transaction stays.
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
