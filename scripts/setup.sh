@@ -24,6 +24,7 @@ packages=(
   postgresql libpq-dev            # the national deployment's store (server/src/store/pg, libpq);
                                   # the tests start private clusters with initdb/pg_ctl
   chromium chromium-driver python3-selenium   # the web app's tests in a real browser
+  python3-yaml                    # tests/unit/test_openapi: docs/openapi.yaml read by a real YAML parser
   dpkg-dev lintian                # .deb packages: dpkg-shlibdeps (CPack Depends), lintian checks
   systemd                         # systemd-analyze verify of the units in deploy/systemd
 )

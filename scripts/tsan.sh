@@ -10,8 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 jobs=${JOBS:-$(nproc)}
-tests='tongket-server over HTTPS|tongket-server refuses plain HTTP|tongket-server.s own TLS|drain time-out|500 reply|behind nginx'
-binaries=(test_server_https test_edge_own_server test_edge_probes)
+# The metrics and no-echo tests: /metrics rendered on a listener thread while the store thread
+# counts, pushes prepared (decoded, verified with cached keys) on the request threads.
+tests='tongket-server over HTTPS|tongket-server refuses plain HTTP|tongket-server.s own TLS|drain time-out|500 reply|behind nginx|GET /metrics|one request id per request|push reply leaves'
+binaries=(test_server_https test_edge_own_server test_edge_probes test_edge_metrics test_sync_no_echo)
 
 flags="-fsanitize=thread -fno-omit-frame-pointer"
 # ccache when there is one: a second run rebuilds only what changed (about a minute in all).

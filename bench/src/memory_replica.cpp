@@ -4,6 +4,10 @@
 
 namespace tongket::bench {
 
+namespace {
+constexpr const char* kAuthor = "Bench Clerk";
+}  // namespace
+
 MemoryReplica::MemoryReplica(std::string device_id, std::string unit, sync::SigningKey key)
     : device_(std::move(device_id)), unit_(std::move(unit)), key_(std::move(key)) {}
 
@@ -28,8 +32,10 @@ std::uint64_t MemoryReplica::next_counter(std::uint64_t at_least) {
 void MemoryReplica::pack_pending() {
   if (pending_.empty()) return;
   std::uint64_t hlc = pending_.front().hlc;
+  for (const auto& op : pending_)
+    packed_[op.id] = {op.unit.empty() ? unit_ : op.unit, op.field, op.value, op.hlc, kAuthor};
   auto built =
-      sync::build_change_sets(head_, device_, unit_, "Bench Clerk", hlc, std::move(pending_), key_);
+      sync::build_change_sets(head_, device_, unit_, kAuthor, hlc, std::move(pending_), key_);
   pending_.clear();
   std::uint64_t seq = head_.last_seq - built.size();
   for (auto& scs : built) outbox_.push_back({++seq, std::move(scs), false});
@@ -71,6 +77,12 @@ void MemoryReplica::apply_page(const sync::PullPage& page) {
   }
   cursor_ = page.cursor;
   server_id_ = page.server_id;
+}
+
+std::optional<sync::OwnOperation> MemoryReplica::own_operation(std::uint64_t op_id) {
+  auto it = packed_.find(op_id);
+  if (it == packed_.end()) return std::nullopt;
+  return it->second;
 }
 
 void MemoryReplica::reset_cursor() {

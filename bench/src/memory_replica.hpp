@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class MemoryReplica final : public sync::Replica {
   std::string server_id() override { return server_id_; }
   sync::Cursor cursor() override { return cursor_; }
   void apply_page(const sync::PullPage& page) override;
+  bool keeps_operations() override { return true; }
+  std::optional<sync::OwnOperation> own_operation(std::uint64_t op_id) override;
   void reset_cursor() override;
 
  private:
@@ -48,6 +51,7 @@ class MemoryReplica final : public sync::Replica {
   std::uint64_t counter_ = 0;
   std::uint64_t next_op_id_ = 1;
   std::vector<sync::Operation> pending_;
+  std::map<std::uint64_t, sync::OwnOperation> packed_;  // every operation packed, by id
   sync::ChainState head_;
   std::vector<Outgoing> outbox_;
   std::string server_id_;

@@ -133,7 +133,7 @@ std::uint64_t hlc_now() {
 void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
   const std::size_t pushes = std::min<std::size_t>(
       std::max<std::size_t>(env.clients * 4, static_cast<std::size_t>(600 * env.scale + 0.5)),
-      env.communes.size() - first_commune - 3);
+      env.communes.size() - first_commune - 4);
   std::cerr << "end to end: " << pushes << " full reports from " << env.clients
             << " concurrent clients\n";
   const auto data = env.work / "e2e-data";
@@ -146,7 +146,7 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
   std::vector<Device> devices;
   {
     auto store = server::open_data_store(data);
-    for (std::size_t i = 0; i < pushes + 3; ++i)
+    for (std::size_t i = 0; i < pushes + 4; ++i)
       devices.push_back(make_device(*store, *env.communes[first_commune + i]));
   }
   // Pack and sign every report before the clock starts: the server's work is measured, and
@@ -277,6 +277,37 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
              "; " + fmt_seconds(slow_s) + " at 64 kbit/s + 500 ms",
          "loopback, no proxy: " + fmt_seconds(direct_s),
          "<= 32 KB: " + verdict(up + down <= 32000) + " (" + fmt_bytes(up + down) + ")"});
+  }
+  {
+    // A full report's sync as a clerk makes it (push with its pull, protocol 1.4: the device's
+    // own values are not sent back) on a new connection at 64 kbit/s + 500 ms, beside the
+    // physical limit of its bytes: each byte through the 8,000 B/s link once, plus the round
+    // trips nothing avoids (the TLS 1.3 handshake and each HTTP request: 2 x 500 ms each).
+    Device& full_sync = devices[pushes + 3];
+    Proxy p = start_proxy(env, port, true, "full-sync");
+    auto slow = transport_to(env, p.port);
+    CountingTransport counting(*slow);
+    auto t0 = Clock::now();
+    auto s = sync::ClientSession(counting, *full_sync.replica).sync();
+    const double slow_s = since(t0);
+    slow.reset();
+    auto [up, down] = p.finish();
+    if (s.applied != 1) throw std::runtime_error("full report sync: the report was not applied");
+    const double round_trips = 1.0 + static_cast<double>(counting.requests);
+    const double limit_s = (up + down) / 8000.0 + round_trips * 1.0;
+    env.results.add(
+        {"wire: full commune report sync (push with pull, " +
+             fmt(static_cast<double>(full_sync.replica->next_op_id() - 1)) + " values, " +
+             fmt(static_cast<double>(counting.requests)) + " request(s), new connection)",
+         fmt_seconds(slow_s) + " at 64 kbit/s + 500 ms; " + fmt_bytes(up + down) +
+             " TCP incl. TLS handshake (" + fmt_bytes(up) + " up, " + fmt_bytes(down) + " down); " +
+             fmt(static_cast<double>(s.pulled_events)) +
+             " events pulled (own values rebuilt from the outbox)",
+         "physical limit of those bytes: " + fmt_seconds(limit_s) + " (" + fmt(round_trips) +
+             " round trips + " + fmt_bytes(up + down) + " at 8,000 B/s)",
+         "within 10% of the limit: " + verdict(slow_s <= limit_s * 1.1) + " (" +
+             fmt(slow_s / limit_s * 100) + "%); <= 11 KB: " + verdict(up + down <= 11000) + " (" +
+             fmt_bytes(up + down) + ")"});
   }
   {
     // The editor has its report on the server and has pulled it back (a synced device).

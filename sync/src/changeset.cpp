@@ -192,4 +192,8 @@ bool verify_change_set(const SignedChangeSet& scs, std::span<const std::uint8_t>
   return verify_signature(public_key_raw32, scs.bytes, scs.signature);
 }
 
+bool verify_change_set(const SignedChangeSet& scs, const VerifyKey& key) {
+  return key.verify(scs.bytes, scs.signature);
+}
+
 }  // namespace tongket::sync

@@ -126,7 +126,37 @@ HttpReply ClientSession::post_signed(const std::string& path, const Bytes& plain
                                       std::to_string(kMaxCounterRetries) + " times");
 }
 
-void ClientSession::accept_page(const PullRequest& req, const PullPage& page) {
+void ClientSession::rebuild_own_events(PullPage& page) {
+  if (page.own.empty()) return;
+  const std::string device = replica_.device_id();
+  for (const auto& ref : page.own) {
+    auto op = replica_.own_operation(ref.op);
+    if (!op)
+      throw Error(Errc::protocol, "pull: the server listed operation " + std::to_string(ref.op) +
+                                      " as this device's own, but this store does not hold it");
+    PullEvent e;
+    e.kind = "value";
+    e.seq = ref.seq;
+    e.version = ref.seq;
+    e.unit = std::move(op->unit);
+    e.field = std::move(op->field);
+    e.value = std::move(op->value);
+    e.device = device;
+    e.author = std::move(op->author);
+    e.hlc = op->hlc;
+    page.events.push_back(std::move(e));
+  }
+  std::stable_sort(page.events.begin(), page.events.end(),
+                   [](const PullEvent& a, const PullEvent& b) { return a.seq < b.seq; });
+  for (std::size_t i = 1; i < page.events.size(); ++i)
+    if (page.events[i].seq == page.events[i - 1].seq)
+      throw Error(Errc::protocol, "pull: event " + std::to_string(page.events[i].seq) +
+                                      " was both sent and listed as this device's own");
+  page.own.clear();
+}
+
+void ClientSession::accept_page(const PullRequest& req, PullPage page) {
+  rebuild_own_events(page);
   if (!req.server_id.empty() && page.server_id != req.server_id)
     throw Error(Errc::protocol, "pull: the server id changed without a cursor reset");
   if (page.cursor.seq < req.cursor.seq)
@@ -211,7 +241,9 @@ bool ClientSession::do_push(bool with_pull) {
     // one request (a server that predates this ignores it and sends no page).
     // No server id: the cursor's hash already identifies the log (and saves 43 bytes).
     const PullRequest pull{replica_.server_id(), replica_.cursor(), options_.pull_limit};
-    if (with_pull) request.pull = PullRequest{"", pull.cursor, pull.limit};
+    // Since 1.4: without this device's own values echoed back (an older server ignores it).
+    if (with_pull)
+      request.pull = PullRequest{"", pull.cursor, pull.limit, replica_.keeps_operations()};
     HttpReply reply = post_signed(kPathPush, encode_push_pull_request(request), "application/cbor");
     summary_.sent += batch.size();
     if (reply.status == 413 && fit_body_limit()) continue;  // nothing of it was read

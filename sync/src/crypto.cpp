@@ -89,6 +89,30 @@ Bytes SigningKey::sign(std::span<const std::uint8_t> message) const {
   return sig;
 }
 
+struct VerifyKey::Impl {
+  PkeyPtr key;
+};
+
+VerifyKey::VerifyKey(std::span<const std::uint8_t> public_key_raw32)
+    : raw_(public_key_raw32.begin(), public_key_raw32.end()), impl_(std::make_unique<Impl>()) {
+  if (public_key_raw32.size() == 32)
+    impl_->key.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key_raw32.data(),
+                                                 public_key_raw32.size()));
+  if (!impl_->key) throw Error(Errc::invalid_argument, "not a 32-byte Ed25519 public key");
+}
+
+VerifyKey::~VerifyKey() = default;
+
+bool VerifyKey::verify(std::span<const std::uint8_t> message,
+                       std::span<const std::uint8_t> signature) const {
+  if (signature.size() != 64) return false;
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, impl_->key.get()) != 1)
+    return false;
+  return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
+                          message.size()) == 1;
+}
+
 bool verify_signature(std::span<const std::uint8_t> public_key_raw32,
                       std::span<const std::uint8_t> message,
                       std::span<const std::uint8_t> signature) {

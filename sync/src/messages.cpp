@@ -73,10 +73,57 @@ PullEvent event_from(const json& j, const std::string& what, const std::string& 
 json page_json(const PullPage& p) {
   json events = json::array();
   for (const auto& e : p.events) events.push_back(event_json(e));
-  return {{"server_id", p.server_id},
-          {"events", std::move(events)},
-          {"cursor", cursor_json(p.cursor, true)},
-          {"more", p.more}};
+  json doc = {{"server_id", p.server_id},
+              {"events", std::move(events)},
+              {"cursor", cursor_json(p.cursor, true)},
+              {"more", p.more}};
+  if (!p.own.empty()) {
+    // Deltas: consecutive seqs and operation ids (the usual case) cost 3 bytes a pair.
+    json own = json::array();
+    OwnEvent prev;
+    for (const auto& o : p.own) {
+      if (own.empty())
+        own.push_back({o.seq, o.op});
+      else
+        own.push_back({o.seq - prev.seq,
+                       static_cast<std::int64_t>(o.op) - static_cast<std::int64_t>(prev.op)});
+      prev = o;
+    }
+    doc["own"] = std::move(own);
+  }
+  return doc;
+}
+
+std::vector<OwnEvent> own_from(const wire::Fields& f, const std::string& what,
+                               const std::string& path) {
+  const json& own = f.array("own", kMaxEventsPerPage);
+  std::vector<OwnEvent> out;
+  OwnEvent prev;
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    const json& pair = own[i];
+    const std::string at = path + "/own/" + std::to_string(i);
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_integer() ||
+        !pair[1].is_number_integer())
+      throw Error(Errc::protocol, what + ": " + at + ": not a pair of integers");
+    OwnEvent o;
+    if (i == 0) {
+      if (!pair[0].is_number_unsigned() || !pair[1].is_number_unsigned())
+        throw Error(Errc::protocol, what + ": " + at + ": seq and operation must be unsigned");
+      o = {pair[0].get<std::uint64_t>(), pair[1].get<std::uint64_t>()};
+    } else {
+      if (!pair[0].is_number_unsigned() || pair[0].get<std::uint64_t>() == 0)
+        throw Error(Errc::protocol, what + ": " + at + ": seqs must ascend");
+      const auto dop = pair[1].get<std::int64_t>();
+      o.seq = prev.seq + pair[0].get<std::uint64_t>();
+      o.op = prev.op + static_cast<std::uint64_t>(dop);
+      if (o.seq < prev.seq || (dop < 0 && o.op > prev.op) || (dop > 0 && o.op < prev.op))
+        throw Error(Errc::protocol, what + ": " + at + ": out of range");
+    }
+    if (o.op == 0) throw Error(Errc::protocol, what + ": " + at + ": operation id 0");
+    out.push_back(o);
+    prev = o;
+  }
+  return out;
 }
 
 // optional_id: a push reply's page may leave out the server id (empty = the one the client
@@ -92,6 +139,7 @@ PullPage page_from(const json& doc, const std::string& what, const std::string& 
     p.events.push_back(event_from(events[i], what, path + "/events/" + std::to_string(i)));
   p.cursor = cursor_from(f.any("cursor"), true, what, path + "/cursor");
   p.more = f.boolean("more");
+  if (f.has("own")) p.own = own_from(f, what, path);
   return p;
 }
 
@@ -222,6 +270,7 @@ Bytes encode_push_pull_request(const PushRequest& r) {
     json pull = {{"cursor", cursor_json(r.pull->cursor, true)}};
     if (!r.pull->server_id.empty()) pull["server_id"] = r.pull->server_id;
     if (r.pull->limit != kDefaultPullLimit) pull["limit"] = r.pull->limit;
+    if (r.pull->skip_own) pull["skip_own"] = true;
     doc["pull"] = std::move(pull);
   }
   return json::to_cbor(doc);
@@ -242,6 +291,7 @@ PushRequest decode_push_pull_request(std::span<const std::uint8_t> cbor) {
   if (limit == 0 || limit > kMaxPullLimit)
     f.fail("limit", "must be 1 to " + std::to_string(kMaxPullLimit));
   pr.limit = static_cast<std::uint32_t>(limit);
+  if (f.has("skip_own")) pr.skip_own = f.boolean("skip_own");
   r.pull = std::move(pr);
   return r;
 }

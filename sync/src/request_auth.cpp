@@ -53,3 +53,20 @@ bool verify_request(std::span<const std::uint8_t> public_key_raw32,
 }
 
 }  // namespace tongket::sync
+
+namespace tongket::sync {
+
+bool verify_request(const VerifyKey& key, std::string_view signature_base64,
+                    std::string_view method, std::string_view path, std::string_view device,
+                    std::uint64_t counter, std::span<const std::uint8_t> body) {
+  Bytes sig;
+  try {
+    sig = base64_decode(signature_base64);
+  } catch (const Error&) {
+    return false;
+  }
+  std::string msg = signing_string(method, path, device, counter, body);
+  return key.verify(as_bytes(msg), sig);
+}
+
+}  // namespace tongket::sync

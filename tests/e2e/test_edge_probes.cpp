@@ -264,7 +264,7 @@ TEST_CASE(
   control.url = server.url() + "/v1/edge-probe-control";
   control.ca_file = server.ca();
   CHECK(http(control).status == 404);
-  CHECK(served("GET /v1/edge-probe-control 404") == 1);
+  CHECK(served("method=GET path=/v1/edge-probe-control status=404") == 1);
 
   SECTION("a 1 MiB header line: 400 from nginx, never forwarded") {
     const std::string request = "GET /v1/edge-probe-header HTTP/1.1\r\nHost: localhost\r\nX-Pad: " +
@@ -300,7 +300,7 @@ TEST_CASE(
     r.url = server.url() + "/v1/edge-probe-source";
     r.headers = {{"X-Real-IP", "198.51.100.7"}, {"X-Forwarded-For", "203.0.113.5"}};
     CHECK(http(r).status == 404);
-    CHECK(served("GET /v1/edge-probe-source 404 ") == 1);
+    CHECK(served("method=GET path=/v1/edge-probe-source status=404 ") == 1);
     CHECK(served("source=127.0.0.1") >= 1);
     CHECK(served("198.51.100.7") == 0);
     CHECK(served("203.0.113.5") == 0);
@@ -309,7 +309,7 @@ TEST_CASE(
     r.url = "http://127.0.0.1:" + std::to_string(server.backend_port()) + "/v1/edge-probe-passed";
     r.ca_file.clear();
     CHECK(http(r).status == 404);
-    CHECK(served("GET /v1/edge-probe-passed 404") == 1);
+    CHECK(served("method=GET path=/v1/edge-probe-passed status=404") == 1);
     CHECK(served("source=198.51.100.7") == 1);
   }
   SECTION("GET /healthz: 200 ok through nginx and on the server's own port") {

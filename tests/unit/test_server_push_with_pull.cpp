@@ -127,3 +127,71 @@ TEST_CASE("push: the request counter commits with the change set", "[server][pus
     CHECK(f.store().device(e.id)->last_seq == 1);
   }
 }
+
+TEST_CASE("push with pull and skip_own: the device's own values are listed, not echoed",
+          "[server][push]") {
+  ServerFixture f;
+  auto a = TestDevice::enrolled(f, kCommune, Role::clerk);
+  auto b = TestDevice::enrolled(f, kCommune, Role::clerk);
+  REQUIRE(push_reply(b.push(f, {b.change_set({b.op(kCountField, 7)})})).results.size() == 1);
+  const std::string server_id = f.store().identity().server_id;
+  sync::PullRequest pull{server_id, {}, 1000, true};
+
+  auto ops = std::vector<sync::Operation>{a.op(kTextField, "Một dòng.\n"), a.op("v:PL1.4:2017", 5),
+                                          // concurrent with b's 7 (base 0): a conflict event
+                                          a.op(kCountField, 9)};
+  auto request = push_pull_request(a, {a.change_set(ops)}, pull);
+  // Through dispatch as the edge sends it: the request's own bytes decode skip_own.
+  REQUIRE(sync::decode_push_pull_request(request.body).pull->skip_own);
+  auto reply = push_reply(server::handle_push(request, f.ctx()));
+  REQUIRE(reply.results.size() == 1);
+  CHECK(reply.results[0].status == PushStatus::applied);
+  REQUIRE(reply.results[0].conflicts.size() == 1);
+  REQUIRE(reply.page);
+  // Sent: b's value, and a's conflict (the server decided it: the client cannot rebuild it).
+  REQUIRE(reply.page->events.size() == 2);
+  CHECK(reply.page->events[0].device == b.id);
+  CHECK(reply.page->events[1].kind == "conflict");
+  CHECK(reply.page->events[1].device == a.id);
+  // Listed: a's two plain values, by seq and operation id, in seq order.
+  REQUIRE(reply.page->own.size() == 2);
+  CHECK(reply.page->own[0] == sync::OwnEvent{2, ops[0].id});
+  CHECK(reply.page->own[1] == sync::OwnEvent{3, ops[1].id});
+  // The cursor is the log's head, as a full page would have it; the full page holds exactly
+  // the listed events beside the sent ones.
+  CHECK(reply.page->cursor == f.store().log_head());
+  auto full = pull_page(a.pull(f, sync::PullRequest{server_id, {}, 1000}));
+  REQUIRE(full.events.size() == 4);
+  CHECK(full.events[1].seq == 2);
+  CHECK(full.events[1].value == "Một dòng.\n");
+  CHECK(full.events[1].version == 2);
+  CHECK(full.events[2].field == "v:PL1.4:2017");
+  CHECK(full.cursor == reply.page->cursor);
+
+  SECTION("the wire form round-trips, deltas and all") {
+    auto again = sync::decode_push_reply(sync::encode_push_reply(reply));
+    CHECK(again.page->own == reply.page->own);
+  }
+  SECTION("without skip_own (a client before 1.4) everything comes back, as before") {
+    auto old = push_reply(
+        server::handle_push(push_pull_request(a, {a.change_set({a.op("v:PL1.4:2018", 6)})},
+                                              sync::PullRequest{"", reply.page->cursor, 1000}),
+                            f.ctx()));
+    REQUIRE(old.page);
+    CHECK(old.page->own.empty());
+    REQUIRE(old.page->events.size() == 1);
+    CHECK(old.page->events[0].device == a.id);
+  }
+  SECTION("events of earlier pushes are sent in full: only this push's are listed") {
+    auto plain = push_reply(a.push(f, {a.change_set({a.op("v:PL1.4:2019", 1)})}));
+    REQUIRE(plain.results.size() == 1);
+    auto next = push_reply(server::handle_push(
+        push_pull_request(a, {a.change_set({a.op("v:PL1.4:2020", 2)})},
+                          sync::PullRequest{"", reply.page->cursor, 1000, true}),
+        f.ctx()));
+    REQUIRE(next.page);
+    REQUIRE(next.page->events.size() == 1);
+    CHECK(next.page->events[0].field == "v:PL1.4:2019");
+    REQUIRE(next.page->own.size() == 1);
+  }
+}

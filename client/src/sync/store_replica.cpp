@@ -393,6 +393,20 @@ void StoreReplica::apply_page(const sync::PullPage& page) {
   tx.commit();
 }
 
+std::optional<sync::OwnOperation> StoreReplica::own_operation(std::uint64_t op_id) {
+  Statement st(store_.database(),
+               "SELECT unit, key, value, hlc, author FROM outbox WHERE op_id = ?1");
+  st.bind(1, op_id);
+  if (!st.step()) return std::nullopt;
+  sync::OwnOperation op;
+  op.unit = st.text(0);
+  op.field = st.text(1);
+  op.value = st.is_null(2) ? nlohmann::json(nullptr) : nlohmann::json::parse(st.text(2));
+  op.hlc = st.uint64(3);
+  op.author = st.text(4);
+  return op;
+}
+
 void StoreReplica::reset_cursor() {
   Statement st(store_.database(),
                "UPDATE sync_state SET server_id = '', cursor_seq = 0, "

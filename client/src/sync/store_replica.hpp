@@ -26,6 +26,9 @@ class StoreReplica final : public sync::Replica {
   std::string server_id() override;
   sync::Cursor cursor() override;
   void apply_page(const sync::PullPage& page) override;
+  // The outbox keeps every operation (AUTOINCREMENT ids, rows never deleted).
+  bool keeps_operations() override { return true; }
+  std::optional<sync::OwnOperation> own_operation(std::uint64_t op_id) override;
   void reset_cursor() override;
   std::size_t repair_unacknowledged() override;
   std::size_t body_budget() override;

@@ -2,6 +2,7 @@
 #include <pplx/threadpool.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -10,10 +11,14 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
+#include <openssl/rand.h>
+
 #include "http/client_source.hpp"
+#include "http/log_line.hpp"
 #include "http/store_executor.hpp"
 #include "http/tls.hpp"
 #include "security/terminal_text.hpp"
@@ -38,6 +43,23 @@ std::int64_t now_ms() {
 
 sync::Bytes text_bytes(std::string_view text) {
   return sync::Bytes(text.begin(), text.end());
+}
+
+constexpr const char* kRequestIdHeader = "X-Request-Id";
+
+// The proxy's request id ($request_id: 32 hex digits) when it is a plain token, else nothing.
+bool usable_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+std::string new_request_id() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
+  return sync::to_hex(std::span<const std::uint8_t>(bytes, sizeof bytes));
 }
 
 struct Listen {
@@ -152,7 +174,9 @@ class Edge : public std::enable_shared_from_this<Edge> {
           refuse_unread(request, std::move(r));
         }) {}
 
-  void log(const std::string& line) {
+  // One structured line (log_line.hpp); `fields` carry the request_id of a request's lines.
+  void log(std::string_view level, std::string_view msg, const LogFields& fields = {}) {
+    std::string line = log_line(static_cast<std::uint64_t>(now_ms()), level, msg, fields);
     std::lock_guard lock(log_mutex_);
     if (options_.log)
       options_.log(line);
@@ -164,9 +188,16 @@ class Edge : public std::enable_shared_from_this<Edge> {
   void on_request(http_request request) {
     in_flight_->fetch_add(1);
     try {
+      // One id per request, in each of its log lines and in the reply: nginx's $request_id
+      // when it passed one (behind the loopback proxy only), else a new random one.
+      std::string id;
+      if (behind_proxy_) request.headers().match(kRequestIdHeader, id);
+      if (!usable_request_id(id)) id = new_request_id();
+      request.headers()[kRequestIdHeader] = id;
       accept(request);
     } catch (const std::exception& e) {
-      log("tongket-server: internal error at the edge: " + std::string(e.what()));
+      log("error", "internal error at the edge: " + std::string(e.what()),
+          {{"request_id", request_id_of(request)}});
       finish(request, error_reply("internal", "internal error"));
     } catch (...) {
       finish(request, error_reply("internal", "internal error"));
@@ -179,8 +210,8 @@ class Edge : public std::enable_shared_from_this<Edge> {
     while (in_flight_->load() > 0 && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (in_flight_->load() > 0)
-      log("tongket-server: " + std::to_string(in_flight_->load()) +
-          " request(s) still running after the drain period; closing anyway");
+      log("warning", std::to_string(in_flight_->load()) +
+                         " request(s) still running after the drain period; closing anyway");
   }
 
   // Runs what is queued for the store and stops taking more (later posts are answered 503).
@@ -195,6 +226,10 @@ class Edge : public std::enable_shared_from_this<Edge> {
     }
     if (request.method() == "GET" && request.request_uri().path() == "/healthz") {
       health(request);
+      return;
+    }
+    if (request.method() == "GET" && request.request_uri().path() == "/metrics") {
+      metrics(request);
       return;
     }
     const auto& headers = request.headers();
@@ -222,13 +257,16 @@ class Edge : public std::enable_shared_from_this<Edge> {
         });
   }
 
+  // On a request thread (the listener's pool): the stateless stages run here, in parallel with
+  // other requests; only what needs the store goes to the store thread.
   void body_arrived(const http_request& request, pplx::task<std::vector<unsigned char>>& body) {
     try {
+      const auto arrived = std::chrono::steady_clock::now();
       Request req = to_request(request, body.get());  // already complete: task-based
-      bool queued =
-          executor_->post([self = shared_from_this(), request, req = std::move(req)]() mutable {
-            self->run_handler(request, req);
-          });
+      Prepared prepared = prepare(req, ctx_);         // decode, hash, verify with cached keys
+      bool queued = executor_->post(
+          [self = shared_from_this(), request, req = std::move(req), prepared = std::move(prepared),
+           arrived]() mutable { self->run_handler(request, req, prepared, arrived); });
       if (!queued) {
         Reply busy = error_reply("unavailable", "the server is busy: retry later");
         note_refused(request, busy);
@@ -248,24 +286,56 @@ class Edge : public std::enable_shared_from_this<Edge> {
   }
 
   // On the store thread.
-  void run_handler(const http_request& request, const Request& req) {
+  void run_handler(const http_request& request, const Request& req, const Prepared& prepared,
+                   std::chrono::steady_clock::time_point arrived) {
     Reply reply;
     auto start = std::chrono::steady_clock::now();
     try {
-      reply = dispatch(req, ctx_);
+      reply = dispatch(req, ctx_, prepared);
     } catch (...) {
       reply = error_reply("internal", "internal error");
     }
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
-    // Method, path, header and source are the client's bytes: escaped for the admin's terminal.
+    const auto end = std::chrono::steady_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
+    if (req.method == "POST" && req.path == sync::kPathPush)
+      ctx_.metrics->observe_push(std::chrono::duration<double>(end - arrived).count());
+    // Method, path, header and source are the client's bytes: log_line escapes them.
+    LogFields fields = {{"request_id", req.request_id},    {"method", req.method.substr(0, 16)},
+                        {"path", req.path.substr(0, 200)}, {"status", std::to_string(reply.status)},
+                        {"ms", std::to_string(ms)},        {"source", req.source.substr(0, 64)}};
     std::string device = header(req, "X-Tongket-Device").substr(0, 64);
-    log(printable(req.method.substr(0, 16) + " " + req.path.substr(0, 200)) + " " +
-        std::to_string(reply.status) + " " + std::to_string(ms) +
-        "ms source=" + printable(req.source.substr(0, 64)) +
-        (device.empty() ? "" : " device=" + printable(device)));
-    finish(request, without_internals(std::move(reply)));
+    if (!device.empty()) fields.emplace_back("device", device);
+    log("info", "request", fields);
+    finish(request, without_internals(std::move(reply), req.request_id));
+  }
+
+  // GET /metrics (Prometheus text format): answered here, without the store, to loopback
+  // clients only (behind nginx: the address it passes; nginx also denies it to others).
+  void metrics(const http_request& request) {
+    const std::string source =
+        client_source(request.remote_address(), behind_proxy_, header_of(request, "X-Real-IP"),
+                      header_of(request, "X-Forwarded-For"));
+    if (!is_loopback_address(source)) {
+      Reply r = error_reply("forbidden", "/metrics is served to this machine only");
+      log("warning", "metrics refused",
+          {{"request_id", request_id_of(request)}, {"source", source}});
+      finish(request, std::move(r));
+      return;
+    }
+    Reply r;
+    r.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8";
+    r.headers["Cache-Control"] = "no-store";
+    r.body = text_bytes(ctx_.metrics->render({executor_->depth(), ctx_.keys->size()}));
+    finish(request, std::move(r));
+  }
+
+  static std::string header_of(const http_request& request, const std::string& name) {
+    std::string value;
+    request.headers().match(name, value);
+    return value;
+  }
+  static std::string request_id_of(const http_request& request) {
+    return header_of(request, kRequestIdHeader);
   }
 
   // GET /healthz: 200 "ok" when the store thread runs and the store answers a read.
@@ -278,8 +348,8 @@ class Edge : public std::enable_shared_from_this<Edge> {
         self->ctx_.store.log_head();
         r.body = text_bytes("ok\n");
       } catch (const std::exception& e) {
-        self->log(std::string("tongket-server: health check: the store does not answer: ") +
-                  e.what());
+        self->log("error", std::string("health check: the store does not answer: ") + e.what(),
+                  {{"request_id", request_id_of(request)}});
         r.status = 503;
         r.body = text_bytes("store unavailable\n");
       }
@@ -290,11 +360,13 @@ class Edge : public std::enable_shared_from_this<Edge> {
 
   // A 500 reply's message may carry what the server knows of itself (file paths, SQL): the
   // client gets a reference to the log line that keeps the detail.
-  Reply without_internals(Reply reply) {
+  Reply without_internals(Reply reply, const std::string& request_id) {
     if (reply.status != 500) return reply;
-    std::string ref = std::to_string(now_ms());
-    log("tongket-server: internal error (reference " + ref +
-        "): " + std::string(reply.body.begin(), reply.body.end()).substr(0, 2000));
+    std::string ref = request_id;
+    log("error",
+        "internal error (reference " + ref +
+            "): " + std::string(reply.body.begin(), reply.body.end()).substr(0, 2000),
+        {{"request_id", request_id}});
     return error_reply(
         "internal", "internal error (reference " + ref + " in the server's log; please report it)");
   }
@@ -307,6 +379,7 @@ class Edge : public std::enable_shared_from_this<Edge> {
     r.body = std::move(body);
     r.source = client_source(request.remote_address(), behind_proxy_, header(r, "X-Real-IP"),
                              header(r, "X-Forwarded-For"));
+    r.request_id = request_id_of(request);
     return r;
   }
 
@@ -326,6 +399,8 @@ class Edge : public std::enable_shared_from_this<Edge> {
   // The reply's continuation holds the in-flight count only (not the edge): it may run on
   // any thread, after serve() returned, and must never be the one that destroys the edge.
   void finish(http_request request, Reply reply) {
+    ctx_.metrics->count_request(request.method(), request.request_uri().path(), reply.status);
+    if (auto id = request_id_of(request); !id.empty()) reply.headers[kRequestIdHeader] = id;
     try {
       request.reply(to_response(std::move(reply)))
           .then([in_flight = in_flight_](pplx::task<void> sent) {
@@ -415,22 +490,25 @@ int serve(const ServeOptions& options) {
   }
   if (listen.https)
     edge->log(
+        "warning",
         "WARNING: tongket-server is terminating TLS itself (--listen https://...): for development "
         "and tests on loopback or a trusted network only. Its TLS listener has no handshake, "
         "header "
         "or connection limits (see docs/security.md). In production run it with --insecure-http "
         "behind nginx: deploy/nginx/tongket.conf, or scripts/serve.sh.");
   else
-    edge->log("WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
-              " (--insecure-http). Traffic is unencrypted: only a TLS-terminating proxy on this "
-              "machine may connect to it. Never expose this port.");
-  edge->log("tongket-server " + std::string(version()) + " listening on " + listen.url +
-            " (server id " + identity.server_id + ", data " + options.data_dir.string() + ")");
+    edge->log(
+        "warning",
+        "WARNING: tongket-server is serving PLAIN HTTP on " + listen.url +
+            " (--insecure-http). Traffic is unencrypted: only a TLS-terminating proxy on this "
+            "machine may connect to it. Never expose this port.");
+  edge->log("info", "tongket-server " + std::string(version()) + " listening on " + listen.url,
+            {{"server_id", identity.server_id}, {"data", options.data_dir.string()}});
 
   int sig = 0;
   sigwait(&signals, &sig);
-  edge->log(std::string("tongket-server: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-            ": refusing new requests, finishing the ones in flight");
+  edge->log("info", std::string("tongket-server: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                        ": refusing new requests, finishing the ones in flight");
   edge->drain_and_wait(options.drain_timeout);
   // close() has been seen to hang after many dropped TLS handshakes: do not wait forever.
   auto closed = std::async(std::launch::async, [&listener] {
@@ -443,11 +521,11 @@ int serve(const ServeOptions& options) {
   edge->stop_store_work();        // the store and `ctx` go when serve() returns
   flush_security_log(ctx, true);  // the store's thread has stopped: this one owns the store
   if (!clean) {
-    edge->log("tongket-server: the listener did not close in 10 s; exiting anyway");
+    edge->log("warning", "tongket-server: the listener did not close in 10 s; exiting anyway");
     store.reset();
     std::_Exit(0);  // the store is closed; the hung listener thread must not block exit
   }
-  edge->log("tongket-server: stopped");
+  edge->log("info", "tongket-server: stopped");
   return 0;
 }
 

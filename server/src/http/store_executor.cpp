@@ -28,6 +28,11 @@ void StoreExecutor::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::size_t StoreExecutor::depth() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void StoreExecutor::run() {
   while (true) {
     Job job;

@@ -1,4 +1,5 @@
-// The one thread that owns the store: handlers queue work here and never block.
+// The one thread that owns the store: handlers queue work here and never block. post(), stop()
+// and depth() may be called from any thread; jobs run on the executor's own thread, in order.
 #pragma once
 
 #include <condition_variable>
@@ -20,12 +21,13 @@ class StoreExecutor {
 
   // False when the queue is full (the caller answers 503) or the executor is stopping.
   bool post(Job job);
-  void stop();  // finishes queued jobs, joins the thread
+  void stop();                // finishes queued jobs, joins the thread
+  std::size_t depth() const;  // jobs waiting now (any thread; for /metrics)
 
  private:
   void run();
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
   std::size_t max_queue_;

@@ -94,8 +94,8 @@ struct ReviewContext {
 
 void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync::ChangeSet& cs,
               const sync::Operation& op, const Target& target, std::int64_t now,
-              const std::optional<ReviewContext>& review_ctx,
-              std::vector<std::uint64_t>& conflicts) {
+              const std::optional<ReviewContext>& review_ctx, std::vector<std::uint64_t>& conflicts,
+              std::vector<sync::OwnEvent>& own) {
   const std::string& unit = target.unit.code;
   auto state = t.field(unit, op.field);
   std::optional<ConflictRecord> resolving;
@@ -156,6 +156,7 @@ void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync:
     if (merged) ev.extra = {{"merged", true}};
   }
   log.append(ev);  // its seq is v
+  if (ev.kind == "value" && ev.extra.is_null()) own.push_back({v, op.id});
   t.record_write(h, !is_conflict);
 
   if (is_conflict) {
@@ -382,7 +383,8 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
       judge_result(cs, verdicts, out);
       for (std::size_t i = 0; i < cs.ops.size(); ++i)
         if (!verdicts[i])
-          apply_op(t, log, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts);
+          apply_op(t, log, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts,
+                   out.own);
     }
     r.server_seq = log.head().seq;
 

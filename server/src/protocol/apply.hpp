@@ -16,6 +16,9 @@ struct ApplyOutcome {
   std::string refusal_code;  // "forbidden" or "invalid" when refused; empty when applied
   // Set when `counter` was given and another request had consumed it: nothing was written.
   std::optional<std::uint64_t> stale_counter;
+  // The plain value events it wrote (kind value, no extra: exactly the operation's value), by
+  // seq and operation id: a push reply with skip_own lists these instead of echoing them.
+  std::vector<sync::OwnEvent> own;
 };
 
 // The change set has passed checks 1-4 (decoded, the device's own, signature, next on chain).

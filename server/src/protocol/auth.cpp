@@ -2,6 +2,7 @@
 
 #include "protocol/internal.hpp"
 #include "tongket/error.hpp"
+#include "tongket/sync/crypto.hpp"
 #include "tongket/sync/request_auth.hpp"
 
 namespace tongket::server::detail {
@@ -24,7 +25,8 @@ std::optional<Reply> consume_counter(const Request& request, HandlerContext& ctx
   return stale_counter(request, ctx, auth.device->id, auth.counter, check.last);
 }
 
-Authenticated authenticate(const Request& request, HandlerContext& ctx, CounterUse use) {
+Authenticated authenticate(const Request& request, HandlerContext& ctx, CounterUse use,
+                           const PreparedRequest* prepared) {
   Authenticated out;
   const std::string device_id = header(request, sync::kHeaderDevice);
   const std::string counter_text = header(request, sync::kHeaderCounter);
@@ -41,17 +43,28 @@ Authenticated authenticate(const Request& request, HandlerContext& ctx, CounterU
                                            " header");
   // Order as in docs/protocol.md: device, counter syntax, signature, counter freshness.
   auto device = ctx.store.device(device_id);
-  if (!device) return refuse_with("unauthorized", "unknown device " + device_id.substr(0, 64));
-  if (device->revoked_ms)
+  if (!device) {
+    ctx.keys->forget(device_id);
+    return refuse_with("unauthorized", "unknown device " + device_id.substr(0, 64));
+  }
+  if (device->revoked_ms) {
+    ctx.keys->forget(device_id);  // what request threads verified with it counts for nothing
     return refuse_with("revoked", "device " + device_id + " was revoked: enroll again");
+  }
   std::uint64_t counter = 0;
   try {
     counter = sync::parse_counter(counter_text);
   } catch (const Error& e) {
     return refuse_with("malformed", std::string("bad ") + sync::kHeaderCounter + ": " + e.what());
   }
-  if (!sync::verify_request(device->public_key, signature, request.method, request.path, device_id,
-                            counter, request.body))
+  bool signature_ok = false;
+  if (prepared && prepared->request_signature_ok && prepared->verified_with(*device)) {
+    signature_ok = *prepared->request_signature_ok;  // verified on a request thread
+  } else if (auto key = ctx.keys->admit(*device)) {
+    signature_ok = sync::verify_request(*key, signature, request.method, request.path, device_id,
+                                        counter, request.body);
+  }
+  if (!signature_ok)
     return refuse_with("bad_signature",
                        "the request signature does not verify with device " + device_id + "'s key");
   // Counters are stored as SQLite's signed 64-bit integers: larger ones are never fresh.

@@ -1,12 +1,42 @@
 // Helpers shared by the handlers: replies, refusals (always logged), request authentication.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tongket/server/protocol.hpp"
 
 namespace tongket::server::detail {
+
+// One change set of a push as prepare() left it: decoded (or why not), hashed, and its
+// signature checked when the device's key was cached.
+struct PreparedChangeSet {
+  std::optional<sync::ChangeSet> cs;  // nullopt: did not decode (decode_error says why)
+  std::string decode_error;
+  sync::Hash hash{};
+  std::optional<bool> signature_ok;  // checked with PreparedRequest::key
+};
+
+// protocol.hpp, prepare(). Immutable once made; read by the store thread.
+struct PreparedRequest {
+  // The cached key the verdicts below used; nullptr when none was cached (nothing verified).
+  std::shared_ptr<const sync::VerifyKey> key;
+  std::optional<bool> request_signature_ok;
+  // POST /v1/push: the body decoded, or the error it gives ("malformed" or "too_large").
+  bool is_push = false;
+  std::optional<sync::PushRequest> push;
+  std::string body_error_code, body_error;
+  // One per change set of push->batch, up to the first that does not decode.
+  std::vector<PreparedChangeSet> change_sets;
+
+  // The verdicts count only for the device's key as stored now.
+  bool verified_with(const Device& device) const { return key && key->raw() == device.public_key; }
+};
+
+// prepare(), with the push stages done or not whatever the path (a handler called directly).
+Prepared prepare_as(const Request& request, const HandlerContext& ctx, bool push);
 
 bool accepts_gzip(const Request& request);
 // A reply of `content_type`, gzipped when the client accepts it and it is worth it.
@@ -39,8 +69,11 @@ struct Authenticated {
 enum class CounterUse { consume, check };
 // Headers present, device known and active, signature valid, counter fresh (in that order;
 // the counter is consumed only by a correctly signed request).
+// `prepared` (may be null): a request signature verdict made off the store thread, used when it
+// was made with the device's stored key.
 Authenticated authenticate(const Request& request, HandlerContext& ctx,
-                           CounterUse use = CounterUse::consume);
+                           CounterUse use = CounterUse::consume,
+                           const PreparedRequest* prepared = nullptr);
 // Records the counter of an authenticated request, in its own transaction (never inside a
 // store write: a push consumes it through its WriteTxn, apply.hpp). A request whose counter
 // another request consumed meanwhile is a replay: the (logged) stale_counter refusal is

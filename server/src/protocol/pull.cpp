@@ -5,8 +5,8 @@
 
 namespace tongket::server {
 
-Reply handle_pull(const Request& request, HandlerContext& ctx) {
-  auto auth = detail::authenticate(request, ctx);
+Reply handle_pull(const Request& request, HandlerContext& ctx, const Prepared& prepared) {
+  auto auth = detail::authenticate(request, ctx, detail::CounterUse::consume, prepared.get());
   if (!auth.device) return auth.refusal;
   const Device& device = *auth.device;
 

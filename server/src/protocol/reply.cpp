@@ -80,19 +80,39 @@ Reply error_reply(std::string code, std::string message) {
   return error_reply(sync::WireError{std::move(code), std::move(message), {}, {}});
 }
 
-Reply dispatch(const Request& request, HandlerContext& ctx) {
+namespace {
+
+using Handler = Reply (*)(const Request&, HandlerContext&, const Prepared&);
+struct Served {
+  Route route;
+  Handler handler;
+};
+
+const std::vector<Served>& served() {
+  static const std::vector<Served> table = {
+      {{"POST", sync::kPathEnroll},
+       [](const Request& r, HandlerContext& c, const Prepared&) { return handle_enroll(r, c); }},
+      {{"POST", sync::kPathPush}, handle_push},
+      {{"POST", sync::kPathPull},
+       [](const Request& r, HandlerContext& c, const Prepared& p) { return handle_pull(r, c, p); }},
+      {{"GET", "/v1/status"}, [](const Request& r, HandlerContext& c, const Prepared& p) {
+         return handle_status(r, c, p);
+       }}};
+  return table;
+}
+
+}  // namespace
+
+std::vector<Route> routes() {
+  std::vector<Route> out;
+  for (const auto& s : served()) out.push_back(s.route);
+  return out;
+}
+
+Reply dispatch(const Request& request, HandlerContext& ctx, const Prepared& prepared) {
   try {
     flush_security_log(ctx);
-    struct Route {
-      const char* method;
-      const char* path;
-      Reply (*handler)(const Request&, HandlerContext&);
-    };
-    static const Route routes[] = {{"POST", sync::kPathEnroll, handle_enroll},
-                                   {"POST", sync::kPathPush, handle_push},
-                                   {"POST", sync::kPathPull, handle_pull},
-                                   {"GET", "/v1/status", handle_status}};
-    for (const auto& route : routes) {
+    for (const auto& [route, handler] : served()) {
       if (request.path != route.path) continue;
       if (request.method != route.method) {
         Reply r =
@@ -102,7 +122,7 @@ Reply dispatch(const Request& request, HandlerContext& ctx) {
         r.headers["Allow"] = route.method;
         return r;
       }
-      return route.handler(request, ctx);
+      return handler(request, ctx, prepared);
     }
     Reply r = error_reply("not_found", "no such endpoint: " + request.path);
     r.status = 404;
@@ -155,6 +175,7 @@ Refusal refusal_of(HandlerContext& ctx, const Request& request, const std::strin
 void log_refusal(HandlerContext& ctx, const Request& request, const std::string& device,
                  const std::string& code, const std::string& message, std::uint64_t cs_seq) {
   Refusal r = refusal_of(ctx, request, device, code, message, cs_seq);
+  ctx.metrics->count_refusal(r.code);
   if (request.path == sync::kPathEnroll && code != "rate_limited")
     ctx.security->enroll_failed(r.source, r.at_ms);
   // A refusal of a signed change set is written on its own (the device is authentic and its

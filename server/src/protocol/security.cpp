@@ -12,6 +12,7 @@ void note_edge_refusal(HandlerContext& ctx, const Request& request, const std::s
   if (known.path != sync::kPathEnroll && known.path != sync::kPathPush &&
       known.path != sync::kPathPull && known.path != "/v1/status")
     known.path = "(other path)";
+  ctx.metrics->count_refusal(code);
   ctx.security->note_counted(detail::refusal_of(ctx, known, "", code, message));
 }
 

@@ -4,8 +4,8 @@
 
 namespace tongket::server {
 
-Reply handle_status(const Request& request, HandlerContext& ctx) {
-  auto auth = detail::authenticate(request, ctx);
+Reply handle_status(const Request& request, HandlerContext& ctx, const Prepared& prepared) {
+  auto auth = detail::authenticate(request, ctx, detail::CounterUse::consume, prepared.get());
   if (!auth.device) return auth.refusal;
   const Device& d = *auth.device;
   sync::Cursor head = ctx.store.log_head();

@@ -4,6 +4,11 @@
 // nginx passes (X-Real-IP) becomes Request::source, trusted only from a loopback peer.
 // Its own TLS (https:// listen URL) is for development and tests only, and says so on start.
 // GET /healthz answers 200 "ok" when the store answers (for nginx, systemd, monitoring).
+// GET /metrics: the counters (metrics.hpp) in the Prometheus text format, to loopback only.
+// Every request gets an id (nginx's X-Request-Id from the loopback proxy, else a random one):
+// in each log line of the request (structured, log_line.hpp) and in the reply's X-Request-Id.
+// Threads: the listener's pool reads bodies and runs protocol::prepare() (decode, hash, verify
+// with cached keys) in parallel; the one store thread runs dispatch() (docs/architecture.md).
 // A 500 reply never carries the handler's message (paths, SQL): the log keeps it.
 #pragma once
 
@@ -14,6 +19,13 @@
 #include <string>
 
 namespace tongket::server {
+
+// The routes the edge answers itself (the protocol's are protocol.hpp's routes()).
+struct EdgeRoute {
+  const char* method;
+  const char* path;
+};
+inline constexpr EdgeRoute kEdgeRoutes[] = {{"GET", "/healthz"}, {"GET", "/metrics"}};
 
 struct ServeOptions {
   std::filesystem::path data_dir;

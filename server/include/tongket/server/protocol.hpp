@@ -10,8 +10,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tongket/report_template.hpp"
+#include "tongket/server/key_cache.hpp"
+#include "tongket/server/metrics.hpp"
 #include "tongket/server/security_log.hpp"
 #include "tongket/server/store.hpp"
 #include "tongket/sync/bytes.hpp"
@@ -28,6 +31,8 @@ struct Request {
   // production proxy the client address it passes. For the security log and rate limits only;
   // never trusted for authentication. Empty when unknown.
   std::string source{};  // (an initializer: aggregate inits may leave it out)
+  // The id the HTTP edge gave the request (X-Request-Id), for log lines; empty when unknown.
+  std::string request_id{};
 };
 
 struct Reply {
@@ -49,7 +54,17 @@ struct HandlerContext {
   Limits limits;
   // Refusal counts and enrollment failures per source (shared with the HTTP edge's threads).
   std::shared_ptr<SecurityLog> security = std::make_shared<SecurityLog>();
+  // Devices' parsed public keys, shared with the request threads (key_cache.hpp).
+  std::shared_ptr<KeyCache> keys = std::make_shared<KeyCache>();
+  // Counters for GET /metrics, shared with the HTTP edge's threads (metrics.hpp).
+  std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
 };
+
+namespace detail {
+struct PreparedRequest;
+}
+// What prepare() worked out for a request; opaque to the edge.
+using Prepared = std::shared_ptr<const detail::PreparedRequest>;
 
 // Case-insensitive header lookup; empty when absent.
 std::string header(const Request& request, std::string_view name);
@@ -57,12 +72,13 @@ std::string header(const Request& request, std::string_view name);
 // POST /v1/enroll: a one-time token (bound to a unit and role) registers a device key.
 Reply handle_enroll(const Request& request, HandlerContext& ctx);
 // POST /v1/push: signed batch of signed change sets; checks and applies them in order.
-Reply handle_push(const Request& request, HandlerContext& ctx);
+Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& prepared = nullptr);
 // POST /v1/pull: the events of the device's scope after its cursor, one bounded page.
-Reply handle_pull(const Request& request, HandlerContext& ctx);
+Reply handle_pull(const Request& request, HandlerContext& ctx, const Prepared& prepared = nullptr);
 // GET /v1/status (signed, empty body): server id, log head, and the device's own state
 // (its chain head and counter), as JSON.
-Reply handle_status(const Request& request, HandlerContext& ctx);
+Reply handle_status(const Request& request, HandlerContext& ctx,
+                    const Prepared& prepared = nullptr);
 
 // For a refusal the HTTP edge answers itself (408, 411, 413, 503: `code` as on the wire):
 // counted in the security log, written by the store's thread with a later flush. Any thread.
@@ -72,9 +88,27 @@ void note_edge_refusal(HandlerContext& ctx, const Request& request, const std::s
 // shutdown). The store's thread only; dispatch() calls it before each request.
 void flush_security_log(HandlerContext& ctx, bool all = false);
 
+// The stages of a request that need no stored state, for any thread, so that the HTTP edge runs
+// them on its request threads in parallel and the store thread only does what needs the store:
+// a push's body and change sets decoded and hashed; when the device's key is in ctx.keys, the
+// request's and the change sets' signatures verified with it. Reads ctx.limits and ctx.keys
+// only (never ctx.store). Never throws: a failure is kept and answered, in the protocol's order
+// of checks, by dispatch(). docs/architecture.md, "threads".
+Prepared prepare(const Request& request, const HandlerContext& ctx);
+
 // Routes by method and path to the handlers above; unknown path -> 404, wrong method -> 405.
-// Never throws: any failure becomes a JSON error reply (500 "internal" for a bug).
-Reply dispatch(const Request& request, HandlerContext& ctx);
+// Never throws: any failure becomes a JSON error reply (500 "internal" for a bug). The store
+// thread. `prepared` is prepare()'s result for this request, or null (then the handler does
+// that work itself). Whatever prepare() verified is checked again against the device as stored
+// (known, not revoked, the same key) before it counts.
+Reply dispatch(const Request& request, HandlerContext& ctx, const Prepared& prepared = nullptr);
+
+struct Route {
+  const char* method;
+  const char* path;
+};
+// Every route dispatch() serves (the HTTP edge adds GET /healthz and GET /metrics).
+std::vector<Route> routes();
 
 // Administration through the pull log (docs/protocol.md, "Administrator events"): each
 // writes its record and its event in one write transaction, so that every device in scope

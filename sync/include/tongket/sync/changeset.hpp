@@ -16,6 +16,7 @@
 namespace tongket::sync {
 
 class SigningKey;
+class VerifyKey;
 
 // Bounds every decoder enforces (and every encoder respects).
 inline constexpr std::size_t kMaxChangeSetBytes = 256 * 1024;
@@ -71,5 +72,7 @@ struct SignedChangeSet {
 
 SignedChangeSet sign_change_set(const ChangeSet& cs, const SigningKey& key);
 bool verify_change_set(const SignedChangeSet& scs, std::span<const std::uint8_t> public_key_raw32);
+// The same with a key parsed once.
+bool verify_change_set(const SignedChangeSet& scs, const VerifyKey& key);
 
 }  // namespace tongket::sync

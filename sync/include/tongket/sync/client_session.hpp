@@ -36,6 +36,16 @@ class Transport {
   virtual HttpReply get(const std::string& path, const std::map<std::string, std::string>& headers);
 };
 
+// One of this device's operations as its outbox keeps it: what the session needs to rebuild the
+// device's own value event that a push reply lists instead of sending (protocol 1.4).
+struct OwnOperation {
+  std::string unit;  // the unit it wrote (the full code, also for the device's own unit)
+  std::string field;
+  nlohmann::json value;
+  std::uint64_t hlc = 0;
+  std::string author;
+};
+
 // The local store as the session needs it. Every mutating call must be durable on return.
 class Replica {
  public:
@@ -69,6 +79,14 @@ class Replica {
   // on that are larger than it (none the server may hold: the caller asks the server first).
   virtual std::size_t body_budget() { return 0; }
   virtual void set_body_budget(std::size_t /*bytes*/, std::uint64_t /*from_seq*/) {}
+
+  // True when own_operation() finds every operation this store packed (it never forgets them):
+  // only then does sync() ask the server to leave the device's own values out of push replies.
+  virtual bool keeps_operations() { return false; }
+  // The outbox's operation `op_id` (one this device sent), or nothing.
+  virtual std::optional<OwnOperation> own_operation(std::uint64_t /*op_id*/) {
+    return std::nullopt;
+  }
 
   virtual std::string server_id() = 0;  // empty before the first pull
   virtual Cursor cursor() = 0;
@@ -128,7 +146,9 @@ class ClientSession {
   // True when the push replies carried the pull to its end (no page left to fetch).
   bool do_push(bool with_pull);
   void do_pull();
-  void accept_page(const PullRequest& request, const PullPage& page);
+  void accept_page(const PullRequest& request, PullPage page);
+  // The page with its `own` references turned back into this device's events (from the outbox).
+  void rebuild_own_events(PullPage& page);
   void progress(const std::string& what);
 
   Transport& transport_;

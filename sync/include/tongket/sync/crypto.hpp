@@ -34,6 +34,28 @@ class SigningKey {
   std::unique_ptr<Impl> impl_;
 };
 
+// An Ed25519 public key parsed once (OpenSSL's EVP_PKEY built at construction), for a server
+// that verifies many signatures of one device. Immutable after construction: verify() may run
+// on several threads at once (each call uses its own digest context; OpenSSL reads a shared
+// EVP_PKEY without changing it).
+class VerifyKey {
+ public:
+  // Throws Error(invalid_argument) unless `public_key_raw32` is a 32-byte Ed25519 key.
+  explicit VerifyKey(std::span<const std::uint8_t> public_key_raw32);
+  ~VerifyKey();
+  VerifyKey(const VerifyKey&) = delete;
+  VerifyKey& operator=(const VerifyKey&) = delete;
+
+  const Bytes& raw() const { return raw_; }
+  // False (never throws) for a tampered message or a signature of the wrong size.
+  bool verify(std::span<const std::uint8_t> message, std::span<const std::uint8_t> signature) const;
+
+ private:
+  struct Impl;
+  Bytes raw_;
+  std::unique_ptr<Impl> impl_;
+};
+
 // False (never throws) for a wrong key, a tampered message, or a key/signature of the wrong size.
 bool verify_signature(std::span<const std::uint8_t> public_key_raw32,
                       std::span<const std::uint8_t> message,

@@ -67,6 +67,9 @@ struct PullRequest {
   std::string server_id;  // empty = not known yet (first pull); not checked in a push's pull
   Cursor cursor;
   std::uint32_t limit = kDefaultPullLimit;
+  // A push's pull only (protocol 1.4): leave the value events this push wrote out of the page,
+  // listed in PullPage::own instead (the client has them in its outbox). Not sent when false.
+  bool skip_own = false;
   bool operator==(const PullRequest&) const = default;
 };
 Bytes encode_pull_request(const PullRequest& r);  // JSON; hash as hex
@@ -96,11 +99,24 @@ Bytes encode_event_reference(const PullEvent& e);
 // hash_n = sha256(hash_{n-1} || encode_event(event_n)), hash_0 = 32 zero bytes.
 Hash next_log_hash(const Hash& prev, std::span<const std::uint8_t> event_bytes);
 
+// One of the requesting device's own "value" events (kind value, no extra: written exactly as
+// the operation said) that a push reply's page leaves out (protocol 1.4): the event's seq and the
+// operation's id. The client rebuilds the event from its outbox: unit, field, value, HLC and
+// author of that operation, version = seq, device = itself.
+struct OwnEvent {
+  std::uint64_t seq = 0;
+  std::uint64_t op = 0;
+  bool operator==(const OwnEvent&) const = default;
+};
+
 struct PullPage {
   std::string server_id;
   std::vector<PullEvent> events;
   Cursor cursor;  // the cursor to save after applying the events
   bool more = false;
+  // Only in a push reply to a pull with skip_own: the events left out of `events`, ascending
+  // seq. On the wire "own": [[seq, op], [seq delta, op delta], ...] (the first absolute).
+  std::vector<OwnEvent> own{};
   bool operator==(const PullPage&) const = default;
 };
 Bytes encode_pull_page(const PullPage& p);  // CBOR (not gzipped)

@@ -13,6 +13,7 @@
 namespace tongket::sync {
 
 class SigningKey;
+class VerifyKey;
 
 inline constexpr const char* kHeaderDevice = "X-Tongket-Device";
 inline constexpr const char* kHeaderCounter = "X-Tongket-Counter";
@@ -37,5 +38,9 @@ bool verify_request(std::span<const std::uint8_t> public_key_raw32,
                     std::string_view signature_base64, std::string_view method,
                     std::string_view path, std::string_view device, std::uint64_t counter,
                     std::span<const std::uint8_t> body);
+// The same with a key parsed once (a server's cache of device keys).
+bool verify_request(const VerifyKey& key, std::string_view signature_base64,
+                    std::string_view method, std::string_view path, std::string_view device,
+                    std::uint64_t counter, std::span<const std::uint8_t> body);
 
 }  // namespace tongket::sync
