@@ -5,8 +5,10 @@
 // (concurrent clients end to end, default 8), BENCH_INGEST_SECONDS (stop the ingest after
 // this long and extrapolate, default 300), BENCH_WORK (where stores and logs go; default a
 // new directory under /tmp, removed afterwards unless BENCH_KEEP=1), BENCH_ONLY (a comma
-// list of rollup, ingest, pull, e2e, ui), BENCH_DATABASE (a postgresql:// URL of an empty
-// database: the end-to-end part's server stores there; default SQLite).
+// list of rollup, ingest, pull, e2e, ui), BENCH_JSON (also write the figures there, one JSON
+// object per line: name, value, unit, baseline, ratio, load_average), BENCH_DATABASE (a
+// postgresql:// URL of an empty database: the end-to-end part's server stores there; default
+// SQLite).
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -125,6 +127,9 @@ int main() {
               << " of text); " << ingested << " of " << env.communes.size()
               << " communes ingested.\n\n";
     env.results.print(std::cout);
+    if (const char* json = std::getenv("BENCH_JSON"); json && *json)
+      env.results.write_json(json, std::string("tongket-bench ") + date +
+                                       " BENCH_SCALE=" + fmt(env.scale, 2) + " " + cpu_model());
     if (!std::getenv("BENCH_KEEP")) std::filesystem::remove_all(env.work);
     return 0;
   } catch (const std::exception& e) {

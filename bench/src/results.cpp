@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <ostream>
+#include <stdexcept>
 
 namespace tongket::bench {
 
@@ -12,6 +15,32 @@ void Results::add(ResultRow row) {
 
 void Results::note(std::string line) {
   notes_.push_back(std::move(line));
+}
+
+void Results::figure(const Figure& f) {
+  figures_.push_back({f, load_average()});
+}
+
+void Results::write_json(const std::filesystem::path& file, const std::string& context) const {
+  std::ofstream out(file);
+  if (!out) throw std::runtime_error("BENCH_JSON: cannot write " + file.string());
+  for (const auto& [f, load] : figures_) {
+    nlohmann::json j = {{"name", f.name}, {"value", f.value}, {"unit", f.unit}};
+    j["baseline"] = f.baseline ? nlohmann::json(*f.baseline) : nlohmann::json(nullptr);
+    j["ratio"] = f.baseline && *f.baseline != 0 ? nlohmann::json(f.value / *f.baseline)
+                                                : nlohmann::json(nullptr);
+    j["load_average"] = load;
+    j["context"] = context;
+    out << j.dump() << "\n";
+  }
+  if (!out.flush()) throw std::runtime_error("BENCH_JSON: cannot write " + file.string());
+}
+
+double load_average() {
+  std::ifstream in("/proc/loadavg");
+  double one = -1;
+  in >> one;
+  return in ? one : -1;
 }
 
 void Results::print(std::ostream& out) const {

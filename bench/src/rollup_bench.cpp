@@ -135,6 +135,8 @@ void run_rollup(BenchEnv& env) {
        "plain loop summing the same " + fmt(static_cast<double>(flat.size())) +
            " numbers from an array: " + fmt_seconds(baseline_s),
        "< 1 s: " + verdict(country_s < 1.0) + " (" + fmt_seconds(country_s) + " wall)"});
+  env.results.figure({"rollup.country_table.wall", country_s, "s", baseline_s});
+  env.results.figure({"rollup.country_table.cpu", country_cpu, "s", std::nullopt});
 }
 
 }  // namespace tongket::bench

@@ -13,10 +13,9 @@ constexpr int kGzipWindowBits = 15 + 16;  // 32 KiB window, gzip header and trai
 constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
-Bytes gzip(std::span<const std::uint8_t> data) {
+Bytes gzip(std::span<const std::uint8_t> data, int level) {
   z_stream zs{};
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&zs, level, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw Error(Errc::internal, "zlib deflateInit2 failed");
   Bytes out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
   zs.next_in = const_cast<Bytef*>(data.data());  // zlib's API is not const-correct

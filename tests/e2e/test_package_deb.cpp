@@ -127,7 +127,8 @@ void make_certs(const fs::path& out) {
   REQUIRE(r.exit_code == 0);
 }
 
-// Turns a store of the current schema back into the v2 layout the previous version wrote: v4's
+// Turns a store of the v4 layout (kStoreBackToV4 makes one from the current schema) back into
+// the v2 layout the previous version wrote: v4's
 // refusal columns gone, field_values a table again (its DDL verbatim from schema.cpp's version
 // 1), the v2 indexes back, v3's field_current and unit indexes gone. The inverse of schema.cpp's
 // kV4 and kV3, with the same data.
@@ -298,6 +299,7 @@ TEST_CASE("upgrade: the packaged server migrates a previous-schema store and kee
   a.sync_ok();
   server.kill9();
 
+  exec_store_sql(server.data(), kStoreBackToV4);
   exec_store_sql(server.data(), kDowngradeToV2);
   REQUIRE(server_count(server.data(), "PRAGMA user_version") == 2);
   REQUIRE(server_count(server.data(),

@@ -371,7 +371,7 @@ std::vector<std::string> convergence_problems(const SyncServer& server, const Sy
   std::int64_t rows = 0;
   {
     Db db(server_db(server));
-    Stmt s(db, "SELECT op_id, value, outcome FROM field_history WHERE device = ?1");
+    Stmt s(db, "SELECT op_id, value, outcome FROM field_history_full WHERE device = ?1");
     s.bind(1, device);
     while (s.step()) {
       ++rows;

@@ -7,6 +7,7 @@
 #include "store_backend.hpp"
 #include "tongket/server/sqlite_store.hpp"
 #include "tongket/sync/bytes.hpp"
+#include "tongket/sync/compression.hpp"
 #include "tongket/sync/request_auth.hpp"
 
 namespace tongket::test {
@@ -138,9 +139,95 @@ std::int64_t count_rows(const std::filesystem::path& data_dir, const std::string
   return n;
 }
 
+namespace {
+
+void sql_gunzip(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(argv[0]));
+  try {
+    const auto plain = sync::gunzip({data, static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))},
+                                    64 * 1024 * 1024);
+    sqlite3_result_blob64(ctx, plain.data(), plain.size(), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    sqlite3_result_error(ctx, e.what(), -1);
+  }
+}
+
+}  // namespace
+
+const char* const kStoreBackToV4 = R"sql(
+BEGIN;
+DROP VIEW field_values;
+DROP VIEW field_history_full;
+CREATE TABLE field_history_v4 (
+  version     INTEGER PRIMARY KEY REFERENCES pull_log(seq),
+  unit        TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  base        INTEGER NOT NULL,
+  device      TEXT NOT NULL,
+  cs_seq      INTEGER NOT NULL,
+  op_id       INTEGER NOT NULL,
+  author      TEXT NOT NULL,
+  hlc         INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('applied','merged','conflict','resolved')),
+  conflict_id INTEGER,
+  FOREIGN KEY (device, cs_seq) REFERENCES change_sets(device, seq) DEFERRABLE INITIALLY DEFERRED
+) STRICT;
+INSERT INTO field_history_v4
+  SELECT h.version, h.unit, h.field, coalesce(h.value, p.value), h.base, h.device, h.cs_seq,
+         h.op_id, coalesce(h.author, p.author), coalesce(h.hlc, p.hlc), h.received_ms, h.outcome,
+         h.conflict_id
+  FROM field_history h JOIN pull_log p ON p.seq = h.version;
+CREATE TABLE field_current (
+  unit    TEXT NOT NULL,
+  field   TEXT NOT NULL,
+  version INTEGER NOT NULL REFERENCES field_history(version),
+  PRIMARY KEY (unit, field)
+) STRICT, WITHOUT ROWID;
+INSERT INTO field_current(unit, field, version)
+  SELECT unit, field, max(version) FROM field_history_v4 WHERE outcome <> 'conflict'
+  GROUP BY unit, field;
+DROP TABLE field_history;
+ALTER TABLE field_history_v4 RENAME TO field_history;
+CREATE INDEX field_history_field ON field_history(unit, field, version);
+CREATE INDEX field_history_change_set ON field_history(device, cs_seq);
+CREATE VIEW field_values(unit, field, value, version) AS
+  SELECT c.unit, c.field, h.value, c.version
+  FROM field_current c JOIN field_history h ON h.version = c.version;
+CREATE TABLE pull_log_v4 (
+  seq      INTEGER PRIMARY KEY,
+  kind     TEXT NOT NULL,
+  unit     TEXT NOT NULL,
+  district TEXT,
+  province TEXT NOT NULL,
+  field    TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  version  INTEGER NOT NULL,
+  device   TEXT NOT NULL,
+  author   TEXT NOT NULL,
+  hlc      INTEGER NOT NULL,
+  extra    TEXT,
+  hash     BLOB NOT NULL
+) STRICT;
+INSERT INTO pull_log_v4
+  SELECT p.seq, p.kind, p.unit, u.district, coalesce(u.province, ''), p.field, p.value,
+         p.version, p.device, p.author, p.hlc, p.extra, p.hash
+  FROM pull_log p LEFT JOIN units u ON u.code = p.unit;
+DROP TABLE pull_log;
+ALTER TABLE pull_log_v4 RENAME TO pull_log;
+CREATE INDEX pull_log_unit ON pull_log(unit, seq);
+UPDATE change_sets SET bytes = test_gunzip(bytes);
+ALTER TABLE change_sets DROP COLUMN plain_size;
+PRAGMA user_version=4;
+COMMIT;
+)sql";
+
 void exec_store_sql(const std::filesystem::path& data_dir, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(server::store_file(data_dir).c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_create_function_v2(db, "test_gunzip", 1, SQLITE_UTF8, nullptr, sql_gunzip,
+                                     nullptr, nullptr, nullptr) == SQLITE_OK);
   char* error = nullptr;
   const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   INFO((error ? error : ""));

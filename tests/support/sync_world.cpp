@@ -12,6 +12,7 @@
 #include "interface_readers.hpp"
 #include "sqlite_reader.hpp"
 #include "tongket/sync/changeset.hpp"
+#include "tongket/sync/compression.hpp"
 #include "tongket/sync/messages.hpp"
 
 namespace tongket::test {
@@ -357,7 +358,8 @@ std::vector<std::string> server_integrity_problems(const std::filesystem::path& 
       const std::string device = sets.text(0);
       const std::int64_t seq = sets.int64(1);
       const std::string status = sets.text(2);
-      const auto cs = sync::decode(sets.blob(3));
+      // Stored gzipped since schema v5.
+      const auto cs = sync::decode(sync::gunzip(sets.blob(3), 64 * 1024 * 1024));
       history.bind(1, device).bind(2, seq);
       REQUIRE(history.step());
       const auto rows = history.int64(0);

@@ -1,5 +1,7 @@
-// Schema version 3 (field_values as a view over the history, no district/province indexes on
-// the pull log): a version-2 file with data migrates in place on open, and reads the same.
+// Schema migrations on open, with real data: a version-4 file to version 5 (each value stored
+// once, change sets gzipped, no field_current), and a version-2 file through versions 3-5 (v3:
+// field_values a view over the history, no district/province indexes on the pull log). Each
+// reads the same after as before.
 #include <sqlite3.h>
 
 #include <atomic>
@@ -9,6 +11,7 @@
 
 #include "server_fixture.hpp"
 #include "tongket/server/sqlite_store.hpp"
+#include "tongket/sync/changeset.hpp"
 
 using namespace tongket;
 using namespace tongket::test;
@@ -18,7 +21,7 @@ using server::Scope;
 namespace {
 
 // The tables and indexes version 2 had where version 3 differs, frozen as shipped
-// (server/src/store/schema.cpp, kV1), filled from the version-3 data.
+// (server/src/store/schema.cpp, kV1), filled from the version-4 data (after kStoreBackToV4).
 constexpr const char* kBackToV2 = R"sql(
 BEGIN;
 CREATE TABLE field_values_v2 (
@@ -43,6 +46,27 @@ PRAGMA user_version=2;
 COMMIT;
 )sql";
 
+// Everything a history entry holds, to compare before and after.
+std::vector<std::string> described(const std::vector<server::HistoryEntry>& entries) {
+  std::vector<std::string> out;
+  for (const auto& h : entries)
+    out.push_back(std::to_string(h.version) + " " + h.unit + " " + h.field + " " + h.value.dump() +
+                  " " + std::to_string(h.base) + " " + h.device + " " + std::to_string(h.cs_seq) +
+                  " " + std::to_string(h.op_id) + " " + h.author + " " + std::to_string(h.hlc) +
+                  " " + std::to_string(h.received_ms) + " " + h.outcome + " " +
+                  std::to_string(h.conflict_id.value_or(0)));
+  return out;
+}
+
+std::vector<std::string> described(const std::vector<server::ConflictRecord>& conflicts) {
+  std::vector<std::string> out;
+  for (const auto& c : conflicts)
+    out.push_back(std::to_string(c.id) + " " + c.field + " " + c.current_value.dump() + " " +
+                  c.incoming_value.dump() + " " + c.current_device + " " + c.incoming_device + " " +
+                  std::to_string(c.current_version) + " " + std::to_string(c.incoming_version));
+  return out;
+}
+
 std::vector<std::uint64_t> seqs(server::Store& store, Scope scope, std::uint64_t after,
                                 std::size_t limit, bool* more = nullptr) {
   auto page = store.events_after(scope, after, limit);
@@ -54,7 +78,70 @@ std::vector<std::uint64_t> seqs(server::Store& store, Scope scope, std::uint64_t
 
 }  // namespace
 
-TEST_CASE("store: a version-2 file migrates to version 3 and reads the same",
+TEST_CASE(
+    "store: a version-4 file migrates to version 5, each value stored once, and reads the same",
+    "[server][store][migration]") {
+  ServerFixture f;
+  auto a = TestDevice::enrolled(f, kCommune, Role::clerk);
+  auto a2 = TestDevice::enrolled(f, kCommune, Role::clerk);
+  auto c = TestDevice::enrolled(f, kOtherCommune, Role::clerk);
+  std::vector<sync::SignedChangeSet> sent{
+      a.change_set({a.op(kCountField, 12), a.op(kTextField, "Dòng một.\nDòng hai.\n")}),
+      a.change_set({a.op(kCountField, 13, 1)}), a2.change_set({a2.op(kCountField, 99)})};
+  REQUIRE(push_reply(a.push(f, {sent[0], sent[1]})).results.size() == 2);
+  auto conflicted = push_reply(a2.push(f, {sent[2]}));  // a conflict: the accepted value stays
+  REQUIRE(conflicted.results.size() == 1);
+  CHECK(conflicted.results[0].conflicts.size() == 1);
+  REQUIRE(push_reply(c.push(f, {c.change_set({c.op(kCountField, 9)})})).results.size() == 1);
+
+  const auto fields = f.store().unit_fields(kCommune);
+  REQUIRE(fields.size() == 2);
+  const auto history = described(f.store().history(kCommune));
+  REQUIRE(history.size() == 4);
+  const auto conflicts = described(f.store().conflicts(std::nullopt, false));
+  REQUIRE(conflicts.size() == 1);
+  const auto all = f.store().events_after({Scope::Kind::all, {}}, 0, 100);
+
+  exec_store_sql(f.data_dir(), kStoreBackToV4);
+  REQUIRE(count_rows(f.data_dir(), "pragma_user_version WHERE user_version = 4") == 1);
+  REQUIRE(count_rows(f.data_dir(), "field_current") == 3);
+  auto store = server::open_sqlite_store(f.data_dir());  // migrates
+  CHECK(count_rows(f.data_dir(), "pragma_user_version WHERE user_version = 5") == 1);
+  CHECK(store->unit_fields(kCommune) == fields);
+  CHECK(described(store->history(kCommune)) == history);
+  CHECK(described(store->conflicts(std::nullopt, false)) == conflicts);
+  auto again = store->events_after({Scope::Kind::all, {}}, 0, 100);
+  CHECK(again.events == all.events);
+  CHECK(again.cursor == all.cursor);
+  // Exactly the signed bytes come back from their gzipped form (the three arrived in one
+  // millisecond: matched by device and seq, not by order).
+  auto stored = store->change_sets_of_unit(kCommune);
+  REQUIRE(stored.size() == 3);
+  for (const auto& cs : stored) {
+    const bool first = cs.device == a.id;
+    const auto& expected = first ? sent[cs.seq - 1] : sent[2];
+    CHECK(cs.bytes == expected.bytes);
+    CHECK(sync::verify_change_set({cs.bytes, cs.signature},
+                                  first ? a.key.public_key() : a2.key.public_key()));
+  }
+  // Stored once: no history row repeats its event's value, author or clock; the change sets are
+  // gzip streams; the tables and the index only the old layout needed are gone.
+  CHECK(count_rows(f.data_dir(), "field_history") == 5);
+  CHECK(count_rows(f.data_dir(),
+                   "field_history WHERE value IS NOT NULL OR author IS NOT NULL "
+                   "OR hlc IS NOT NULL") == 0);
+  CHECK(count_rows(f.data_dir(), "change_sets WHERE substr(bytes, 1, 2) = x'1f8b'") == 4);
+  CHECK(count_rows(f.data_dir(), "pull_log") == 5);
+  CHECK(count_rows(f.data_dir(),
+                   "sqlite_schema WHERE name IN ('field_current', "
+                   "'field_history_change_set')") == 0);
+  // And it takes new writes.
+  auto more = push_reply(a.push(f, {a.change_set({a.op(kCountField, 14, 3)})}));
+  REQUIRE(more.results.size() == 1);
+  CHECK(more.results[0].status == sync::PushStatus::applied);
+}
+
+TEST_CASE("store: a version-2 file migrates to version 5 and reads the same",
           "[server][store][migration]") {
   ServerFixture f;
   auto a = TestDevice::enrolled(f, kCommune, Role::clerk);
@@ -85,9 +172,10 @@ TEST_CASE("store: a version-2 file migrates to version 3 and reads the same",
   CHECK(in_other.size() == 1);
   CHECK(in_district.size() + in_other.size() == in_province.size());
 
+  exec_store_sql(f.data_dir(), kStoreBackToV4);
   exec_store_sql(f.data_dir(), kBackToV2);
   auto store = server::open_sqlite_store(f.data_dir());  // migrates
-  CHECK(count_rows(f.data_dir(), "field_current") == count_rows(f.data_dir(), "field_values"));
+  CHECK(count_rows(f.data_dir(), "field_values") == 4);
   CHECK(store->unit_fields(kCommune) == fields);
   CHECK(store->history(kCommune).size() == history.size());
   auto again = store->events_after({Scope::Kind::all, {}}, 0, 100);
@@ -124,6 +212,7 @@ TEST_CASE("store: two connections opening one version-2 file at once both migrat
   for (int round = 0; round < 12; ++round) {
     std::filesystem::remove(copy);
     std::filesystem::copy_file(server::store_file(f.data_dir()), copy);
+    exec_store_sql(round_dir.path(), kStoreBackToV4);
     exec_store_sql(round_dir.path(), kBackToV2);
     std::atomic<int> ready{0};
     std::atomic<int> failed{0};

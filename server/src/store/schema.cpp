@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/change_set_bytes.hpp"
 #include "tongket/error.hpp"
 
 namespace tongket::server::schema {
@@ -209,6 +210,114 @@ ALTER TABLE refusals ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE refusals ADD COLUMN last_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 5: a third of the writes (docs/benchmarks.md). A history row no longer repeats what
+// its pull-log event (seq = version, written just before it) holds: value, author and hlc are
+// NULL when equal to the event's and read through it (field_history_full). A field's current
+// value is its last write that is not a conflict (the rule value_at already read the history
+// by): field_current, a second B-tree written per value, goes. The pull log's district and
+// province columns (unread since v3) go. Its outcome
+// CHECK compares instead of `IN (...)`, which SQLite evaluates with a temporary table on every
+// insert. The deferred foreign key to change_sets goes, and with it the index that only served
+// it: a change set is recorded in the same transaction as its writes (apply_change_set), and
+// the deferred check cost a lookup per value and a child scan per change set. The change set's
+// signed bytes are kept gzipped, with their length (exactly these bytes come back on read).
+constexpr const char* kV5 = R"sql(
+DROP VIEW field_values;
+CREATE TABLE field_history_v5 (
+  version     INTEGER PRIMARY KEY REFERENCES pull_log(seq),
+  unit        TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  value       TEXT,     -- NULL: the value of the pull-log event with seq = version
+  base        INTEGER NOT NULL,
+  device      TEXT NOT NULL,
+  cs_seq      INTEGER NOT NULL,
+  op_id       INTEGER NOT NULL,
+  author      TEXT,     -- NULL: the event's
+  hlc         INTEGER,  -- NULL: the event's
+  received_ms INTEGER NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome = 'applied' OR outcome = 'merged' OR
+                                   outcome = 'conflict' OR outcome = 'resolved'),
+  conflict_id INTEGER
+) STRICT;
+INSERT INTO field_history_v5
+  SELECT h.version, h.unit, h.field, nullif(h.value, p.value), h.base, h.device,
+         h.cs_seq, h.op_id, nullif(h.author, p.author), nullif(h.hlc, p.hlc), h.received_ms,
+         h.outcome, h.conflict_id
+  FROM field_history h LEFT JOIN pull_log p ON p.seq = h.version;
+DROP TABLE field_history;
+ALTER TABLE field_history_v5 RENAME TO field_history;
+CREATE INDEX field_history_field ON field_history(unit, field, version);
+CREATE VIEW field_history_full(version, unit, field, value, base, device, cs_seq, op_id, author,
+                               hlc, received_ms, outcome, conflict_id) AS
+  SELECT h.version, h.unit, h.field, coalesce(h.value, p.value), h.base, h.device, h.cs_seq, h.op_id, coalesce(h.author, p.author),
+         coalesce(h.hlc, p.hlc), h.received_ms, h.outcome, h.conflict_id
+  FROM field_history h JOIN pull_log p ON p.seq = h.version;
+DROP TABLE field_current;
+CREATE VIEW field_values(unit, field, value, version) AS
+  SELECT h.unit, h.field, coalesce(h.value, p.value), h.version
+  FROM field_history h JOIN pull_log p ON p.seq = h.version
+  WHERE h.version = (SELECT max(l.version) FROM field_history l
+                     WHERE l.unit = h.unit AND l.field = h.field AND l.outcome <> 'conflict');
+ALTER TABLE pull_log DROP COLUMN district;
+ALTER TABLE pull_log DROP COLUMN province;
+ALTER TABLE change_sets ADD COLUMN plain_size INTEGER NOT NULL DEFAULT -1;
+UPDATE change_sets SET bytes = tongket_gzip(bytes), plain_size = length(bytes);
+)sql";
+
+// tongket_gzip(blob): the blob gzipped, for kV5's migration of stored change sets.
+void sql_gzip(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(argv[0]));
+  const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+  try {
+    const Bytes z = compress_change_set({data, size});
+    sqlite3_result_blob64(ctx, z.data(), z.size(), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    sqlite3_result_error(ctx, e.what(), -1);
+  }
+}
+
+// Rebuilding a table that others refer to needs foreign keys off, and that pragma does nothing
+// inside a transaction: off before the migrating transaction, on again after it (SQLite's
+// "other kinds of table schema changes"); the migration checks the keys itself.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(sqlite::Db& db) : db_(db) { db_.exec("PRAGMA foreign_keys=OFF"); }
+  ~ForeignKeysOff() {
+    try {
+      db_.exec("PRAGMA foreign_keys=ON");
+    } catch (...) {  // the connection is unusable then; its next statement says so
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  sqlite::Db& db_;
+};
+
+void check_foreign_keys(sqlite::Db& db) {
+  sqlite::Stmt s(db, "PRAGMA foreign_key_check");
+  if (s.step())
+    throw Error(Errc::store_corrupt, db.file().string() + ": a row of table " + s.text(0) +
+                                         " refers to a missing row of " + s.text(2) +
+                                         "; the migration was rolled back and nothing was changed");
+}
+
+void migrate_to_v5(sqlite::Db& db) {
+  if (sqlite3_create_function_v2(db.handle(), "tongket_gzip", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                 sql_gzip, nullptr, nullptr, nullptr) != SQLITE_OK)
+    db.fail("register tongket_gzip", sqlite3_errcode(db.handle()));
+  struct Unregister {
+    sqlite::Db& db;
+    ~Unregister() {
+      sqlite3_create_function_v2(db.handle(), "tongket_gzip", 1, SQLITE_UTF8, nullptr, nullptr,
+                                 nullptr, nullptr, nullptr);
+    }
+  } unregister{db};
+  db.exec(kV5);
+}
+
 int pragma_int(sqlite::Db& db, const char* pragma) {
   sqlite::Stmt s(db, std::string("PRAGMA ") + pragma);
   return s.step() ? static_cast<int>(s.int64(0)) : 0;
@@ -300,6 +409,7 @@ void check_and_migrate(sqlite::Db& db, bool create) {
   // item, not per value (~12k commits/s measured on this kind of machine).
   db.exec("PRAGMA synchronous=FULL");
   if (first.version == kVersion) return;
+  ForeignKeysOff keys_off(db);
   // Another process may be migrating the same file right now: the version that counts is the
   // one read under the write lock, in the transaction that migrates.
   sqlite::Transaction txn(db);
@@ -310,7 +420,9 @@ void check_and_migrate(sqlite::Db& db, bool create) {
   if (s.version < 2) db.exec(kV2);
   if (s.version < 3) db.exec(kV3);
   if (s.version < 4) db.exec(kV4);
-  // Future migrations: if (s.version < 5) db.exec(kV5); ...
+  if (s.version < 5) migrate_to_v5(db);
+  // Future migrations: if (s.version < 6) ...
+  check_foreign_keys(db);
   db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
   db.exec("PRAGMA user_version=" + std::to_string(kVersion));
   txn.commit();

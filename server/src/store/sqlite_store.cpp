@@ -3,9 +3,10 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
-#include <map>
+#include <set>
 #include <unordered_map>
 
+#include "store/change_set_bytes.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite_db.hpp"
 #include "tongket/error.hpp"
@@ -141,11 +142,13 @@ class SqliteTxn final : public WriteTxn {
 
   SqliteStore& store_;
   std::optional<std::pair<std::string, std::string>> unwritten_;
-  // The value of the event appended last, as JSON text: record_write of the same version
-  // stores the same value, so it is not serialised twice.
+  // The event appended last: record_write of the same version leaves out what it repeats
+  // (schema v5), and the value is not serialised twice.
   std::uint64_t last_event_seq_ = 0;
   nlohmann::json last_event_value_;
   std::string last_event_text_;
+  std::string last_event_author_;
+  std::uint64_t last_event_hlc_ = 0;
 };
 
 class SqliteStore final : public Store {
@@ -311,7 +314,7 @@ class SqliteStore final : public Store {
     outside_write("change_set");
     Query q(
         stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
-             "result FROM change_sets WHERE device = ? AND seq = ?"));
+             "result, plain_size FROM change_sets WHERE device = ? AND seq = ?"));
     q->bind(1, device_id).bind(2, static_cast<std::int64_t>(seq));
     if (!q->step()) return std::nullopt;
     return read_change_set(*q);
@@ -339,14 +342,14 @@ class SqliteStore final : public Store {
     return *head_;
   }
 
-  // A unit's district and province for its pull log rows, read once per write transaction.
-  const std::pair<std::optional<std::string>, std::string>& unit_scope(const std::string& code) {
-    auto it = scopes_.find(code);
-    if (it != scopes_.end()) return it->second;
-    Query q(stmt("SELECT district, province FROM units WHERE code = ?"));
+  // The pull log takes events of known units only; looked up once per write transaction.
+  // A server-wide event (unit "") belongs to every scope.
+  void check_unit(const std::string& code) {
+    if (code.empty() || known_units_.count(code)) return;
+    Query q(stmt("SELECT 1 FROM units WHERE code = ?"));
     q->bind(1, code);
     if (!q->step()) throw Error(Errc::not_found, "pull log: unknown unit '" + code + "'");
-    return scopes_.emplace(code, std::make_pair(q->opt_text(0), q->text(1))).first->second;
+    known_units_.insert(code);
   }
 
   sync::Cursor log_head() override {
@@ -488,7 +491,7 @@ class SqliteStore final : public Store {
     outside_write("history");
     Query q(
         stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, hlc, "
-             "received_ms, outcome, conflict_id FROM field_history WHERE unit = ? "
+             "received_ms, outcome, conflict_id FROM field_history_full WHERE unit = ? "
              "ORDER BY version"));
     q->bind(1, unit_code);
     std::vector<HistoryEntry> out;
@@ -500,7 +503,7 @@ class SqliteStore final : public Store {
     outside_write("change_sets_of_unit");
     Query q(
         stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
-             "result FROM change_sets WHERE unit = ?1 OR (device, seq) IN "
+             "result, plain_size FROM change_sets WHERE unit = ?1 OR (device, seq) IN "
              "(SELECT device, cs_seq FROM field_history WHERE unit = ?1) "
              "ORDER BY received_ms, device, seq"));
     q->bind(1, unit_code);
@@ -555,7 +558,7 @@ class SqliteStore final : public Store {
     cs.device = q.text(0);
     cs.seq = static_cast<std::uint64_t>(q.int64(1));
     cs.hash = to_hash(q.blob(2), "change set");
-    cs.bytes = q.blob(3);
+    cs.bytes = restore_change_set(q.blob(3), q.int64(10));
     cs.signature = q.blob(4);
     cs.unit = q.text(5);
     cs.author = q.text(6);
@@ -619,17 +622,17 @@ class SqliteStore final : public Store {
   void begin_write() {
     depth_ = 1;
     head_.reset();
-    scopes_.clear();
+    known_units_.clear();
   }
   void end_write() {
     depth_ = 0;
     head_.reset();
-    scopes_.clear();
+    known_units_.clear();
   }
 
   int depth_ = 0;                     // 1 while a write transaction is open
   std::optional<sync::Cursor> head_;  // pull log head within the open write transaction
-  std::map<std::string, std::pair<std::optional<std::string>, std::string>> scopes_;
+  std::set<std::string, std::less<>> known_units_;
   // Keyed by the SQL text (not its address: two equal literals may have two addresses, and a
   // built string one address for different texts); looked up without a copy.
   struct TextHash {
@@ -645,10 +648,9 @@ std::optional<Device> SqliteTxn::device(std::string_view id) {
 
 std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_view field) {
   Query q(
-      store_.stmt("SELECT h.value, c.version, h.device, h.author, h.hlc, h.received_ms "
-                  "FROM field_current c "
-                  "JOIN field_history h ON h.version = c.version "
-                  "WHERE c.unit = ? AND c.field = ?"));
+      store_.stmt("SELECT value, version, device, author, hlc, received_ms "
+                  "FROM field_history_full WHERE unit = ? AND field = ? "
+                  "AND outcome <> 'conflict' ORDER BY version DESC LIMIT 1"));
   q->bind(1, unit).bind(2, field);
   if (!q->step()) {
     unwritten_.emplace(std::string(unit), std::string(field));
@@ -676,9 +678,9 @@ std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,
   if (known_unwritten(unit, field)) return {};
   Query q(
       store_.stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, "
-                  "hlc, received_ms, outcome, conflict_id FROM field_history "
+                  "hlc, received_ms, outcome, conflict_id FROM field_history_full "
                   "WHERE unit = ? AND field = ? AND version > ? "
-                  "AND outcome IN ('applied','merged','resolved') ORDER BY version"));
+                  "AND outcome <> 'conflict' ORDER BY version"));
   q->bind(1, unit).bind(2, field).bind(3, static_cast<std::int64_t>(after));
   std::vector<HistoryEntry> out;
   while (q->step()) out.push_back(SqliteStore::read_history(*q));
@@ -689,8 +691,8 @@ nlohmann::json SqliteTxn::value_at(std::string_view unit, std::string_view field
                                    std::uint64_t version) {
   if (known_unwritten(unit, field)) return nullptr;
   Query q(
-      store_.stmt("SELECT value FROM field_history WHERE unit = ? AND field = ? "
-                  "AND version <= ? AND outcome IN ('applied','merged','resolved') "
+      store_.stmt("SELECT value FROM field_history_full WHERE unit = ? AND field = ? "
+                  "AND version <= ? AND outcome <> 'conflict' "
                   "ORDER BY version DESC LIMIT 1"));
   q->bind(1, unit).bind(2, field).bind(3, static_cast<std::int64_t>(version));
   if (!q->step()) return nullptr;
@@ -724,56 +726,66 @@ void SqliteTxn::append_event(const sync::PullEvent& e, const Hash& h) {
                                     " is not the next one (" + std::to_string(head.seq + 1) + ")");
   last_event_seq_ = 0;
   last_event_text_ = e.value.dump();
-  // A server-wide event (unit "") belongs to no unit's district or province.
-  static const std::pair<std::optional<std::string>, std::string> kEveryScope{std::nullopt, ""};
-  const auto& [district, province] = e.unit.empty() ? kEveryScope : store_.unit_scope(e.unit);
   // A plain one-row INSERT: an INSERT ... SELECT may write several rows, so SQLite would keep
   // a statement journal of every page it touches.
+  store_.check_unit(e.unit);
   Query q(
-      store_.stmt("INSERT INTO pull_log(seq, kind, unit, district, province, field, value, "
-                  "version, device, author, hlc, extra, hash) "
-                  "VALUES (?1, ?2, ?11, ?12, ?13, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      store_.stmt("INSERT INTO pull_log(seq, kind, unit, field, value, version, device, author, "
+                  "hlc, extra, hash) VALUES (?1, ?2, ?11, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
   q->bind(1, static_cast<std::int64_t>(e.seq)).bind(2, e.kind).bind(3, e.field);
   q->bind(4, last_event_text_).bind(5, static_cast<std::int64_t>(e.version)).bind(6, e.device);
   q->bind(7, e.author).bind(8, static_cast<std::int64_t>(e.hlc));
   q->bind_opt(9, e.extra.is_null() ? std::optional<std::string>() : e.extra.dump());
-  q->bind_blob(10, h).bind(11, e.unit).bind_opt(12, district).bind(13, province);
+  q->bind_blob(10, h).bind(11, e.unit);
   q->run();
   head = {e.seq, h};
   last_event_seq_ = e.seq;
   last_event_value_ = e.value;
+  last_event_author_ = e.author;
+  last_event_hlc_ = e.hlc;
 }
 
 void SqliteTxn::record_write(const HistoryEntry& w, bool becomes_current) {
+  // The current value is the last write that is not a conflict (schema v5): nothing else says so.
+  if (becomes_current != (w.outcome != "conflict"))
+    throw Error(Errc::internal, "store: a write of " + w.field + " with outcome '" + w.outcome +
+                                    "' cannot " + (becomes_current ? "" : "fail to ") +
+                                    "become current");
   if (unwritten_ && unwritten_->first == w.unit && unwritten_->second == w.field)
     unwritten_.reset();
-  // Comparing is a memcmp-like walk; dumping escapes every character of a long text again.
-  const bool same = w.version == last_event_seq_ && w.value == last_event_value_;
-  std::string dumped = same ? std::string() : w.value.dump();
-  const std::string& value = same ? last_event_text_ : dumped;
+  // What the write's own event (appended just before, seq = version) holds is stored once, in
+  // the pull log (schema v5); a column differing from it is kept here. Comparing is a
+  // memcmp-like walk; dumping would escape every character of a long text again.
+  const bool event = w.version == last_event_seq_;
+  const bool same_value = event && w.value == last_event_value_;
   {
     Query q(
         store_.stmt("INSERT INTO field_history(version, unit, field, value, base, device, "
                     "cs_seq, op_id, author, hlc, received_ms, outcome, conflict_id) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q->bind(1, static_cast<std::int64_t>(w.version)).bind(2, w.unit).bind(3, w.field);
-    q->bind(4, value).bind(5, static_cast<std::int64_t>(w.base)).bind(6, w.device);
+    if (same_value)
+      q->bind_null(4);
+    else
+      q->bind(4, w.value.dump());
+    q->bind(5, static_cast<std::int64_t>(w.base));
+    q->bind(6, w.device);
     q->bind(7, static_cast<std::int64_t>(w.cs_seq)).bind(8, static_cast<std::int64_t>(w.op_id));
-    q->bind(9, w.author).bind(10, static_cast<std::int64_t>(w.hlc)).bind(11, w.received_ms);
-    q->bind(12, w.outcome);
+    if (event && w.author == last_event_author_)
+      q->bind_null(9);
+    else
+      q->bind(9, w.author);
+    if (event && w.hlc == last_event_hlc_)
+      q->bind_null(10);
+    else
+      q->bind(10, static_cast<std::int64_t>(w.hlc));
+    q->bind(11, w.received_ms).bind(12, w.outcome);
     if (w.conflict_id)
       q->bind(13, static_cast<std::int64_t>(*w.conflict_id));
     else
       q->bind_null(13);
     q->run();
   }
-  if (!becomes_current) return;
-  // The value itself is the history row's (schema v3).
-  Query q(
-      store_.stmt("INSERT INTO field_current(unit, field, version) VALUES (?, ?, ?) "
-                  "ON CONFLICT(unit, field) DO UPDATE SET version = excluded.version"));
-  q->bind(1, w.unit).bind(2, w.field).bind(3, static_cast<std::int64_t>(w.version));
-  q->run();
 }
 
 void SqliteTxn::open_conflict(const ConflictRecord& c) {
@@ -818,10 +830,13 @@ void SqliteTxn::record_change_set(const StoredChangeSet& cs) {
   }
   Query q(
       store_.stmt("INSERT INTO change_sets(device, seq, hash, bytes, signature, unit, author, "
-                  "received_ms, status, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                  "received_ms, status, result, plain_size) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   q->bind(1, cs.device).bind(2, static_cast<std::int64_t>(cs.seq)).bind_blob(3, cs.hash);
-  q->bind_blob(4, cs.bytes).bind_blob(5, cs.signature).bind(6, cs.unit).bind(7, cs.author);
+  q->bind_blob(4, compress_change_set(cs.bytes)).bind_blob(5, cs.signature);
+  q->bind(6, cs.unit).bind(7, cs.author);
   q->bind(8, cs.received_ms).bind(9, cs.status).bind(10, result_text(cs.result));
+  q->bind(11, static_cast<std::int64_t>(cs.bytes.size()));
   q->run();
 }
 

@@ -243,9 +243,8 @@ class WriteTxn {
   virtual sync::Cursor log_head() = 0;
   // Appends an event with its running hash as computed by the protocol layer (pull_log.hpp);
   // stored as given. Throws Error(internal) unless event.seq is log_head().seq + 1,
-  // Error(not_found) for an unknown unit (the store records the unit's district and province
-  // with the event, for Store::events_after's scopes). An event whose unit is "" is
-  // server-wide (an administrator's "deadline"): events_after returns it in every scope.
+  // Error(not_found) for an unknown unit. An event whose unit is "" is server-wide (an
+  // administrator's "deadline"): events_after returns it in every scope.
   virtual void append_event(const sync::PullEvent& event, const Hash& log_hash) = 0;
   // As Store::advance_counter, inside this transaction: the request counter of a push commits
   // with its first change set (one commit per change set), or not at all.
@@ -254,7 +253,8 @@ class WriteTxn {
     std::uint64_t last = 0;  // the device's last accepted counter after the call
   };
   virtual CounterCheck advance_counter(std::string_view device, std::uint64_t counter) = 0;
-  // Records a write in the history; when it becomes current, also the field's current value.
+  // Records a write in the history. It becomes the field's current value exactly when its
+  // outcome is not "conflict" (becomes_current must agree: Error(internal) otherwise).
   virtual void record_write(const HistoryEntry& write, bool becomes_current) = 0;
   virtual void open_conflict(const ConflictRecord& conflict) = 0;  // id = its incoming_version
   virtual void resolve_conflict(std::uint64_t id, std::uint64_t by_version, std::int64_t at_ms,

@@ -8,7 +8,8 @@
 
 namespace tongket::sync {
 
-Bytes gzip(std::span<const std::uint8_t> data);
+// level: zlib's 1 (fastest) to 9 (smallest); 6 is zlib's default.
+Bytes gzip(std::span<const std::uint8_t> data, int level = 6);
 // Output over max_output -> Error(too_large); corrupt or truncated input -> Error(protocol).
 Bytes gunzip(std::span<const std::uint8_t> data, std::size_t max_output);
 
