@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <thread>
 
 #include <sqlite3.h>
 #include "chaos_process.hpp"
@@ -77,8 +78,16 @@ TEST_CASE("the store check: not on a clean re-open, after a kill -9, on demand, 
     tongket::test::KillableProcess holder({TONGKET_CLIENT_BIN, "text", "set", "KH.X.1.1", "--file",
                                            fifo.string(), "--store", store.string()},
                                           options, cli.dir() / "holder");
-    // Killed once its write is committed (then it blocks on the FIFO).
-    REQUIRE(holder.wait_until([&] { return meta(store, "check_count") == "1"; }, 30s));
+    // Killed once its write is committed (then it blocks on the FIFO). Polled gently: every
+    // look opens the store too.
+    const bool committed = holder.wait_until(
+        [&] {
+          std::this_thread::sleep_for(20ms);
+          return meta(store, "check_count") == "1";
+        },
+        30s);
+    INFO("the holder said: " << holder.err());
+    REQUIRE(committed);
     holder.kill9();
     REQUIRE(fs::file_size(wal) > 0);  // the unclean shutdown's trace
     auto after = cli.tongket({"status"});

@@ -12,48 +12,6 @@ std::uint64_t u64(const Result& r, int row, int col) {
 }
 }  // namespace
 
-Hash to_hash(const Bytes& b, std::string_view what) {
-  Hash h{};
-  if (b.size() != h.size())
-    throw Error(Errc::store_corrupt, "store: bad hash in " + std::string(what));
-  std::memcpy(h.data(), b.data(), h.size());
-  return h;
-}
-
-nlohmann::json parse_json(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) throw Error(Errc::store_corrupt, "store: unreadable JSON value");
-  return j;
-}
-
-std::string result_text(const sync::PushResult& r) {
-  return sync::to_json(r).dump();
-}
-
-sync::PushResult parse_result(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  try {
-    if (j.is_discarded()) throw Error(Errc::protocol, "not JSON");
-    return sync::push_result_from_json(j, "stored result");
-  } catch (const Error& e) {
-    throw Error(Errc::store_corrupt, std::string("store: unreadable change set result: ") +
-                                         e.what() +
-                                         " (the store is damaged: run `tongket-server audit`)");
-  }
-}
-
-UnitLevel level_or_throw(const std::string& name) {
-  auto l = parse_level(name);
-  if (!l) throw Error(Errc::store_corrupt, "store: unknown unit level '" + name + "'");
-  return *l;
-}
-
-Role role_or_throw(const std::string& name) {
-  auto r = parse_role(name);
-  if (!r) throw Error(Errc::store_corrupt, "store: unknown role '" + name + "'");
-  return *r;
-}
-
 Device read_device(const Result& r, int row) {
   Device d;
   d.id = r.text(row, 0);

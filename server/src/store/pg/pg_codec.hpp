@@ -8,16 +8,17 @@
 #include <nlohmann/json.hpp>
 
 #include "store/pg/pg_conn.hpp"
+#include "store/stored_values.hpp"
 #include "tongket/server/store.hpp"
 
 namespace tongket::server::pg {
 
-Hash to_hash(const Bytes& b, std::string_view what);
-nlohmann::json parse_json(const std::string& text);
-std::string result_text(const sync::PushResult& r);
-sync::PushResult parse_result(const std::string& text);
-UnitLevel level_or_throw(const std::string& name);
-Role role_or_throw(const std::string& name);
+using stored::level_or_throw;
+using stored::parse_json;
+using stored::parse_result;
+using stored::result_text;
+using stored::role_or_throw;
+using stored::to_hash;
 
 // Rows read by more than one query, columns in the order the queries select them.
 inline constexpr const char* kDeviceColumns =

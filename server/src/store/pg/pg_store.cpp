@@ -1,4 +1,5 @@
 #include "store/pg/pg_store.hpp"
+#include "store/stored_values.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -14,15 +15,7 @@ namespace tongket::server::pg {
 
 namespace {
 
-// A number stored as text: anything else means the database was edited by hand or damaged.
-std::int64_t stored_int(const std::string& text, std::string_view what) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-    throw Error(Errc::store_corrupt, "store: " + std::string(what) + " is not a number ('" +
-                                         text.substr(0, 40) + "'): the store is damaged");
-  return v;
-}
+using stored::stored_int;
 
 std::string select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
