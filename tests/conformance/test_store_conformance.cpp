@@ -11,6 +11,7 @@
 #include "server_fixture.hpp"
 #include "store_contract.hpp"
 #include "tongket/error.hpp"
+#include "tongket/sync/admin_events.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
 
@@ -464,5 +465,69 @@ TEST_CASE("a write the store cannot take fails write() and leaves the store as i
     append_value(txn, kCommune, kCountField, 1, dev, 1);
   });
   CHECK(s->history(kCommune).size() == 1);
+  CHECK(chain_problems(*s).empty());
+}
+
+TEST_CASE(
+    "an added unit and a deadline override are kept, and a server-wide event is in every "
+    "scope") {
+  FreshStore s;
+  const std::string added = std::string(kProvince) + "-SXD";
+  server::UnitInfo info{added, "Sở Xây dựng", UnitLevel::department, kProvince, kProvince, ""};
+  // As `tongket-server units add` and `deadline set` write them (server/src/protocol/admin.cpp).
+  auto append = [](server::WriteTxn& txn, sync::PullEvent event) {
+    const auto head = txn.log_head();
+    event.seq = event.version = head.seq + 1;
+    txn.append_event(event, sync::next_log_hash(head.hash, sync::encode_event(event)));
+  };
+  s->write([&](server::WriteTxn& txn) {
+    CHECK_FALSE(txn.unit(added));
+    txn.add_unit(info, "Sở");
+    CHECK(txn.unit(added)->level == UnitLevel::department);  // read back inside the write
+    append(txn, sync::unit_event({added, info.name, "Sở", UnitLevel::department, kProvince}, 0,
+                                 "admin", 1'700'000'000'000));
+    append(txn,
+           sync::deadline_event({UnitLevel::commune, "2020-12-15", 1'700'000'000'000}, 0, "admin"));
+    txn.set_deadline(UnitLevel::commune, "2020-12-15", 1'700'000'000'000);
+  });
+  auto unit = s->unit(added);
+  REQUIRE(unit);
+  CHECK(unit->province == kProvince);
+  CHECK(unit->parent == kProvince);
+  auto list = s->added_units();
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].code == added);
+  CHECK(list[0].level == UnitLevel::department);
+  auto deadlines = s->deadlines();
+  REQUIRE(deadlines.size() == 1);
+  CHECK(deadlines[0].level == UnitLevel::commune);
+  CHECK(deadlines[0].value == "2020-12-15");
+
+  // The same code again: refused, and nothing of that write stays.
+  const auto head = s->log_head();
+  Errc code = Errc::internal;
+  CHECK(failure_code(
+      [&] {
+        s->write([&](server::WriteTxn& txn) {
+          txn.set_deadline(UnitLevel::district, "2021-01-15", 1'700'000'000'001);
+          txn.add_unit(info, "Sở");
+        });
+      },
+      &code));
+  CHECK(code == Errc::invalid_argument);
+  CHECK(s->log_head() == head);
+  CHECK(s->deadlines().size() == 1);
+
+  // Scopes: the added unit's event in its own and its province's; the server-wide one in all.
+  auto seqs = [&](const Scope& scope) {
+    std::vector<std::uint64_t> out;
+    for (const auto& e : s->events_after(scope, 0, 100).events) out.push_back(e.seq);
+    return out;
+  };
+  CHECK(seqs({Scope::Kind::unit, added}) == std::vector<std::uint64_t>{1, 2});
+  CHECK(seqs({Scope::Kind::province, kProvince}) == std::vector<std::uint64_t>{1, 2});
+  CHECK(seqs({Scope::Kind::unit, kCommune}) == std::vector<std::uint64_t>{2});
+  CHECK(seqs({Scope::Kind::district, kDistrict}) == std::vector<std::uint64_t>{2});
+  CHECK(seqs({Scope::Kind::province, "79"}) == std::vector<std::uint64_t>{2});
   CHECK(chain_problems(*s).empty());
 }

@@ -336,8 +336,9 @@ class Store {
   virtual std::vector<ReviewEntry> reviews(std::string_view unit) = 0;
   // Deadline overrides are set through WriteTxn::set_deadline, with their event.
   virtual std::vector<DeadlineOverride> deadlines() = 0;
-  // The units added by WriteTxn::add_unit (not from the units files), oldest first: the
-  // server's hierarchy is the units files plus these.
+  // The units added by WriteTxn::add_unit, as the "unit" events appended with them announce
+  // them (sync/admin_events.hpp: unit_of_event over the pull log's "unit" events), oldest
+  // first: the server's hierarchy is the units files plus these.
   virtual std::vector<Unit> added_units() = 0;
   // The latest receipt time of the device's change sets before `seq` that were received
   // before `received_before_ms`; 0 if none.

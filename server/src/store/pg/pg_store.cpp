@@ -335,9 +335,13 @@ EventPage PgStore::events_after(const Scope& scope, std::uint64_t after_seq, std
   // One snapshot: the page and the head it reports agree.
   Transaction snapshot(conn_, Transaction::Kind::snapshot);
   static const std::string base = select(kEventColumns, "FROM pull_log WHERE ");
-  static const std::string by_unit = base + "unit = $1 AND seq > $2 ORDER BY seq LIMIT $3";
-  static const std::string by_district = base + "district = $1 AND seq > $2 ORDER BY seq LIMIT $3";
-  static const std::string by_province = base + "province = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+  // A server-wide event (unit "", store.hpp) is in every scope.
+  static const std::string by_unit =
+      base + "(unit = $1 OR unit = '') AND seq > $2 ORDER BY seq LIMIT $3";
+  static const std::string by_district =
+      base + "(district = $1 OR unit = '') AND seq > $2 ORDER BY seq LIMIT $3";
+  static const std::string by_province =
+      base + "(province = $1 OR unit = '') AND seq > $2 ORDER BY seq LIMIT $3";
   static const std::string everything =
       base + "$1::text IS NOT NULL AND seq > $2 ORDER BY seq LIMIT $3";
   const std::string* sql = &everything;
