@@ -15,7 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include <openssl/rand.h>
+#include <cstdio>
+#include <random>
 
 #include "http/client_source.hpp"
 #include "http/log_line.hpp"
@@ -56,10 +57,19 @@ bool usable_request_id(const std::string& id) {
   return true;
 }
 
+// Unique per request, not secret: a random prefix drawn once per process and a counter. Not
+// OpenSSL's RAND_bytes: on the listener threads that gives each thread DRBG state, which
+// cpprestsdk's pool threads (not joined at exit) leave behind as leaks.
 std::string new_request_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  return sync::to_hex(std::span<const std::uint8_t>(bytes, sizeof bytes));
+  static const std::uint64_t prefix = [] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  }();
+  static std::atomic<std::uint64_t> next{0};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(prefix),
+                static_cast<unsigned long long>(next.fetch_add(1) + 1));
+  return buf;
 }
 
 struct Listen {
