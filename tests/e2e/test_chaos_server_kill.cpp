@@ -116,7 +116,7 @@ TEST_CASE("the server is killed (SIGKILL) at random points of a bulk ingest, man
   check_no_problems("converged", chaos::convergence_problems(server, d, chaos::kDistrict));
   check_no_problems("cursor", chaos::cursor_problems(server, d, chaos::kDistrict));
   check_no_problems("duplicates", chaos::duplicate_problems(server, d));
-  CHECK(server_count(server.data(), "SELECT count(*) FROM field_history WHERE device = ?1",
+  CHECK(server_count(server.data(), "SELECT count(*) FROM field_history_full WHERE device = ?1",
                      device) == ops);
   CHECK(stored_change_sets(server, device) == d.count("SELECT count(*) FROM change_set"));
   const auto want = chaos::expected_values(latest);

@@ -38,12 +38,12 @@ std::int64_t device_change_sets(const SyncServer& server, const std::string& dev
 void check_each_op_once(const SyncServer& server, const SyncClient& client) {
   const std::string device = client.meta("device_id");
   const auto packed = client.count("SELECT coalesce(sum(op_count), 0) FROM change_set");
-  const auto rows =
-      server_count(server.data(), "SELECT count(*) FROM field_history WHERE device = ?1", device);
-  const auto distinct = server_count(
-      server.data(),
-      "SELECT count(*) FROM (SELECT DISTINCT cs_seq, op_id FROM field_history WHERE device = ?1)",
-      device);
+  const auto rows = server_count(
+      server.data(), "SELECT count(*) FROM field_history_full WHERE device = ?1", device);
+  const auto distinct = server_count(server.data(),
+                                     "SELECT count(*) FROM (SELECT DISTINCT cs_seq, op_id FROM "
+                                     "field_history_full WHERE device = ?1)",
+                                     device);
   CHECK(rows == packed);
   CHECK(distinct == rows);
 }
@@ -105,7 +105,7 @@ TEST_CASE("the reply to a push is lost: the retry is a duplicate, applied once",
   CHECK(cut.exit_code == 5);  // a network problem: try again later
   CHECK_THAT(cut.err, Contains("no answer from"));
   // The server applied it; the client still waits for the result.
-  CHECK(server_count(server.data(), "SELECT count(*) FROM field_history WHERE device = ?1",
+  CHECK(server_count(server.data(), "SELECT count(*) FROM field_history_full WHERE device = ?1",
                      device) == 3);
   CHECK(a.count("SELECT count(*) FROM change_set WHERE state = 'sent'") == 1);
   CHECK(a.count("SELECT count(*) FROM outbox WHERE state = 'packed'") == 3);

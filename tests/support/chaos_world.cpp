@@ -333,7 +333,7 @@ std::vector<std::string> duplicate_problems(const SyncServer& server, const Sync
   const std::string device = client.meta("device_id");
   Db db(server_db(server));
   Stmt s(db,
-         "SELECT cs_seq, op_id, count(*) FROM field_history WHERE device = ?1 "
+         "SELECT cs_seq, op_id, count(*) FROM field_history_full WHERE device = ?1 "
          "GROUP BY cs_seq, op_id HAVING count(*) > 1 LIMIT 5");
   s.bind(1, device);
   while (s.step())
@@ -341,7 +341,7 @@ std::vector<std::string> duplicate_problems(const SyncServer& server, const Sync
                        std::to_string(s.int64(0)) + " is " + std::to_string(s.int64(2)) +
                        " times in the history");
   Stmt ops(db,
-           "SELECT op_id, count(DISTINCT cs_seq) FROM field_history WHERE device = ?1 "
+           "SELECT op_id, count(DISTINCT cs_seq) FROM field_history_full WHERE device = ?1 "
            "GROUP BY op_id HAVING count(DISTINCT cs_seq) > 1 LIMIT 5");
   ops.bind(1, device);
   while (ops.step())
@@ -371,11 +371,12 @@ std::vector<std::string> convergence_problems(const SyncServer& server, const Sy
   std::int64_t rows = 0;
   {
     Db db(server_db(server));
-    Stmt s(db, "SELECT op_id, value, outcome FROM field_history_full WHERE device = ?1");
+    Stmt s(db, "SELECT op_id, value, outcome, zvalue FROM field_history_full WHERE device = ?1");
     s.bind(1, device);
     while (s.step()) {
       ++rows;
-      history[s.int64(0)] = {s.json(1), s.text(2)};
+      // A long text is stored gzipped (schema v6).
+      history[s.int64(0)] = {s.stored_json(1, 3), s.text(2)};
     }
   }
   if (rows != static_cast<std::int64_t>(history.size()))

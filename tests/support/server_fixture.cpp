@@ -156,6 +156,7 @@ void sql_gunzip(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 const char* const kStoreBackToV4 = R"sql(
 BEGIN;
+UPDATE pull_log SET value = CAST(test_gunzip(zvalue) AS TEXT) WHERE zvalue IS NOT NULL;
 DROP VIEW field_values;
 DROP VIEW field_history_full;
 CREATE TABLE field_history_v4 (
@@ -175,7 +176,8 @@ CREATE TABLE field_history_v4 (
   FOREIGN KEY (device, cs_seq) REFERENCES change_sets(device, seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 INSERT INTO field_history_v4
-  SELECT h.version, h.unit, h.field, coalesce(h.value, p.value), h.base, h.device, h.cs_seq,
+  SELECT h.version, h.unit, h.field, coalesce(h.value, p.value), h.base,
+         coalesce(h.device, p.device), h.cs_seq,
          h.op_id, coalesce(h.author, p.author), coalesce(h.hlc, p.hlc), h.received_ms, h.outcome,
          h.conflict_id
   FROM field_history h JOIN pull_log p ON p.seq = h.version;

@@ -96,8 +96,8 @@ std::int64_t count_rows(const std::filesystem::path& data_dir, const std::string
 // rebuild an older schema); REQUIREs success. The SQL may call test_gunzip(blob) (stored change
 // sets are gzipped since schema v5).
 void exec_store_sql(const std::filesystem::path& data_dir, const std::string& sql);
-// SQL that turns a store of the current schema (v5) back into the v4 layout, with the same
-// data: the inverse of server/src/store/schema.cpp's kV5, tables as v4 shipped them.
+// SQL that turns a store of the current schema (v6) back into the v4 layout, with the same
+// data: the inverse of server/src/store/schema.cpp's kV5 and kV6, tables as v4 shipped them.
 extern const char* const kStoreBackToV4;
 
 }  // namespace tongket::test

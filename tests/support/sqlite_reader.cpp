@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "tongket/sync/compression.hpp"
+
 namespace tongket::test {
 
 ReadOnlyDb::ReadOnlyDb(const std::filesystem::path& file) {
@@ -78,6 +80,12 @@ std::vector<std::uint8_t> Query::blob(int c) const {
 
 nlohmann::json Query::json(int c) const {
   return is_null(c) ? nlohmann::json() : nlohmann::json::parse(text(c));
+}
+
+nlohmann::json Query::stored_json(int c, int packed) const {
+  if (is_null(packed)) return json(c);
+  const auto plain = sync::gunzip(blob(packed), 64 * 1024 * 1024);
+  return nlohmann::json::parse(plain.begin(), plain.end());
 }
 
 }  // namespace tongket::test

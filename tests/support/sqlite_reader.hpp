@@ -43,6 +43,8 @@ class Query {
   std::int64_t int64(int c) const;
   std::vector<std::uint8_t> blob(int c) const;
   nlohmann::json json(int c) const;  // a JSON text column; SQL NULL reads as JSON null
+  // A server value column and its packed form (schema v6: a long text gzipped in `zvalue`).
+  nlohmann::json stored_json(int c, int packed) const;
 
  private:
   sqlite3_stmt* st_ = nullptr;

@@ -201,7 +201,7 @@ FieldMap SyncClient::values() const {
   ReadOnlyDb db(store_);
   Query q(db, "SELECT unit, key, value FROM field ORDER BY unit, key");
   FieldMap out;
-  while (q.step()) out[{q.text(0), q.text(1)}] = q.json(2);
+  while (q.step()) out[{q.text(0), q.text(1)}] = q.stored_json(2, 3);
   return out;
 }
 
@@ -261,11 +261,12 @@ FieldMap server_values(const std::filesystem::path& data_dir, const std::string&
     return interface_readers::values(*store, scope_unit);
   ReadOnlyDb db(server_db(data_dir));
   Query q(db,
-          "SELECT v.unit, v.field, v.value FROM field_values v JOIN units u ON u.code = v.unit "
+          "SELECT v.unit, v.field, v.value, v.zvalue FROM field_values v JOIN units u "
+          "ON u.code = v.unit "
           "WHERE u.code = ?1 OR u.district = ?1 OR u.province = ?1 ORDER BY v.unit, v.field");
   q.bind(1, scope_unit);
   FieldMap out;
-  while (q.step()) out[{q.text(0), q.text(1)}] = q.json(2);
+  while (q.step()) out[{q.text(0), q.text(1)}] = q.stored_json(2, 3);
   return out;
 }
 
@@ -285,8 +286,8 @@ ServerData server_data(const std::filesystem::path& data_dir) {
   ServerData d;
   ReadOnlyDb db(server_db(data_dir));
   {
-    Query q(db, "SELECT unit, field, value FROM field_values ORDER BY unit, field");
-    while (q.step()) d.values[{q.text(0), q.text(1)}] = q.json(2);
+    Query q(db, "SELECT unit, field, value, zvalue FROM field_values ORDER BY unit, field");
+    while (q.step()) d.values[{q.text(0), q.text(1)}] = q.stored_json(2, 3);
   }
   auto count = [&](const char* sql) {
     Query q(db, sql);
@@ -353,7 +354,7 @@ std::vector<std::string> server_integrity_problems(const std::filesystem::path& 
                "SELECT device, seq, status, bytes, "
                "coalesce(json_array_length(result, '$.refused_ops'), 0) FROM change_sets "
                "ORDER BY device, seq");
-    Query history(db, "SELECT count(*) FROM field_history WHERE device = ?1 AND cs_seq = ?2");
+    Query history(db, "SELECT count(*) FROM field_history_full WHERE device = ?1 AND cs_seq = ?2");
     while (sets.step()) {
       const std::string device = sets.text(0);
       const std::int64_t seq = sets.int64(1);
@@ -374,7 +375,7 @@ std::vector<std::string> server_integrity_problems(const std::filesystem::path& 
   }
   {
     Query orphans(db,
-                  "SELECT count(*) FROM field_history h WHERE NOT EXISTS (SELECT 1 FROM "
+                  "SELECT count(*) FROM field_history_full h WHERE NOT EXISTS (SELECT 1 FROM "
                   "change_sets c WHERE c.device = h.device AND c.seq = h.cs_seq)");
     REQUIRE(orphans.step());
     if (orphans.int64(0) != 0)
@@ -397,8 +398,8 @@ std::vector<std::string> server_integrity_problems(const std::filesystem::path& 
   }
   {
     Query log(db,
-              "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
-              "FROM pull_log ORDER BY seq");
+              "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash, "
+              "zvalue FROM pull_log ORDER BY seq");
     sync::Hash running{};
     std::int64_t expected_seq = 1;
     while (log.step()) {
@@ -407,7 +408,7 @@ std::vector<std::string> server_integrity_problems(const std::filesystem::path& 
       e.kind = log.text(1);
       e.unit = log.text(2);
       e.field = log.text(3);
-      e.value = log.json(4);
+      e.value = log.stored_json(4, 11);
       e.version = static_cast<std::uint64_t>(log.int64(5));
       e.device = log.text(6);
       e.author = log.text(7);

@@ -1,4 +1,4 @@
-// Schema migrations on open, with real data: a version-4 file to version 5 (each value stored
+// Schema migrations on open, with real data: a version-4 file to version 6 (each value stored
 // once, change sets gzipped, no field_current), and a version-2 file through versions 3-5 (v3:
 // field_values a view over the history, no district/province indexes on the pull log). Each
 // reads the same after as before.
@@ -78,15 +78,22 @@ std::vector<std::uint64_t> seqs(server::Store& store, Scope scope, std::uint64_t
 
 }  // namespace
 
+// A narrative section long enough to be stored gzipped (schema v6, packed.hpp).
+std::string long_text(const std::string& line) {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += line + " Dòng " + std::to_string(i) + ".\n";
+  return text;
+}
+
 TEST_CASE(
-    "store: a version-4 file migrates to version 5, each value stored once, and reads the same",
+    "store: a version-4 file migrates to version 6, each value stored once, and reads the same",
     "[server][store][migration]") {
   ServerFixture f;
   auto a = TestDevice::enrolled(f, kCommune, Role::clerk);
   auto a2 = TestDevice::enrolled(f, kCommune, Role::clerk);
   auto c = TestDevice::enrolled(f, kOtherCommune, Role::clerk);
   std::vector<sync::SignedChangeSet> sent{
-      a.change_set({a.op(kCountField, 12), a.op(kTextField, "Dòng một.\nDòng hai.\n")}),
+      a.change_set({a.op(kCountField, 12), a.op(kTextField, long_text("Kết quả cải cách."))}),
       a.change_set({a.op(kCountField, 13, 1)}), a2.change_set({a2.op(kCountField, 99)})};
   REQUIRE(push_reply(a.push(f, {sent[0], sent[1]})).results.size() == 2);
   auto conflicted = push_reply(a2.push(f, {sent[2]}));  // a conflict: the accepted value stays
@@ -101,12 +108,16 @@ TEST_CASE(
   const auto conflicts = described(f.store().conflicts(std::nullopt, false));
   REQUIRE(conflicts.size() == 1);
   const auto all = f.store().events_after({Scope::Kind::all, {}}, 0, 100);
+  // The long text was stored gzipped, its text column empty.
+  CHECK(count_rows(f.data_dir(), "pull_log WHERE zvalue IS NOT NULL AND value = ''") == 1);
 
   exec_store_sql(f.data_dir(), kStoreBackToV4);
   REQUIRE(count_rows(f.data_dir(), "pragma_user_version WHERE user_version = 4") == 1);
   REQUIRE(count_rows(f.data_dir(), "field_current") == 3);
   auto store = server::open_sqlite_store(f.data_dir());  // migrates
-  CHECK(count_rows(f.data_dir(), "pragma_user_version WHERE user_version = 5") == 1);
+  CHECK(count_rows(f.data_dir(), "pragma_user_version WHERE user_version = 6") == 1);
+  // Rows written before stay plain and read the same; only new ones are packed.
+  CHECK(count_rows(f.data_dir(), "pull_log WHERE zvalue IS NOT NULL") == 0);
   CHECK(store->unit_fields(kCommune) == fields);
   CHECK(described(store->history(kCommune)) == history);
   CHECK(described(store->conflicts(std::nullopt, false)) == conflicts);
@@ -129,19 +140,28 @@ TEST_CASE(
   CHECK(count_rows(f.data_dir(), "field_history") == 5);
   CHECK(count_rows(f.data_dir(),
                    "field_history WHERE value IS NOT NULL OR author IS NOT NULL "
-                   "OR hlc IS NOT NULL") == 0);
+                   "OR hlc IS NOT NULL OR device IS NOT NULL") == 0);
   CHECK(count_rows(f.data_dir(), "change_sets WHERE substr(bytes, 1, 2) = x'1f8b'") == 4);
   CHECK(count_rows(f.data_dir(), "pull_log") == 5);
   CHECK(count_rows(f.data_dir(),
                    "sqlite_schema WHERE name IN ('field_current', "
                    "'field_history_change_set')") == 0);
-  // And it takes new writes.
-  auto more = push_reply(a.push(f, {a.change_set({a.op(kCountField, 14, 3)})}));
+  // And it takes new writes; a new long text is packed and reads back.
+  const std::string text = long_text("Bản mới.");
+  auto more =
+      push_reply(a.push(f, {a.change_set({a.op(kCountField, 14, 3), a.op(kTextField, text, 2)})}));
   REQUIRE(more.results.size() == 1);
   CHECK(more.results[0].status == sync::PushStatus::applied);
+  CHECK(more.results[0].conflicts.empty());
+  CHECK(count_rows(f.data_dir(), "pull_log WHERE zvalue IS NOT NULL AND value = ''") == 1);
+  bool found = false;
+  for (const auto& [key, value] : store->unit_fields(kCommune))
+    if (key == kTextField) found = value == text;
+  CHECK(found);
+  CHECK(store->events_after({Scope::Kind::all, {}}, 0, 100).events.back().value == text);
 }
 
-TEST_CASE("store: a version-2 file migrates to version 5 and reads the same",
+TEST_CASE("store: a version-2 file migrates to version 6 and reads the same",
           "[server][store][migration]") {
   ServerFixture f;
   auto a = TestDevice::enrolled(f, kCommune, Role::clerk);

@@ -1,7 +1,10 @@
-// Schema v5's storage rules on a real SQLite store: a value is stored once (the history row
-// refers to its pull-log event), change sets are kept gzipped and come back exactly as signed,
-// a field's current value is its last write that is not a conflict.
+// Schema v5's and v6's storage rules on a real SQLite store: a value is stored once (the history
+// row refers to its pull-log event), a long text is kept gzipped, change sets are kept gzipped
+// and come back exactly as signed, a field's current value is its last write that is not a
+// conflict.
 #include <catch2/catch.hpp>
+
+#include <map>
 
 #include "server_fixture.hpp"
 #include "tongket/error.hpp"
@@ -65,7 +68,7 @@ TEST_CASE("store: a pushed value is stored once, its change set gzipped and retu
   CHECK(count_rows(f.data_dir(), "field_history") == 2);
   CHECK(count_rows(f.data_dir(),
                    "field_history WHERE value IS NULL AND author IS NULL AND "
-                   "hlc IS NULL") == 2);
+                   "hlc IS NULL AND device IS NULL") == 2);
   CHECK(count_rows(f.data_dir(), "pull_log WHERE value IS NOT NULL") == 2);
   const auto history = f.store().history(kCommune);
   REQUIRE(history.size() == 2);
@@ -145,4 +148,45 @@ TEST_CASE("store: the current value is the last write that is not a conflict", "
   }
   CHECK(count_rows(f.data_dir(), "pull_log") == rows);
   CHECK(f.store().unit_fields(kCommune)[0].second == 6);
+}
+
+TEST_CASE("store: a long text is kept gzipped, read back whole, and refused as damage when broken",
+          "[server][store]") {
+  ServerFixture f;
+  auto d = TestDevice::enrolled(f, kCommune, Role::clerk);
+  std::string text;
+  for (int i = 0; i < 30; ++i)
+    text += "Năm " + std::to_string(2011 + i % 10) + ", xã đã rà soát và đơn giản hoá thủ tục.\n";
+  auto reply =
+      push_reply(d.push(f, {d.change_set({d.op(kTextField, text), d.op(kCountField, 12)})}));
+  REQUIRE(reply.results.size() == 1);
+  REQUIRE(reply.results[0].status == sync::PushStatus::applied);
+  // The text gzipped, its text column empty; the number as text.
+  CHECK(count_rows(f.data_dir(),
+                   "pull_log WHERE zvalue IS NOT NULL AND value = '' AND "
+                   "length(zvalue) * 2 < " +
+                       std::to_string(text.size())) == 1);
+  CHECK(count_rows(f.data_dir(), "pull_log WHERE zvalue IS NULL") == 1);
+  // Every reader gets the text back: the history, the current fields, the pull log.
+  const auto history = f.store().history(kCommune);
+  REQUIRE(history.size() == 2);
+  CHECK(history[0].value == text);
+  CHECK(history[1].value == 12);
+  std::map<std::string, nlohmann::json> fields;
+  for (auto& [k, v] : f.store().unit_fields(kCommune)) fields[k] = v;
+  CHECK(fields[kTextField] == text);
+  auto page = f.store().events_after({server::Scope::Kind::unit, kCommune}, 0, 10);
+  REQUIRE(page.events.size() == 2);
+  CHECK(page.events[0].value == text);
+
+  // A broken stored form is reported as damage, never read as another value.
+  exec_store_sql(f.data_dir(),
+                 "UPDATE pull_log SET zvalue = substr(zvalue, 1, 20) WHERE zvalue IS NOT NULL");
+  try {
+    f.store().history(kCommune);
+    FAIL("a damaged stored text was returned");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::store_corrupt);
+    CHECK_THAT(e.what(), Catch::Contains("damaged"));
+  }
 }

@@ -92,10 +92,11 @@ struct ReviewContext {
   std::int64_t previous_received_ms = 0;  // the device's previous change set, 0 = none
 };
 
+// `packed` is pack_value(op.value), from prepare().
 void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync::ChangeSet& cs,
-              const sync::Operation& op, const Target& target, std::int64_t now,
-              const std::optional<ReviewContext>& review_ctx, std::vector<std::uint64_t>& conflicts,
-              std::vector<sync::OwnEvent>& own) {
+              const sync::Operation& op, const PackedValue& packed, const Target& target,
+              std::int64_t now, const std::optional<ReviewContext>& review_ctx,
+              std::vector<std::uint64_t>& conflicts, std::vector<sync::OwnEvent>& own) {
   const std::string& unit = target.unit.code;
   auto state = t.field(unit, op.field);
   std::optional<ConflictRecord> resolving;
@@ -139,6 +140,7 @@ void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync:
   ev.author = cs.author;
   ev.hlc = op.hlc;
 
+  bool merged = false;
   if (is_conflict) {
     h.value = op.value;
     h.outcome = "conflict";
@@ -148,14 +150,16 @@ void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync:
     ev.extra = sync::conflict_extra({v, state->version, state->value, state->device, state->author,
                                      state->hlc, state->received_ms, now});
   } else {
-    bool merged = decision.outcome == sync::Decision::Outcome::merge_applied;
+    merged = decision.outcome == sync::Decision::Outcome::merge_applied;
     h.value = merged ? decision.value_to_store_as_current : op.value;
     h.outcome = merged ? "merged" : resolving ? "resolved" : "applied";
     ev.kind = "value";
     ev.value = h.value;
     if (merged) ev.extra = {{"merged", true}};
   }
-  log.append(ev);  // its seq is v
+  // A merged value is not the operation's: packed here, not by prepare().
+  const PackedValue* ev_packed = merged ? nullptr : &packed;
+  log.append(ev, ev_packed);  // its seq is v
   if (ev.kind == "value" && ev.extra.is_null()) own.push_back({v, op.id});
   t.record_write(h, !is_conflict);
 
@@ -190,7 +194,7 @@ void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync:
     sync::PullEvent judged = ev;
     judged.kind = "review";
     judged.extra = review::event_extra(r);
-    log.append(judged);
+    log.append(judged, ev_packed);
     r.event_seq = judged.seq;
     t.record_review(r);
   }
@@ -199,7 +203,7 @@ void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync:
     sync::PullEvent done = ev;
     done.kind = "resolved";
     done.extra = {{"conflict", resolving->id}};
-    log.append(done);
+    log.append(done, ev_packed);
   }
 }
 
@@ -336,9 +340,12 @@ void judge_result(const sync::ChangeSet& cs, const Verdicts& verdicts, ApplyOutc
 
 }  // namespace
 
-ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
-                              const sync::SignedChangeSet& scs, const sync::Hash& hash,
+ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device,
+                              const PreparedChangeSet& prepared, const sync::SignedChangeSet& scs,
                               std::optional<std::uint64_t> counter) {
+  const sync::ChangeSet& cs = *prepared.cs;
+  if (prepared.values.size() != cs.ops.size())
+    throw Error(Errc::internal, "push: change set " + std::to_string(cs.seq) + " was not packed");
   std::vector<Target> targets;
   Verdicts static_verdicts;
   auto whole = check_static(ctx, device, cs, targets, static_verdicts);
@@ -383,16 +390,17 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const s
       judge_result(cs, verdicts, out);
       for (std::size_t i = 0; i < cs.ops.size(); ++i)
         if (!verdicts[i])
-          apply_op(t, log, device, cs, cs.ops[i], targets[i], now, review_ctx, r.conflicts,
-                   out.own);
+          apply_op(t, log, device, cs, cs.ops[i], prepared.values[i], targets[i], now, review_ctx,
+                   r.conflicts, out.own);
     }
     r.server_seq = log.head().seq;
 
     StoredChangeSet rec;
     rec.device = device.id;
     rec.seq = cs.seq;
-    rec.hash = hash;
+    rec.hash = prepared.hash;
     rec.bytes = scs.bytes;
+    rec.packed = prepared.packed;
     rec.signature = scs.signature;
     rec.unit = cs.unit;
     rec.author = cs.author;

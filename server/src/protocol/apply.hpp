@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "protocol/internal.hpp"
 #include "tongket/server/protocol.hpp"
 #include "tongket/sync/changeset.hpp"
 
@@ -24,8 +25,9 @@ struct ApplyOutcome {
 // The change set has passed checks 1-4 (decoded, the device's own, signature, next on chain).
 // Applies it in one store write; with `counter`, the request counter is consumed in that same
 // write (committed together, or neither).
-ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device, const sync::ChangeSet& cs,
-                              const sync::SignedChangeSet& scs, const sync::Hash& hash,
+// `prepared` is the change set as prepare() left it (decoded: prepared.cs is set).
+ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device,
+                              const PreparedChangeSet& prepared, const sync::SignedChangeSet& scs,
                               std::optional<std::uint64_t> counter = std::nullopt);
 
 }  // namespace tongket::server::detail

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tongket/server/packed.hpp"
 #include "tongket/server/protocol.hpp"
 
 namespace tongket::server::detail {
@@ -17,6 +18,10 @@ struct PreparedChangeSet {
   std::string decode_error;
   sync::Hash hash{};
   std::optional<bool> signature_ok;  // checked with PreparedRequest::key
+  // What the store keeps (packed.hpp), worked out here so that the store thread only writes:
+  // pack_value of each operation's value (one per cs->ops) and pack_change_set of the bytes.
+  std::vector<PackedValue> values;
+  Bytes packed;
 };
 
 // protocol.hpp, prepare(). Immutable once made; read by the store thread.

@@ -28,6 +28,9 @@ void prepare_push(const Request& request, const HandlerContext& ctx, detail::Pre
     }
     p.hash = scs.hash();
     if (out.key) p.signature_ok = sync::verify_change_set(scs, *out.key);
+    p.values.reserve(p.cs->ops.size());
+    for (const auto& op : p.cs->ops) p.values.push_back(pack_value(op.value));
+    p.packed = pack_change_set(scs.bytes);
     out.change_sets.push_back(std::move(p));
   }
 }

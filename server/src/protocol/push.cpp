@@ -122,8 +122,8 @@ Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& p
       reply.error = std::move(error);
       break;
     }
-    const sync::ChangeSet& cs = *pre->change_sets[i].cs;
-    const sync::Hash& hash = pre->change_sets[i].hash;
+    const detail::PreparedChangeSet& one = pre->change_sets[i];
+    const sync::ChangeSet& cs = *one.cs;
     if (verdict == sync::ChainVerdict::duplicate) {
       // The same answer as the first time; "duplicate" says nothing was applied now.
       sync::PushResult r = stored->result;
@@ -134,7 +134,7 @@ Reply handle_push(const Request& request, HandlerContext& ctx, const Prepared& p
     // The first change set that writes also consumes the request's counter, in its own
     // transaction: both commit together or not at all, so the same request may be sent again.
     detail::ApplyOutcome outcome = detail::apply_change_set(
-        ctx, device, cs, scs, hash,
+        ctx, device, one, scs,
         counter_consumed ? std::nullopt : std::optional<std::uint64_t>(auth.counter));
     if (outcome.stale_counter)  // another request with this counter came first: a replay
       return detail::stale_counter(request, ctx, device.id, auth.counter, *outcome.stale_counter);

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "store/change_set_bytes.hpp"
 #include "tongket/error.hpp"
+#include "tongket/server/packed.hpp"
 
 namespace tongket::server::schema {
 
@@ -264,12 +264,59 @@ ALTER TABLE change_sets ADD COLUMN plain_size INTEGER NOT NULL DEFAULT -1;
 UPDATE change_sets SET bytes = tongket_gzip(bytes), plain_size = length(bytes);
 )sql";
 
+// Version 6 (issue 13: at most 45 KB per commune report). A long value (the narrative
+// sections' prose) is kept gzipped in the pull log's `zvalue`, its `value` then '' (packed.hpp,
+// pack_value, done off the store thread); older rows stay as they are and both forms read back.
+// A history row leaves out its device too when it is its event's, as v5 did for value, author
+// and HLC. The views carry the packed form beside the text so that their readers unpack it.
+constexpr const char* kV6 = R"sql(
+DROP VIEW field_values;
+DROP VIEW field_history_full;
+CREATE TABLE field_history_v6 (
+  version     INTEGER PRIMARY KEY REFERENCES pull_log(seq),
+  unit        TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  value       TEXT,     -- NULL: the value of the pull-log event with seq = version
+  base        INTEGER NOT NULL,
+  device      TEXT,     -- NULL: the event's
+  cs_seq      INTEGER NOT NULL,
+  op_id       INTEGER NOT NULL,
+  author      TEXT,     -- NULL: the event's
+  hlc         INTEGER,  -- NULL: the event's
+  received_ms INTEGER NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome = 'applied' OR outcome = 'merged' OR
+                                   outcome = 'conflict' OR outcome = 'resolved'),
+  conflict_id INTEGER
+) STRICT;
+INSERT INTO field_history_v6
+  SELECT h.version, h.unit, h.field, h.value, h.base, nullif(h.device, p.device), h.cs_seq,
+         h.op_id, h.author, h.hlc, h.received_ms, h.outcome, h.conflict_id
+  FROM field_history h LEFT JOIN pull_log p ON p.seq = h.version;
+DROP TABLE field_history;
+ALTER TABLE field_history_v6 RENAME TO field_history;
+CREATE INDEX field_history_field ON field_history(unit, field, version);
+ALTER TABLE pull_log ADD COLUMN zvalue BLOB;
+CREATE VIEW field_history_full(version, unit, field, value, base, device, cs_seq, op_id, author,
+                               hlc, received_ms, outcome, conflict_id, zvalue) AS
+  SELECT h.version, h.unit, h.field, coalesce(h.value, p.value), h.base,
+         coalesce(h.device, p.device), h.cs_seq, h.op_id, coalesce(h.author, p.author),
+         coalesce(h.hlc, p.hlc), h.received_ms, h.outcome, h.conflict_id,
+         iif(h.value IS NULL, p.zvalue, NULL)
+  FROM field_history h JOIN pull_log p ON p.seq = h.version;
+CREATE VIEW field_values(unit, field, value, version, zvalue) AS
+  SELECT h.unit, h.field, coalesce(h.value, p.value), h.version,
+         iif(h.value IS NULL, p.zvalue, NULL)
+  FROM field_history h JOIN pull_log p ON p.seq = h.version
+  WHERE h.version = (SELECT max(l.version) FROM field_history l
+                     WHERE l.unit = h.unit AND l.field = h.field AND l.outcome <> 'conflict');
+)sql";
+
 // tongket_gzip(blob): the blob gzipped, for kV5's migration of stored change sets.
 void sql_gzip(sqlite3_context* ctx, int, sqlite3_value** argv) {
   const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(argv[0]));
   const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
   try {
-    const Bytes z = compress_change_set({data, size});
+    const Bytes z = pack_change_set({data, size});
     sqlite3_result_blob64(ctx, z.data(), z.size(), SQLITE_TRANSIENT);
   } catch (const std::exception& e) {
     sqlite3_result_error(ctx, e.what(), -1);
@@ -421,7 +468,8 @@ void check_and_migrate(sqlite::Db& db, bool create) {
   if (s.version < 3) db.exec(kV3);
   if (s.version < 4) db.exec(kV4);
   if (s.version < 5) migrate_to_v5(db);
-  // Future migrations: if (s.version < 6) ...
+  if (s.version < 6) db.exec(kV6);
+  // Future migrations: if (s.version < 7) ...
   check_foreign_keys(db);
   db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
   db.exec("PRAGMA user_version=" + std::to_string(kVersion));

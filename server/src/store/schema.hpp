@@ -7,7 +7,7 @@ namespace tongket::server::schema {
 
 // 'TKSV': marks the file as a tongket server store (PRAGMA application_id).
 inline constexpr int kApplicationId = 0x544B5356;
-inline constexpr int kVersion = 5;
+inline constexpr int kVersion = 6;
 
 // Connection settings that touch nothing in the file: busy timeout, foreign keys.
 void configure(sqlite::Db& db);

@@ -6,11 +6,11 @@
 #include <set>
 #include <unordered_map>
 
-#include "store/change_set_bytes.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/stored_values.hpp"
 #include "tongket/error.hpp"
+#include "tongket/server/packed.hpp"
 #include "tongket/sync/admin_events.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/crypto.hpp"
@@ -45,13 +45,19 @@ using stored::result_text;
 using stored::role_or_throw;
 using stored::to_hash;
 
+// A value as schema v6 keeps it: its JSON text, or (long texts) '' and the text gzipped.
+nlohmann::json read_value(Stmt& q, int text_col, int packed_col) {
+  return unpack_value(q.text(text_col), q.blob(packed_col));
+}
+
+// Columns: seq, kind, unit, field, value, version, device, author, hlc, extra, hash, zvalue.
 sync::PullEvent read_event(Stmt& q) {
   sync::PullEvent e;
   e.seq = static_cast<std::uint64_t>(q.int64(0));
   e.kind = q.text(1);
   e.unit = q.text(2);
   e.field = q.text(3);
-  e.value = parse_json(q.text(4));
+  e.value = read_value(q, 4, 11);
   e.version = static_cast<std::uint64_t>(q.int64(5));
   e.device = q.text(6);
   e.author = q.text(7);
@@ -76,7 +82,9 @@ class SqliteTxn final : public WriteTxn {
                           std::uint64_t version) override;
   std::optional<ConflictRecord> conflict(std::uint64_t id) override;
   sync::Cursor log_head() override;
-  void append_event(const sync::PullEvent& event, const Hash& log_hash) override;
+  using WriteTxn::append_event;
+  void append_event(const sync::PullEvent& event, const Hash& log_hash,
+                    const PackedValue& value) override;
   CounterCheck advance_counter(std::string_view device, std::uint64_t counter) override;
   void record_write(const HistoryEntry& write, bool becomes_current) override;
   void open_conflict(const ConflictRecord& conflict) override;
@@ -102,8 +110,8 @@ class SqliteTxn final : public WriteTxn {
   // (schema v5), and the value is not serialised twice.
   std::uint64_t last_event_seq_ = 0;
   nlohmann::json last_event_value_;
-  std::string last_event_text_;
   std::string last_event_author_;
+  std::string last_event_device_;
   std::uint64_t last_event_hlc_ = 0;
 };
 
@@ -338,7 +346,8 @@ class SqliteStore final : public Store {
       // (unit, seq) index, merged: no sort, and the limit stops the scan.
       case Scope::Kind::unit:
         sql =
-            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash, "
+            "zvalue "
             "FROM pull_log WHERE seq IN (SELECT seq FROM pull_log WHERE unit = ?1 AND seq > ?2 "
             "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2 ORDER BY 1 "
             "LIMIT ?3) ORDER BY seq";
@@ -349,7 +358,8 @@ class SqliteStore final : public Store {
       // Server-wide events (unit '') are in every scope, found by the same (unit, seq) index.
       case Scope::Kind::district:
         sql =
-            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash, "
+            "zvalue "
             "FROM pull_log WHERE seq IN (SELECT seq FROM (SELECT p.seq FROM units u "
             "CROSS JOIN pull_log p ON p.unit = u.code WHERE u.district = ?1 AND p.seq > ?2 "
             "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2) "
@@ -357,7 +367,8 @@ class SqliteStore final : public Store {
         break;
       case Scope::Kind::province:
         sql =
-            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash, "
+            "zvalue "
             "FROM pull_log WHERE seq IN (SELECT seq FROM (SELECT p.seq FROM units u "
             "CROSS JOIN pull_log p ON p.unit = u.code WHERE u.province = ?1 AND p.seq > ?2 "
             "UNION ALL SELECT seq FROM pull_log WHERE unit = '' AND seq > ?2) "
@@ -365,7 +376,8 @@ class SqliteStore final : public Store {
         break;
       case Scope::Kind::all:
         sql =
-            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash "
+            "SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash, "
+            "zvalue "
             "FROM pull_log WHERE ?1 IS NOT NULL AND seq > ?2 ORDER BY seq LIMIT ?3";
         break;
     }
@@ -447,7 +459,7 @@ class SqliteStore final : public Store {
     outside_write("history");
     Query q(
         stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, hlc, "
-             "received_ms, outcome, conflict_id FROM field_history_full WHERE unit = ? "
+             "received_ms, outcome, conflict_id, zvalue FROM field_history_full WHERE unit = ? "
              "ORDER BY version"));
     q->bind(1, unit_code);
     std::vector<HistoryEntry> out;
@@ -460,7 +472,7 @@ class SqliteStore final : public Store {
     Query q(
         stmt("SELECT device, seq, hash, bytes, signature, unit, author, received_ms, status, "
              "result, plain_size FROM change_sets WHERE unit = ?1 OR (device, seq) IN "
-             "(SELECT device, cs_seq FROM field_history WHERE unit = ?1) "
+             "(SELECT device, cs_seq FROM field_history_full WHERE unit = ?1) "
              "ORDER BY received_ms, device, seq"));
     q->bind(1, unit_code);
     std::vector<StoredChangeSet> out;
@@ -487,6 +499,8 @@ class SqliteStore final : public Store {
   // Review round: defined at the end of this file.
   std::vector<UnitInfo> children(std::string_view code) override;
   std::vector<std::pair<std::string, nlohmann::json>> unit_fields(std::string_view unit) override;
+  // unit_fields without the outside-a-write guard, for the WriteTxn too.
+  std::vector<std::pair<std::string, nlohmann::json>> unit_field_rows(std::string_view unit);
   std::vector<ReviewEntry> reviews(std::string_view unit) override;
   std::vector<DeadlineOverride> deadlines() override;
   std::vector<Unit> added_units() override;
@@ -514,7 +528,7 @@ class SqliteStore final : public Store {
     cs.device = q.text(0);
     cs.seq = static_cast<std::uint64_t>(q.int64(1));
     cs.hash = to_hash(q.blob(2), "change set");
-    cs.bytes = restore_change_set(q.blob(3), q.int64(10));
+    cs.bytes = unpack_change_set(q.blob(3), q.int64(10));
     cs.signature = q.blob(4);
     cs.unit = q.text(5);
     cs.author = q.text(6);
@@ -529,7 +543,7 @@ class SqliteStore final : public Store {
     h.version = static_cast<std::uint64_t>(q.int64(0));
     h.unit = q.text(1);
     h.field = q.text(2);
-    h.value = parse_json(q.text(3));
+    h.value = read_value(q, 3, 13);
     h.base = static_cast<std::uint64_t>(q.int64(4));
     h.device = q.text(5);
     h.cs_seq = static_cast<std::uint64_t>(q.int64(6));
@@ -604,7 +618,7 @@ std::optional<Device> SqliteTxn::device(std::string_view id) {
 
 std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_view field) {
   Query q(
-      store_.stmt("SELECT value, version, device, author, hlc, received_ms "
+      store_.stmt("SELECT value, version, device, author, hlc, received_ms, zvalue "
                   "FROM field_history_full WHERE unit = ? AND field = ? "
                   "AND outcome <> 'conflict' ORDER BY version DESC LIMIT 1"));
   q->bind(1, unit).bind(2, field);
@@ -612,20 +626,12 @@ std::optional<FieldState> SqliteTxn::field(std::string_view unit, std::string_vi
     unwritten_.emplace(std::string(unit), std::string(field));
     return std::nullopt;
   }
-  return FieldState{parse_json(q->text(0)),
-                    static_cast<std::uint64_t>(q->int64(1)),
-                    q->text(2),
-                    q->text(3),
-                    static_cast<std::uint64_t>(q->int64(4)),
-                    q->int64(5)};
+  return FieldState{read_value(*q, 0, 6), static_cast<std::uint64_t>(q->int64(1)), q->text(2),
+                    q->text(3),           static_cast<std::uint64_t>(q->int64(4)), q->int64(5)};
 }
 
 std::vector<std::pair<std::string, nlohmann::json>> SqliteTxn::unit_fields(std::string_view unit) {
-  Query q(store_.stmt("SELECT field, value FROM field_values WHERE unit = ? ORDER BY field"));
-  q->bind(1, unit);
-  std::vector<std::pair<std::string, nlohmann::json>> out;
-  while (q->step()) out.emplace_back(q->text(0), parse_json(q->text(1)));
-  return out;
+  return store_.unit_field_rows(unit);
 }
 
 std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,
@@ -634,7 +640,7 @@ std::vector<HistoryEntry> SqliteTxn::current_writes_after(std::string_view unit,
   if (known_unwritten(unit, field)) return {};
   Query q(
       store_.stmt("SELECT version, unit, field, value, base, device, cs_seq, op_id, author, "
-                  "hlc, received_ms, outcome, conflict_id FROM field_history_full "
+                  "hlc, received_ms, outcome, conflict_id, zvalue FROM field_history_full "
                   "WHERE unit = ? AND field = ? AND version > ? "
                   "AND outcome <> 'conflict' ORDER BY version"));
   q->bind(1, unit).bind(2, field).bind(3, static_cast<std::int64_t>(after));
@@ -647,12 +653,12 @@ nlohmann::json SqliteTxn::value_at(std::string_view unit, std::string_view field
                                    std::uint64_t version) {
   if (known_unwritten(unit, field)) return nullptr;
   Query q(
-      store_.stmt("SELECT value FROM field_history_full WHERE unit = ? AND field = ? "
+      store_.stmt("SELECT value, zvalue FROM field_history_full WHERE unit = ? AND field = ? "
                   "AND version <= ? AND outcome <> 'conflict' "
                   "ORDER BY version DESC LIMIT 1"));
   q->bind(1, unit).bind(2, field).bind(3, static_cast<std::int64_t>(version));
   if (!q->step()) return nullptr;
-  return parse_json(q->text(0));
+  return read_value(*q, 0, 1);
 }
 
 std::optional<ConflictRecord> SqliteTxn::conflict(std::uint64_t id) {
@@ -675,29 +681,37 @@ WriteTxn::CounterCheck SqliteTxn::advance_counter(std::string_view device, std::
   return store_.counter_row(device, counter);
 }
 
-void SqliteTxn::append_event(const sync::PullEvent& e, const Hash& h) {
+void SqliteTxn::append_event(const sync::PullEvent& e, const Hash& h, const PackedValue& value) {
   sync::Cursor& head = store_.cached_head();
   if (e.seq != head.seq + 1)
     throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
                                     " is not the next one (" + std::to_string(head.seq + 1) + ")");
   last_event_seq_ = 0;
-  last_event_text_ = e.value.dump();
   // A plain one-row INSERT: an INSERT ... SELECT may write several rows, so SQLite would keep
   // a statement journal of every page it touches.
   store_.check_unit(e.unit);
   Query q(
       store_.stmt("INSERT INTO pull_log(seq, kind, unit, field, value, version, device, author, "
-                  "hlc, extra, hash) VALUES (?1, ?2, ?11, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+                  "hlc, extra, hash, zvalue) "
+                  "VALUES (?1, ?2, ?11, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12)"));
   q->bind(1, static_cast<std::int64_t>(e.seq)).bind(2, e.kind).bind(3, e.field);
-  q->bind(4, last_event_text_).bind(5, static_cast<std::int64_t>(e.version)).bind(6, e.device);
+  // A long text is kept gzipped (schema v6), its text column empty.
+  const bool packed = !value.deflated.empty();
+  q->bind(4, packed ? std::string_view("") : std::string_view(value.json));
+  q->bind(5, static_cast<std::int64_t>(e.version)).bind(6, e.device);
   q->bind(7, e.author).bind(8, static_cast<std::int64_t>(e.hlc));
   q->bind_opt(9, e.extra.is_null() ? std::optional<std::string>() : e.extra.dump());
   q->bind_blob(10, h).bind(11, e.unit);
+  if (packed)
+    q->bind_blob(12, value.deflated);
+  else
+    q->bind_null(12);
   q->run();
   head = {e.seq, h};
   last_event_seq_ = e.seq;
   last_event_value_ = e.value;
   last_event_author_ = e.author;
+  last_event_device_ = e.device;
   last_event_hlc_ = e.hlc;
 }
 
@@ -710,7 +724,7 @@ void SqliteTxn::record_write(const HistoryEntry& w, bool becomes_current) {
   if (unwritten_ && unwritten_->first == w.unit && unwritten_->second == w.field)
     unwritten_.reset();
   // What the write's own event (appended just before, seq = version) holds is stored once, in
-  // the pull log (schema v5); a column differing from it is kept here. Comparing is a
+  // the pull log (schemas v5, v6); a column differing from it is kept here. Comparing is a
   // memcmp-like walk; dumping would escape every character of a long text again.
   const bool event = w.version == last_event_seq_;
   const bool same_value = event && w.value == last_event_value_;
@@ -725,7 +739,10 @@ void SqliteTxn::record_write(const HistoryEntry& w, bool becomes_current) {
     else
       q->bind(4, w.value.dump());
     q->bind(5, static_cast<std::int64_t>(w.base));
-    q->bind(6, w.device);
+    if (event && w.device == last_event_device_)
+      q->bind_null(6);
+    else
+      q->bind(6, w.device);
     q->bind(7, static_cast<std::int64_t>(w.cs_seq)).bind(8, static_cast<std::int64_t>(w.op_id));
     if (event && w.author == last_event_author_)
       q->bind_null(9);
@@ -789,7 +806,9 @@ void SqliteTxn::record_change_set(const StoredChangeSet& cs) {
                   "received_ms, status, result, plain_size) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   q->bind(1, cs.device).bind(2, static_cast<std::int64_t>(cs.seq)).bind_blob(3, cs.hash);
-  q->bind_blob(4, compress_change_set(cs.bytes)).bind_blob(5, cs.signature);
+  const Bytes packed_here = cs.packed.empty() ? pack_change_set(cs.bytes) : Bytes();
+  q->bind_blob(4, cs.packed.empty() ? packed_here : cs.packed);
+  q->bind_blob(5, cs.signature);
   q->bind(6, cs.unit).bind(7, cs.author);
   q->bind(8, cs.received_ms).bind(9, cs.status).bind(10, result_text(cs.result));
   q->bind(11, static_cast<std::int64_t>(cs.bytes.size()));
@@ -833,10 +852,15 @@ std::vector<UnitInfo> SqliteStore::children(std::string_view code) {
 std::vector<std::pair<std::string, nlohmann::json>> SqliteStore::unit_fields(
     std::string_view unit) {
   outside_write("unit_fields");
-  Query q(stmt("SELECT field, value FROM field_values WHERE unit = ? ORDER BY field"));
+  return unit_field_rows(unit);
+}
+
+std::vector<std::pair<std::string, nlohmann::json>> SqliteStore::unit_field_rows(
+    std::string_view unit) {
+  Query q(stmt("SELECT field, value, zvalue FROM field_values WHERE unit = ? ORDER BY field"));
   q->bind(1, unit);
   std::vector<std::pair<std::string, nlohmann::json>> out;
-  while (q->step()) out.emplace_back(q->text(0), parse_json(q->text(1)));
+  while (q->step()) out.emplace_back(q->text(0), read_value(*q, 1, 2));
   return out;
 }
 
@@ -906,8 +930,8 @@ void SqliteTxn::add_unit(const UnitInfo& u, std::string_view type) {
 // The "unit" events of the log: the units that did not come from the units files.
 std::vector<Unit> SqliteStore::added_units() {
   Query q(
-      stmt("SELECT seq, kind, unit, field, value, version, device, author, hlc, extra "
-           "FROM pull_log WHERE kind = 'unit' ORDER BY seq"));
+      stmt("SELECT seq, kind, unit, field, value, version, device, author, hlc, extra, hash, "
+           "zvalue FROM pull_log WHERE kind = 'unit' ORDER BY seq"));
   std::vector<Unit> out;
   while (q->step())
     if (auto u = sync::unit_of_event(read_event(*q))) out.push_back(std::move(*u));

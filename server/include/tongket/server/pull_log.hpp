@@ -18,8 +18,9 @@ class PullLogWriter {
   // The seq the next appended event gets: the version of the next write.
   std::uint64_t next_seq() const { return head_.seq + 1; }
   sync::Cursor head() const { return head_; }
-  // Gives the event the next seq, chains its hash and appends it.
-  void append(sync::PullEvent& event);
+  // Gives the event the next seq, chains its hash and appends it. `packed`, when given, is
+  // pack_value(event.value) worked out beforehand (prepare()); else it is packed here.
+  void append(sync::PullEvent& event, const PackedValue* packed = nullptr);
 
  private:
   WriteTxn& txn_;

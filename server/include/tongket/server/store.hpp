@@ -20,6 +20,10 @@
 // - Protocol rules are not the backend's: the pull log's running hash is computed by the
 //   protocol layer (pull_log.hpp, sync::next_log_hash) and stored as given; the conflict rule is
 //   sync::decide. A backend stores, indexes and returns.
+// - Packing is not the store thread's work either: append_event gets the value's JSON text and
+//   gzipped form (packed.hpp, pack_value) and record_change_set may get the change set's packed
+//   bytes, both computed by the caller before write() (prepare(), on the request threads). A
+//   backend keeps whichever form it likes and returns the plain value.
 //
 // Threads and ownership: a Store object is used by one thread at a time (the server's store
 // executor, or an admin command's main thread); it is not copyable and owns its connection.
@@ -43,6 +47,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tongket/hierarchy.hpp"
+#include "tongket/server/packed.hpp"
 #include "tongket/sync/bytes.hpp"
 #include "tongket/sync/messages.hpp"
 
@@ -103,6 +108,7 @@ struct StoredChangeSet {
   std::uint64_t seq = 0;
   Hash hash{};
   Bytes bytes;      // exactly as signed
+  Bytes packed;     // pack_change_set(bytes) when the caller has it; empty: not given
   Bytes signature;  // as received
   std::string unit;
   std::string author;
@@ -242,10 +248,17 @@ class WriteTxn {
   // appended in this transaction. A write's version is the seq of its event.
   virtual sync::Cursor log_head() = 0;
   // Appends an event with its running hash as computed by the protocol layer (pull_log.hpp);
-  // stored as given. Throws Error(internal) unless event.seq is log_head().seq + 1,
-  // Error(not_found) for an unknown unit. An event whose unit is "" is server-wide (an
-  // administrator's "deadline"): events_after returns it in every scope.
-  virtual void append_event(const sync::PullEvent& event, const Hash& log_hash) = 0;
+  // stored as given. `value` is pack_value(event.value), computed by the caller (perhaps on
+  // another thread): the backend stores one of its forms and never serialises the value itself.
+  // Throws Error(internal) unless event.seq is log_head().seq + 1, Error(not_found) for an
+  // unknown unit. An event whose unit is "" is server-wide (an administrator's "deadline"):
+  // events_after returns it in every scope.
+  virtual void append_event(const sync::PullEvent& event, const Hash& log_hash,
+                            const PackedValue& value) = 0;
+  // The same, packing the value here.
+  void append_event(const sync::PullEvent& event, const Hash& log_hash) {
+    append_event(event, log_hash, pack_value(event.value));
+  }
   // As Store::advance_counter, inside this transaction: the request counter of a push commits
   // with its first change set (one commit per change set), or not at all.
   struct CounterCheck {

@@ -23,7 +23,10 @@ class PgTxn final : public WriteTxn {
                           std::uint64_t version) override;
   std::optional<ConflictRecord> conflict(std::uint64_t id) override;
   sync::Cursor log_head() override;
-  void append_event(const sync::PullEvent& event, const Hash& log_hash) override;
+  using WriteTxn::append_event;
+  // Stores value.json: PostgreSQL compresses long texts itself (TOAST).
+  void append_event(const sync::PullEvent& event, const Hash& log_hash,
+                    const PackedValue& value) override;
   Store::CounterCheck advance_counter(std::string_view device, std::uint64_t counter) override;
   void record_write(const HistoryEntry& write, bool becomes_current) override;
   void open_conflict(const ConflictRecord& conflict) override;

@@ -150,7 +150,7 @@ sync::Cursor PgTxn::log_head() {
   return *head_;
 }
 
-void PgTxn::append_event(const sync::PullEvent& e, const Hash& log_hash) {
+void PgTxn::append_event(const sync::PullEvent& e, const Hash& log_hash, const PackedValue& value) {
   const sync::Cursor head = log_head();
   if (e.seq != head.seq + 1)
     throw Error(Errc::internal, "pull log: event seq " + std::to_string(e.seq) +
@@ -168,7 +168,7 @@ void PgTxn::append_event(const sync::PullEvent& e, const Hash& log_hash) {
                   .add(e.kind)
                   .add(e.unit)
                   .add(e.field)
-                  .add(e.value.dump())
+                  .add(value.json)
                   .add(e.version)
                   .add(e.device)
                   .add(e.author)
