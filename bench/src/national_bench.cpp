@@ -234,6 +234,7 @@ std::vector<std::size_t> pushes_answered(const Deployment& d) {
 
 struct BaselineRun {
   double wall = 0, cpu = 0, pg_cpu = 0;  // cpu: this thread (the client's side of the insert)
+  double load_start = 0, load_end = 0;
   std::string what;
 };
 
@@ -243,6 +244,7 @@ template <typename Insert>
 BaselineRun baseline(const std::vector<Report>& reports, local::PgCluster* cluster,
                      Insert&& insert) {
   BaselineRun b;
+  b.load_start = load_average();
   const double pg0 = cluster ? cluster->cpu_seconds() : 0;
   for (const auto& r : reports) {
     const auto t0 = Clock::now();
@@ -252,6 +254,7 @@ BaselineRun baseline(const std::vector<Report>& reports, local::PgCluster* clust
     b.wall += since(t0);
   }
   b.pg_cpu = cluster ? cluster->cpu_seconds() - pg0 : 0;
+  b.load_end = load_average();
   return b;
 }
 
@@ -281,7 +284,9 @@ void report(BenchEnv& env, const Layout& layout, const PushRun& run, const Basel
            fmt(base_cpu, 1) + " s" +
            (layout.postgresql ? " of which PostgreSQL " + fmt(base.pg_cpu, 1) + " s" : "") +
            "); nginx " + fmt(run.nginx_cpu, 1) + " s; pushes answered per process " +
-           answered_text + "; load " + fmt(run.load_start, 2) + " -> " + fmt(run.load_end, 2)});
+           answered_text + "; load average " + fmt(run.load_start, 2) + " -> " +
+           fmt(run.load_end, 2) + " (baseline " + fmt(base.load_start, 2) + " -> " +
+           fmt(base.load_end, 2) + ")"});
   const std::string n = "national." + layout.name + ".";
   env.results.figure({n + "change_sets_per_s", cs_rate, "change sets/s", {}});
   env.results.figure({n + "values_per_s", rate, "values/s", base_rate});
