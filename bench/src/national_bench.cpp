@@ -301,6 +301,38 @@ void report(BenchEnv& env, const Layout& layout, const PushRun& run, const Basel
   env.results.figure({n + "load_end", run.load_end, "load", {}});
 }
 
+// What PostgreSQL counted for one database (pg_stat_database) and the cluster's WAL position.
+// A backend's counts reach pg_stat_database when it flushes them (at the latest when it exits):
+// read these once the connections in question are closed.
+struct PgCounters {
+  double commits = 0, rows_written = 0, rows_read = 0;
+  std::string wal_lsn;
+};
+
+PgCounters pg_counters(const local::PgCluster& cluster, const std::string& db) {
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // exiting backends flush their counts
+  std::istringstream out(cluster.psql(
+      db,
+      "SELECT xact_commit || ' ' || (tup_inserted + tup_updated + tup_deleted) || ' ' || "
+      "(tup_returned + tup_fetched) || ' ' || pg_current_wal_lsn() FROM pg_stat_database "
+      "WHERE datname = current_database()"));
+  PgCounters c;
+  if (!(out >> c.commits >> c.rows_written >> c.rows_read >> c.wal_lsn))
+    throw std::runtime_error("national: cannot read pg_stat_database of " + db);
+  return c;
+}
+
+// "per report: N commits, N rows written, N rows read, N WAL bytes" between two readings.
+std::string pg_per_report(const local::PgCluster& cluster, const std::string& db,
+                          const PgCounters& a, const PgCounters& b, double reports) {
+  const double wal = std::stod(
+      cluster.psql(db, "SELECT pg_wal_lsn_diff('" + b.wal_lsn + "', '" + a.wal_lsn + "')"));
+  return fmt((b.commits - a.commits) / reports, 1) + " commits, " +
+         fmt((b.rows_written - a.rows_written) / reports, 1) + " rows written, " +
+         fmt((b.rows_read - a.rows_read) / reports, 1) + " rows read, " + fmt_bytes(wal / reports) +
+         " of WAL";
+}
+
 void run_layout(BenchEnv& env, const Layout& layout, std::size_t n, Cluster* cluster) {
   std::cerr << "national: " << layout.title << "\n";
   const auto dir = env.work / ("national-" + layout.name);
@@ -319,6 +351,8 @@ void run_layout(BenchEnv& env, const Layout& layout, std::size_t n, Cluster* clu
   }
   std::cerr << "  " << n << " devices enrolled and reports signed in " << fmt_seconds(since(t0))
             << "\n";
+  PgCounters before_push, after_push, before_copy, after_copy;
+  if (pg) before_push = pg_counters(*pg, db);
   PushRun run = push_all(env, d, reports, pg);
   std::cerr << "  pushed in " << fmt_seconds(run.wall) << "\n";
   const auto answered = pushes_answered(d);
@@ -326,20 +360,31 @@ void run_layout(BenchEnv& env, const Layout& layout, std::size_t n, Cluster* clu
     if (answered[i] == 0)
       throw std::runtime_error("national: server process " + std::to_string(i) +
                                " answered no push (nginx access log)");
+  d.stop();  // servers and nginx stopped: the baseline has the machine alone too
+  if (pg) after_push = pg_counters(*pg, db);
   {
     auto store = server::open_data_store(d.data[0]);
     check_store(*store, reports, run);
   }
-  d.stop();  // servers and nginx stopped: the baseline has the machine alone too
 
   BaselineRun base;
   if (layout.postgresql) {
-    RawCopy copy((*cluster)->url(db), "raw_rows");
-    base = baseline(reports, pg, [&](const std::string& unit, const std::vector<RawRow>& rows) {
-      copy.insert(unit, rows);
-    });
+    {
+      RawCopy copy((*cluster)->url(db), "raw_rows");
+      before_copy = pg_counters(*pg, db);
+      base = baseline(reports, pg, [&](const std::string& unit, const std::vector<RawRow>& rows) {
+        copy.insert(unit, rows);
+      });
+    }
+    after_copy = pg_counters(*pg, db);
+    if (std::stoul(pg->psql(db, "SELECT count(*) FROM raw_rows")) != run.values)
+      throw std::runtime_error("national: the COPY baseline's table lacks rows");
     base.what = "COPY of the same rows, one transaction per report";
-    if (copy.count() != run.values) throw std::runtime_error("national: COPY baseline lost rows");
+    const double reports_n = static_cast<double>(n);
+    env.results.note(
+        "national, " + layout.title + ": PostgreSQL per report (pg_stat_database, " +
+        "WAL position): the servers " + pg_per_report(*pg, db, before_push, after_push, reports_n) +
+        "; the COPY baseline " + pg_per_report(*pg, db, before_copy, after_copy, reports_n));
   } else {
     RawInsert raw(dir / "raw-baseline.db");
     base = baseline(

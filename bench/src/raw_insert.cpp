@@ -146,15 +146,4 @@ void RawCopy::insert_all(const std::vector<std::pair<std::string, std::vector<Ra
   exec("COMMIT");
 }
 
-std::size_t RawCopy::count() {
-  PGresult* r = PQexec(conn_, ("SELECT count(*) FROM " + table_).c_str());
-  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    PQclear(r);
-    throw std::runtime_error(std::string("raw COPY: count: ") + PQerrorMessage(conn_));
-  }
-  const std::size_t n = std::stoul(PQgetvalue(r, 0, 0));
-  PQclear(r);
-  return n;
-}
-
 }  // namespace tongket::bench

@@ -48,8 +48,6 @@ class RawCopy {
   void insert(const std::string& unit, const std::vector<RawRow>& rows);
   // One transaction and one COPY for many reports at once.
   void insert_all(const std::vector<std::pair<std::string, std::vector<RawRow>>>& reports);
-  // SELECT count(*) of the table.
-  std::size_t count();
 
  private:
   void exec(const std::string& sql);
