@@ -50,8 +50,14 @@ class Cluster {
         (std::filesystem::temp_directory_path() / "tongket-pg-bench-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);
     dir_ = tmpl;
-    cluster_ = std::make_unique<local::PgCluster>(
-        dir_, local::PgClusterOptions{.durable = true, .max_connections = 100});
+    try {
+      cluster_ = std::make_unique<local::PgCluster>(
+          dir_, local::PgClusterOptions{.durable = true, .max_connections = 100});
+    } catch (...) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+      throw;
+    }
   }
   ~Cluster() {
     cluster_.reset();  // stopped before its directory goes
