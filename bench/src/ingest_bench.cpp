@@ -1,8 +1,6 @@
 #include "ingest_bench.hpp"
 #include "timing.hpp"
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -10,6 +8,7 @@
 #include <stdexcept>
 
 #include "io_counter.hpp"
+#include "raw_insert.hpp"
 #include "store_setup.hpp"
 #include "tongket/server/protocol.hpp"
 #include "tongket/server/sqlite_store.hpp"
@@ -20,55 +19,6 @@
 namespace tongket::bench {
 
 namespace {
-
-void check(sqlite3* db, int rc, const char* what) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE)
-    throw std::runtime_error(std::string("raw sqlite: ") + what + ": " + sqlite3_errmsg(db));
-}
-
-// The baseline: the same rows (unit, field key, value as JSON text) into one plain table, one
-// transaction per change set, with the server store's journal settings (WAL, synchronous=FULL).
-class RawInsert {
- public:
-  explicit RawInsert(const std::filesystem::path& file) {
-    check(db_, sqlite3_open(file.c_str(), &db_), "open");
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
-    exec(
-        "CREATE TABLE value_rows (unit TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
-        " PRIMARY KEY (unit, field)) STRICT, WITHOUT ROWID");
-    check(db_,
-          sqlite3_prepare_v2(db_, "INSERT INTO value_rows (unit, field, value) VALUES (?, ?, ?)",
-                             -1, &insert_, nullptr),
-          "prepare");
-  }
-  ~RawInsert() {
-    sqlite3_finalize(insert_);
-    sqlite3_close(db_);
-  }
-  struct Row {
-    std::string field, value;
-  };
-  // Not inlined, so that a profile names it (callgrind --toggle-collect, docs/benchmarks.md).
-  [[gnu::noinline]] void insert(const std::string& unit, const std::vector<Row>& rows) {
-    exec("BEGIN");
-    for (const auto& r : rows) {
-      sqlite3_bind_text(insert_, 1, unit.data(), static_cast<int>(unit.size()), SQLITE_STATIC);
-      sqlite3_bind_text(insert_, 2, r.field.data(), static_cast<int>(r.field.size()),
-                        SQLITE_STATIC);
-      sqlite3_bind_text(insert_, 3, r.value.data(), static_cast<int>(r.value.size()),
-                        SQLITE_STATIC);
-      check(db_, sqlite3_step(insert_), "insert");
-      sqlite3_reset(insert_);
-    }
-    exec("COMMIT");
-  }
-
- private:
-  void exec(const char* sql) { check(db_, sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), sql); }
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-};
 
 // The client's side, untimed: the full report packed, chained and signed, the request body
 // gzipped and the request signed, exactly as ClientSession sends it.

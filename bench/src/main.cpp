@@ -5,8 +5,8 @@
 // (concurrent clients end to end, default 8), BENCH_INGEST_SECONDS (stop the ingest after
 // this long and extrapolate, default 300), BENCH_WORK (where stores and logs go; default a
 // new directory under /tmp, removed afterwards unless BENCH_KEEP=1), BENCH_ONLY (a comma
-// list of rollup, ingest, pull, e2e, ui), BENCH_JSON (also write the figures there, one JSON
-// object per line: name, value, unit, baseline, ratio, load_average), BENCH_DATABASE (a
+// list of rollup, ingest, pull, e2e, ui, national), BENCH_JSON (also write the figures there, one
+// JSON object per line: name, value, unit, baseline, ratio, load_average), BENCH_DATABASE (a
 // postgresql:// URL of an empty database: the end-to-end part's server stores there; default
 // SQLite).
 #include <sys/utsname.h>
@@ -22,6 +22,7 @@
 
 #include "bench_env.hpp"
 #include "ingest_bench.hpp"
+#include "national_bench.hpp"
 #include "net_bench.hpp"
 #include "processes.hpp"
 #include "rollup_bench.hpp"
@@ -108,6 +109,9 @@ int main() {
     if (wanted("ingest") && wanted("pull")) phase("pull", [&] { run_pull(env, ingest_dir); });
     if (wanted("e2e")) phase("end to end and wire", [&] { run_end_to_end(env, 0); });
     if (wanted("ui")) phase("web app", [&] { run_ui(env); });
+    // Not in the default run (about 15 minutes at full scale on its own): BENCH_ONLY=national.
+    if (!only.empty() && wanted("national"))
+      phase("national (nginx, SQLite and PostgreSQL)", [&] { run_national(env); });
 
     utsname uts{};
     ::uname(&uts);

@@ -28,13 +28,6 @@ namespace tongket::bench {
 
 namespace {
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
 std::unique_ptr<Child> start_server(const BenchEnv& env, const std::filesystem::path& data,
                                     int port, const std::string& name) {
   auto child = std::make_unique<Child>(
@@ -111,17 +104,6 @@ double handshake_bytes(const BenchEnv& env, int server_port) {
   if (rc != CURLE_OK) throw std::runtime_error(std::string("handshake: ") + curl_easy_strerror(rc));
   auto [up, down] = p.finish();
   return up + down;
-}
-
-struct Device {
-  std::string unit;
-  std::unique_ptr<MemoryReplica> replica;
-};
-
-Device make_device(server::Store& store, const Unit& unit) {
-  auto key = sync::SigningKey::generate();
-  std::string id = enroll_device(store, unit.code, server::Role::clerk, key);
-  return {unit.code, std::make_unique<MemoryReplica>(id, unit.code, std::move(key))};
 }
 
 std::uint64_t hlc_now() {

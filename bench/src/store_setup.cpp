@@ -31,4 +31,10 @@ std::string enroll_device(server::Store& store, const std::string& unit, server:
   return d.id;
 }
 
+Device make_device(server::Store& store, const Unit& unit) {
+  auto key = sync::SigningKey::generate();
+  std::string id = enroll_device(store, unit.code, server::Role::clerk, key);
+  return {unit.code, std::make_unique<MemoryReplica>(id, unit.code, std::move(key))};
+}
+
 }  // namespace tongket::bench

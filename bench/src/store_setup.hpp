@@ -2,8 +2,11 @@
 // as the enroll handler would, without an HTTP round trip per device.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "memory_replica.hpp"
+#include "tongket/hierarchy.hpp"
 #include "tongket/server/store.hpp"
 #include "tongket/sync/crypto.hpp"
 
@@ -14,5 +17,13 @@ std::string enroll_device(server::Store& store, const std::string& unit, server:
                           const sync::SigningKey& key);
 
 std::int64_t now_ms();
+
+// A simulated clerk's laptop: a new key, enrolled for `unit` through the Store API, and its
+// replica in memory.
+struct Device {
+  std::string unit;
+  std::unique_ptr<MemoryReplica> replica;
+};
+Device make_device(server::Store& store, const Unit& unit);
 
 }  // namespace tongket::bench

@@ -3,7 +3,9 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 
 namespace tongket::bench {
 
@@ -20,6 +22,14 @@ inline double thread_cpu() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// The p-quantile (0..1) of `v`, nearest rank; 0 for no samples.
+inline double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
 }
 
 }  // namespace tongket::bench

@@ -16,6 +16,7 @@
 
 #include "process.hpp"
 #include "temp_dir.hpp"
+#include "tongket/local/nginx.hpp"
 #include "tongket/process/child.hpp"
 
 namespace tongket::test {
@@ -62,33 +63,11 @@ class ServerProcess : public process::Child {
                 const std::filesystem::path& log);
 };
 
-// nginx (Debian's) run unprivileged from `prefix` in the foreground, in front of a
-// tongket-server on 127.0.0.1:<backend_port>: TLS on 127.0.0.1:<port> with `cert`/`key`,
-// configured by deploy/nginx/render.sh standalone with `settings` (NAME=VALUE, e.g.
-// "MAX_BODY=65536", "HEADER_TIMEOUT=3"; the rest are the production values). REQUIREs that
-// the configuration is valid and that nginx listens within 15 s. Stopped (SIGTERM, then SIGKILL
-// of the master and its workers) at scope exit.
-class NginxProcess {
- public:
-  NginxProcess(const std::filesystem::path& prefix, int port, int backend_port,
-               const std::filesystem::path& cert, const std::filesystem::path& key,
-               const std::vector<std::string>& settings);
-  ~NginxProcess();
-  NginxProcess(const NginxProcess&) = delete;
-  NginxProcess& operator=(const NginxProcess&) = delete;
-
-  pid_t master() const { return master_->pid(); }
-  std::vector<pid_t> workers() const;  // the master's children, from /proc
-  int port() const { return port_; }
-  std::string error_log() const;   // <prefix>/logs/error.log
-  std::string access_log() const;  // <prefix>/logs/access.log
-  bool running() { return master_->running(); }
-
- private:
-  std::filesystem::path prefix_;
-  int port_;
-  std::unique_ptr<ServerProcess> master_;
-};
+// nginx (Debian's) run unprivileged from a prefix in the foreground with the production site
+// (deploy/nginx/render.sh) in front of tongket-server: tongket::local::Nginx
+// (tools/local-deploy/include/tongket/local/nginx.hpp), shared with bench/. It throws (and the
+// test fails with render.sh's, nginx -t's or the error log's words) if nginx does not start.
+using NginxProcess = local::Nginx;
 
 // The production settings for nginx relaxed for a test suite whose clients all come from
 // 127.0.0.1 (per-address request and connection limits far above what one test makes).
