@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 
+#include "tongket/calendar_date.hpp"
 #include "tongket/report/layout.hpp"
 #include "tongket/report/zip.hpp"
 
@@ -268,16 +268,13 @@ std::string table(const Grid& g, int total_width) {
 
 // "2020-06-05" -> "ngày 05 tháng 6 năm 2020" (a zero before days under 10 and months 1 and 2,
 // as the decree asks); anything else as written.
-std::string document_date(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 &&
-      d >= 1 && d <= 31) {
-    const std::string day = (d < 10 ? "0" : "") + std::to_string(d);
-    const std::string month = (m < 3 ? "0" : "") + std::to_string(m);
-    return "ngày " + day + " tháng " + month + " năm " + std::to_string(y);
+std::string document_date(const std::string& stored) {
+  if (const auto date = parse_calendar_date(stored)) {
+    const std::string day = (date->day < 10 ? "0" : "") + std::to_string(date->day);
+    const std::string month = (date->month < 3 ? "0" : "") + std::to_string(date->month);
+    return "ngày " + day + " tháng " + month + " năm " + std::to_string(date->year);
   }
-  return iso.empty() ? "ngày ... tháng ... năm ..." : iso;
+  return stored.empty() ? "ngày ... tháng ... năm ..." : stored;
 }
 
 // A borderless two-column table, for the frame's left and right blocks.

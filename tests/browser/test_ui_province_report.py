@@ -3,7 +3,8 @@ and a department's real CLI: Sở Tư pháp (72-STP) writes its part of section 
 submits; the province (72, Tây Ninh) sees that text beside its own section, accepts the
 department's report, takes the text in (the same core call as `tongket take-in`: the CLI reads
 it back), fills its document frame (Nghị định 30/2020) under the catalogue's Vietnamese labels
-(the CLI shows the same labels and values), and sees the roll-up's coverage ("Số liệu tổng
+(the CLI shows the same labels and values; the date typed and shown day/month/year, an
+impossible one refused with the stored date kept), and sees the roll-up's coverage ("Số liệu tổng
 hợp từ X/Y đơn vị") with the units not counted, as `tongket rollup` prints it, also in the
 rolled-up exports. Screenshots go to $TONGKET_SCREENSHOTS (docs/screenshots), else a temp dir."""
 import base64
@@ -95,13 +96,16 @@ class ProvinceReport(Round, unittest.TestCase):
         self.assertEqual(len(labels), 9)
         self.assertEqual(labels["noi_nhan"], "Nơi nhận (mỗi nơi một dòng)")
         self.assertEqual(labels["nguoi_ky"], "Họ tên người ký")
+        self.assertEqual(labels["ngay"], "Ngày ban hành (ngày/tháng/năm, vd. 25/06/2020)")
+        # The date typed as a clerk writes it (d/m/yyyy); the core stores it, the page shows dd/mm/yyyy.
         values = {"co_quan": "ỦY BAN NHÂN DÂN TỈNH TÂY NINH", "so_ky_hieu": "125/BC-UBND",
-                  "dia_danh": "Tây Ninh", "ngay": "2020-06-25", "tham_quyen": "TM. ỦY BAN NHÂN DÂN",
+                  "dia_danh": "Tây Ninh", "ngay": "25/6/2020", "tham_quyen": "TM. ỦY BAN NHÂN DÂN",
                   "chuc_vu": "CHỦ TỊCH", "nguoi_ky": "Nguyễn Thanh Ngọc"}
         for name, value in values.items():
             field = self.find(f'input[name="VB.{name}"]')
             field.send_keys(value, Keys.TAB)
             self.wait.until(lambda d: "Đã lưu" in self.find(f'label[data-field="{name}"] .field-msg').text)
+        self.assertEqual(self.find('input[name="VB.ngay"]').get_attribute("value"), "25/06/2020")
         recipients = self.find('textarea[name="VB.noi_nhan"]')
         recipients.send_keys("Bộ Nội vụ;", Keys.ENTER, "Lưu: VT, SNV.")
         self.click('input[name="VB.co_quan_chu_quan"]')  # leaving it saves it
@@ -113,6 +117,21 @@ class ProvinceReport(Round, unittest.TestCase):
         cli_doc = run([CLIENT, "document", "--store", self.province], env=VIETNAMESE).stdout
         self.assertIn("so_ky_hieu (Số, ký hiệu (vd. 125/BC-UBND)): 125/BC-UBND", cli_doc)
         self.assertIn("nguoi_ky (Họ tên người ký): Nguyễn Thanh Ngọc", cli_doc)
+        date_line = "ngay (Ngày ban hành (ngày/tháng/năm, vd. 25/06/2020)): 25/06/2020"
+        self.assertEqual(self.find('input[name="VB.ngay"]').get_attribute("value"), "25/06/2020")
+        self.assertIn(date_line, cli_doc)
+
+        # A day February 2020 does not have: refused naming the field, the stored date kept.
+        date = self.find('input[name="VB.ngay"]')
+        date.send_keys(Keys.CONTROL, "a")
+        date.send_keys("31/02/2020", Keys.TAB)
+        error = self.find('label[data-field="ngay"] .field-msg .notice.error')
+        self.assertIn('Ngày ban hành "31/02/2020" không phải là một ngày có thật', error.text)
+        self.assertIn("ngày/tháng/năm", error.text)
+        self.assertNotIn("Đã lưu", self.find('label[data-field="ngay"] .field-msg').text)
+        self.open("#/van-ban")
+        self.assertEqual(self.find('input[name="VB.ngay"]').get_attribute("value"), "25/06/2020")
+        self.assertIn(date_line, run([CLIENT, "document", "--store", self.province], env=VIETNAMESE).stdout)
 
         # The roll-up's coverage and the units not counted, as the CLI prints them.
         rollup = run([CLIENT, "rollup", "PL3", "--store", self.province], env=VIETNAMESE).stdout
@@ -139,7 +158,8 @@ class ProvinceReport(Round, unittest.TestCase):
         self.assertIn(line, csv)
         docx = zipfile.ZipFile(io.BytesIO(self.fetch("/api/export/docx?tong-hop=1")))
         body = docx.read("word/document.xml").decode("utf-8")
-        for text in [line, "125/BC-UBND", "Nguyễn Thanh Ngọc", "Sở Tư pháp: công tác rà soát"]:
+        for text in [line, "125/BC-UBND", "Nguyễn Thanh Ngọc", "Sở Tư pháp: công tác rà soát",
+                     "Tây Ninh, ngày 25 tháng 6 năm 2020"]:
             self.assertIn(text, body)
 
 

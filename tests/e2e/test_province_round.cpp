@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "office.hpp"
+#include "round.hpp"
 #include "server_fixture.hpp"
-#include "sync_world.hpp"
 #include "tongket/hierarchy.hpp"
 
 using namespace tongket;
@@ -59,38 +59,28 @@ void submit(const SyncClient& c) {
 
 TEST_CASE("the province's report is assembled from its departments and districts",
           "[e2e][review][province]") {
-  SyncServer server;
-  TempDir dir("tongket-province");
+  Round round("tongket-province");
+  SyncServer& server = round.server;
+  const TempDir& dir = round.dir;
   struct Dept {
     const char* key;
-    std::unique_ptr<SyncClient> client;
+    SyncClient* client;
   };
   std::vector<Dept> depts;
-  for (const char* key : {"VP", "STP", "SNV", "STC", "STTTT", "SKHCN"}) {
-    const std::string code = std::string(kTinh) + "-" + key;
-    auto c = std::make_unique<SyncClient>(dir.path(), std::string("so-") + key);
-    c->init(code, std::string("Cán bộ ") + key);
-    c->enroll(server, server.token(code, "clerk"));
-    depts.push_back({key, std::move(c)});
-  }
+  for (const char* key : {"VP", "STP", "SNV", "STC", "STTTT", "SKHCN"})
+    depts.push_back({key, &round.enrolled(std::string("so-") + key, std::string(kTinh) + "-" + key,
+                                          std::string("Cán bộ ") + key, "clerk")});
   auto& vp = *depts[0].client;
   auto& stp = *depts[1].client;
   auto& snv = *depts[2].client;
   auto& stc = *depts[3].client;
   auto& stttt = *depts[4].client;
   auto& skhcn = *depts[5].client;
-  SyncClient a(dir.path(), "xa-a"), b(dir.path(), "xa-b"), tb(dir.path(), "tan-bien"),
-      city(dir.path(), "thanh-pho"), p(dir.path(), "tinh");
-  a.init(kAccepted, "Cán bộ xã A");
-  b.init(kDraft, "Cán bộ xã B");
-  tb.init(kTanBien, "Phòng Nội vụ Tân Biên");
-  city.init(kCity, "Phòng Nội vụ thành phố");
-  p.init(kTinh, "Văn phòng UBND tỉnh");
-  a.enroll(server, server.token(kAccepted, "clerk"));
-  b.enroll(server, server.token(kDraft, "clerk"));
-  tb.enroll(server, server.token(kTanBien, "district_reviewer"));
-  city.enroll(server, server.token(kCity, "district_reviewer"));
-  p.enroll(server, server.token(kTinh, "province_reviewer"));
+  auto& a = round.enrolled("xa-a", kAccepted, "Cán bộ xã A", "clerk");
+  auto& b = round.enrolled("xa-b", kDraft, "Cán bộ xã B", "clerk");
+  auto& tb = round.enrolled("tan-bien", kTanBien, "Phòng Nội vụ Tân Biên", "district_reviewer");
+  auto& city = round.enrolled("thanh-pho", kCity, "Phòng Nội vụ thành phố", "district_reviewer");
+  auto& p = round.enrolled("tinh", kTinh, "Văn phòng UBND tỉnh", "province_reviewer");
 
   // The departments fill their parts of the plan and submit.
   vp.set("PL3.1", "2019", "92");
@@ -188,6 +178,13 @@ TEST_CASE("the province's report is assembled from its departments and districts
   p.run_ok({"document", "set", "so_ky_hieu", "125/BC-UBND"});
   p.text("VB.dia_danh", "Tây Ninh");
   p.text("VB.ngay", "2020-06-25");
+  // The date as a clerk writes it is the same date; one that does not exist changes nothing.
+  CHECK(!p.run_ok({"document", "set", "ngay", "25/6/2020"}).out.empty());
+  const auto bad_date = p.run({"document", "set", "ngay", "31/02/2020"});
+  CHECK(bad_date.exit_code == 2);
+  CHECK_THAT(bad_date.err, Contains("date issued \"31/02/2020\" is not a real date"));
+  CHECK_THAT(p.run_ok({"document"}).out,
+             Contains("ngay (date issued") && Contains("): 25/06/2020"));
   p.run_ok({"document", "set", "noi_nhan", "Bộ Nội vụ;\\nLưu: VT."});
   CHECK(p.run({"document", "set", "so", "1"}).exit_code == 2);  // names the known fields
   CHECK_THAT(p.run_ok({"document"}).out, Contains("so_ky_hieu") && Contains("125/BC-UBND"));

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "office.hpp"
-#include "sync_world.hpp"
+#include "round.hpp"
 
 using namespace tongket;
 using namespace tongket::test;
@@ -29,18 +29,12 @@ std::string office_text(const fs::path& file, const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("a review round from the communes to the province's export", "[e2e][review]") {
-  SyncServer server;
-  TempDir dir("tongket-review");
-  SyncClient a(dir.path(), "xa-tan-lap"), b(dir.path(), "xa-b"), d(dir.path(), "huyen"),
-      p(dir.path(), "tinh");
-  a.init(kCommuneA, "Cán bộ xã A");
-  b.init(kCommuneB, "Cán bộ xã B");
-  d.init(kDistrict, "Phòng Nội vụ huyện");
-  p.init(kProvince, "Sở Nội vụ tỉnh");
-  a.enroll(server, server.token(kCommuneA, "clerk"));
-  b.enroll(server, server.token(kCommuneB, "clerk"));
-  d.enroll(server, server.token(kDistrict, "district_reviewer"));
-  p.enroll(server, server.token(kProvince, "province_reviewer"));
+  Round round("tongket-review");
+  const TempDir& dir = round.dir;
+  auto& a = round.enrolled("xa-tan-lap", kCommuneA, "Cán bộ xã A", "clerk");
+  auto& b = round.enrolled("xa-b", kCommuneB, "Cán bộ xã B", "clerk");
+  auto& d = round.enrolled("huyen", kDistrict, "Phòng Nội vụ huyện", "district_reviewer");
+  auto& p = round.enrolled("tinh", kProvince, "Sở Nội vụ tỉnh", "province_reviewer");
 
   // The communes fill and submit; a submitted report refuses edits (exit 7) until returned.
   a.set("PL1.4", "2016", "3");
@@ -140,13 +134,10 @@ TEST_CASE("a client export of its own report offline opens in LibreOffice", "[e2
 // The server's side of the lock: a second laptop of the commune that has not synced the
 // submission sends an edit; the server refuses its change set and keeps the submitted value.
 TEST_CASE("an edit reaching the server after a submission is refused", "[e2e][review][server]") {
-  SyncServer server;
-  TempDir dir("tongket-review-lock");
-  SyncClient a(dir.path(), "a1"), a2(dir.path(), "a2");
-  a.init(kCommuneA, "A");
-  a2.init(kCommuneA, "A2");
-  a.enroll(server, server.token(kCommuneA, "clerk"));
-  a2.enroll(server, server.token(kCommuneA, "clerk"));
+  Round round("tongket-review-lock");
+  const SyncServer& server = round.server;
+  auto& a = round.enrolled("a1", kCommuneA, "A", "clerk");
+  auto& a2 = round.enrolled("a2", kCommuneA, "A2", "clerk");
   a.set("PL1.4", "2016", "3");
   a.run_ok({"submit", "--override", "Số liệu đã rà soát"});
   a.sync_ok();

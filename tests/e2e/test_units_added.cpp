@@ -7,8 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include "process.hpp"
+#include "round.hpp"
 #include "server_process.hpp"
-#include "sync_world.hpp"
 #include "tongket/server/pull_log.hpp"
 #include "tongket/server/store_factory.hpp"
 
@@ -37,13 +37,10 @@ std::int64_t added_units(const SyncClient& c) {
 
 TEST_CASE("an added department enrolls, writes its narrative, and the province takes it in",
           "[e2e][units]") {
-  SyncServer server;
-  TempDir dir("tongket-units");
-  SyncClient p(dir.path(), "tinh"), h(dir.path(), "huyen");
-  p.init(kTinh, "Văn phòng UBND tỉnh");
-  h.init(kHuyen, "Phòng Nội vụ huyện");
-  p.enroll(server, server.token(kTinh, "province_reviewer"));
-  h.enroll(server, server.token(kHuyen, "district_reviewer"));
+  Round round("tongket-units");
+  SyncServer& server = round.server;
+  auto& p = round.enrolled("tinh", kTinh, "Văn phòng UBND tỉnh", "province_reviewer");
+  auto& h = round.enrolled("huyen", kHuyen, "Phòng Nội vụ huyện", "district_reviewer");
   p.sync_ok();
   h.sync_ok();
 
@@ -54,9 +51,7 @@ TEST_CASE("an added department enrolls, writes its narrative, and the province t
   CHECK_THAT(listed.out, Contains("72-SYT  Sở Y tế tỉnh Tây Ninh  department  (added"));
 
   // The new department's laptop: its store is made by the code before the unit reached it.
-  SyncClient syt(dir.path(), "so-y-te");
-  syt.init(kSyt, "Cán bộ Sở Y tế");
-  syt.enroll(server, server.token(kSyt, "clerk"));
+  auto& syt = round.enrolled("so-y-te", kSyt, "Cán bộ Sở Y tế", "clerk");
   syt.sync_ok();
   CHECK(syt.meta("unit_name") == kSytName);
   CHECK(added_units(syt) == 1);
@@ -139,18 +134,12 @@ TEST_CASE("bad input to units add exits 2 naming what was wrong and changes noth
 
 TEST_CASE("a deadline set on the server is the one every client shows before any submission",
           "[e2e][units][deadline]") {
-  SyncServer server;
-  TempDir dir("tongket-deadline-sync");
-  SyncClient x(dir.path(), "xa"), h(dir.path(), "huyen"), p(dir.path(), "tinh"),
-      snv(dir.path(), "snv");
-  x.init(kXa, "Cán bộ xã");
-  h.init(kHuyen, "Phòng Nội vụ huyện");
-  p.init(kTinh, "Văn phòng UBND tỉnh");
-  snv.init("72-SNV", "Sở Nội vụ");
-  x.enroll(server, server.token(kXa, "clerk"));
-  h.enroll(server, server.token(kHuyen, "district_reviewer"));
-  p.enroll(server, server.token(kTinh, "province_reviewer"));
-  snv.enroll(server, server.token("72-SNV", "clerk"));
+  Round round("tongket-deadline-sync");
+  SyncServer& server = round.server;
+  auto& x = round.enrolled("xa", kXa, "Cán bộ xã", "clerk");
+  auto& h = round.enrolled("huyen", kHuyen, "Phòng Nội vụ huyện", "district_reviewer");
+  auto& p = round.enrolled("tinh", kTinh, "Văn phòng UBND tỉnh", "province_reviewer");
+  auto& snv = round.enrolled("snv", "72-SNV", "Sở Nội vụ", "clerk");
   for (const auto* c : {&x, &h, &p, &snv}) c->sync_ok();
   // Before: the template's deadlines.
   CHECK_THAT(x.run_ok({"status"}).out, Contains("deadline: 2020-03-10"));
@@ -186,11 +175,9 @@ TEST_CASE("a deadline set on the server is the one every client shows before any
 // not know. This client does the same with a kind newer than itself, server-wide (unit "") or
 // its own unit's: nothing changes, the cursor moves past them, and syncing goes on.
 TEST_CASE("a client skips event kinds it does not know and keeps syncing", "[e2e][units][compat]") {
-  SyncServer server;
-  TempDir dir("tongket-kinds");
-  SyncClient x(dir.path(), "xa");
-  x.init(kXa, "Cán bộ xã");
-  x.enroll(server, server.token(kXa, "clerk"));
+  Round round("tongket-kinds");
+  SyncServer& server = round.server;
+  auto& x = round.enrolled("xa", kXa, "Cán bộ xã", "clerk");
   x.set("PL1.4", "2016", "3");
   x.sync_ok();
   {

@@ -7,9 +7,12 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "temp_dir.hpp"
+#include "tongket/calendar_date.hpp"
 #include "tongket/error.hpp"
 #include "tongket/messages.hpp"
 #include "tongket/workspace.hpp"
@@ -344,6 +347,51 @@ TEST_CASE("issue 10 in the core: units below not accepted warn, coverage, the do
     CHECK_THAT(e.what(), Contains("so_ky_hieu"));
   }
   CHECK(count(dir / "store.db", "SELECT count(*) FROM outbox") == 1);
+}
+
+TEST_CASE("the document frame's date is typed and shown day/month/year and stored ISO",
+          "[workspace][report]") {
+  CHECK(vi_date_text(*parse_calendar_date("5/6/2020")) == "05/06/2020");
+  CHECK(iso_date_text(*parse_calendar_date(" 25/06/2020\n")) == "2020-06-25");
+  CHECK(iso_date_text(*parse_calendar_date("2020-06-25")) == "2020-06-25");
+  CHECK(parse_calendar_date("29/02/2020"));
+  for (const char* bad :
+       {"31/02/2020", "29/02/2019", "31/04/2020", "0/1/2020", "1/13/2020", "25/06/20", "25-06-2020",
+        "2020-6-25", "25/06/2020/1", "+1/6/2020", "25 / 06 / 2020", "", "ngày 25"})
+    CHECK_FALSE(parse_calendar_date(bad));
+
+  TempDir dir("tongket-ws");
+  auto ws = Workspace::create(options(dir, Language::vi), "72", "Tester");
+  const auto shown = [&] {
+    for (const auto& f : ws.document())
+      if (f.name == "ngay") return f.value;
+    return std::string("(no field)");
+  };
+  const std::string stored_sql =
+      "SELECT count(*) FROM field WHERE key = 't:VB.ngay' AND value = '\"2020-06-25\"'";
+  ws.set_document("ngay", "25/6/2020");
+  CHECK(shown() == "25/06/2020");
+  CHECK(ws.section("VB.ngay").text == "25/06/2020");
+  CHECK(count(dir / "store.db", stored_sql) == 1);
+  // An impossible date: refused naming the field, nothing written (neither path).
+  for (const auto& write :
+       std::vector<std::function<void()>>{[&] { ws.set_document("ngay", "31/02/2020"); },
+                                          [&] { ws.set_text("VB.ngay", "31/02/2020\n"); }}) {
+    try {
+      write();
+      FAIL("31/02/2020 was accepted");
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::invalid_argument);
+      CHECK_THAT(e.what(), Contains("Ngày ban hành \"31/02/2020\"") && Contains("ngày/tháng/năm"));
+    }
+  }
+  CHECK(shown() == "25/06/2020");
+  CHECK(count(dir / "store.db", stored_sql) == 1);
+  CHECK(count(dir / "store.db", "SELECT count(*) FROM outbox") == 1);
+  // ISO as before (scripts, `text set VB.ngay`) is stored the same: nothing new to send.
+  CHECK_FALSE(ws.set_text("VB.ngay", "2020-06-25"));
+  ws.set_document("ngay", " ");  // only whitespace clears it
+  CHECK(shown().empty());
 }
 
 TEST_CASE("a department reads its province's districts and never writes them", "[workspace]") {

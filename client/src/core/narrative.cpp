@@ -67,7 +67,7 @@ SectionText Workspace::section(const std::string& id) {
     SectionText t{id, {}, {}, {}, {}, editable(d, key)};
     t.heading = d.msg("document.field." + id.substr(kDocumentFieldPrefix.size()));
     if (auto v = d.store.get_field(d.unit(), key); v && v->is_string())
-      t.text = v->get<std::string>();
+      t.text = document_shown_text(id, v->get<std::string>());
     return t;
   }
   return section_of(d, find_section(d, id));
@@ -83,7 +83,8 @@ bool Workspace::set_text(const std::string& id, const std::string& utf8_text) {
   if (!to_nfc(text, nfc)) throw Error(Errc::invalid_argument, d.msg("text.not_utf8", {key.str()}));
   // Only whitespace clears the section.
   const bool blank = nfc.find_first_not_of(" \t\r\n") == std::string::npos;
-  const nlohmann::json value = blank ? nlohmann::json(nullptr) : nlohmann::json(nfc);
+  const nlohmann::json value =
+      blank ? nlohmann::json(nullptr) : nlohmann::json(document_stored_text(d, id, nfc));
   if (d.store.get_field(d.unit(), key).value_or(nullptr) == value) return false;
   d.write_one(key, value);
   return true;

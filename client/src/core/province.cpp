@@ -4,6 +4,7 @@
 
 #include "core/workspace_impl.hpp"
 #include "review/contributions.hpp"
+#include "tongket/calendar_date.hpp"
 #include "tongket/document_fields.hpp"
 #include "tongket/error.hpp"
 
@@ -17,6 +18,28 @@ std::string text_of(Workspace::Impl& d, const FieldKey& key) {
 }
 
 }  // namespace
+
+std::string document_stored_text(Workspace::Impl& d, const std::string& item,
+                                 const std::string& typed) {
+  const DocumentField* f = document_field(item);
+  if (!f || !f->date) return typed;
+  const auto date = parse_calendar_date(typed);
+  if (!date) {
+    const auto first = typed.find_first_not_of(" \t\r\n");  // a line read from stdin ends in "\n"
+    const std::string shown =
+        first == std::string::npos
+            ? typed
+            : typed.substr(first, typed.find_last_not_of(" \t\r\n") - first + 1);
+    throw Error(Errc::invalid_argument, d.msg("document.bad_date", {shown}));
+  }
+  return iso_date_text(*date);
+}
+
+std::string document_shown_text(const std::string& item, const std::string& stored) {
+  const DocumentField* f = document_field(item);
+  const auto date = f && f->date ? parse_calendar_date(stored) : std::nullopt;
+  return date ? vi_date_text(*date) : stored;  // text stored before dates were checked: as is
+}
 
 std::vector<Contribution> Workspace::contributions(const std::string& section) {
   auto& d = *impl_;
@@ -52,8 +75,9 @@ std::vector<DocumentPart> Workspace::document() {
   std::vector<DocumentPart> out;
   for (const auto& f : kDocumentFields) {
     const std::string name(f.name);
+    const std::string item = std::string(kDocumentFieldPrefix) + name;
     out.push_back({name, d.msg("document.field." + name),
-                   text_of(d, FieldKey::text(std::string(kDocumentFieldPrefix) + name))});
+                   document_shown_text(item, text_of(d, FieldKey::text(item)))});
   }
   return out;
 }
@@ -67,8 +91,7 @@ void Workspace::set_document(const std::string& name, const std::string& text) {
       names += (names.empty() ? "" : ", ") + std::string(f.name);
     throw Error(Errc::invalid_argument, d.msg("document.unknown", {name, names}));
   }
-  const bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
-  d.write_one(FieldKey::text(item), blank ? nlohmann::json() : nlohmann::json(text));
+  set_text(item, text);  // as `text set VB.<name>`: one path, the date's rule included
 }
 
 }  // namespace tongket::client

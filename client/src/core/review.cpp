@@ -3,7 +3,6 @@
 // signed and sent with the next sync (docs/protocol.md).
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "core/workspace_impl.hpp"
 #include "review/changes.hpp"
@@ -253,21 +252,25 @@ std::string short_value(Workspace::Impl& d, const nlohmann::json& v) {
   return s;
 }
 
-// Every field whose value differs between a snapshot and `now` (null: absent).
-std::vector<FieldValue> diff_rows(Workspace::Impl& d, const nlohmann::json& snapshot,
-                                  std::map<std::string, nlohmann::json> now) {
-  std::map<std::string, nlohmann::json> then;
-  for (const auto& [k, v] : snapshot.items()) then[k] = v;
-  std::set<std::string> keys;
-  for (const auto& [k, v] : then) keys.insert(k);
-  for (const auto& [k, v] : now) keys.insert(k);
+// review/changes' field changes as the reviewer reads them: labels, values shown.
+std::vector<FieldValue> rows_of(Workspace::Impl& d, const std::vector<FieldChange>& changes) {
   std::vector<FieldValue> rows;
-  for (const auto& k : keys) {
-    auto a = then.count(k) ? then[k] : nlohmann::json();
-    auto b = now.count(k) ? now[k] : nlohmann::json();
-    if (a != b) rows.push_back({k, field_label(d.tpl, k), short_value(d, b), short_value(d, a)});
-  }
+  for (const auto& f : changes)
+    rows.push_back(
+        {f.key, field_label(d.tpl, f.key), short_value(d, f.now), short_value(d, f.then)});
   return rows;
+}
+
+// What differs from the data at transition `at`, as of that transition.
+Changes changes_at(const ReviewRecord& at, std::vector<FieldValue> rows, bool digest_matches) {
+  Changes c;
+  c.known = true;
+  c.action = std::string(sync::review_action_name(at.action));
+  c.state = std::string(sync::review_state_name(at.state));
+  c.time = sync::vietnam_time(sync::HybridClock::millis(at.hlc));
+  c.rows = std::move(rows);
+  c.digest_matches = digest_matches;
+  return c;
 }
 
 }  // namespace
@@ -313,48 +316,26 @@ Changes Workspace::changes() {
         it->action == ReviewAction::finalise)
       fixing = &*it;
   if (!fixing || !fixing->snapshot.is_object()) return c;
-  c.known = true;
-  c.action = std::string(sync::review_action_name(fixing->action));
-  c.state = std::string(sync::review_state_name(fixing->state));
-  c.time = sync::vietnam_time(sync::HybridClock::millis(fixing->hlc));
   const auto fields = report_fields(d.store, d.unit());
-  std::map<std::string, nlohmann::json> now(fields.begin(), fields.end());
-  c.rows = diff_rows(d, fixing->snapshot, now);
-  c.digest_matches = sync::report_digest(fields) == fixing->data_hash;
+  const std::map<std::string, nlohmann::json> now(fields.begin(), fields.end());
+  c = changes_at(*fixing, rows_of(d, field_changes(fixing->snapshot, now)),
+                 sync::report_digest(fields) == fixing->data_hash);
   // Since the previous submission and since the return (client/src/review/changes).
-  for (const auto& cmp : review_changes(history, fields)) {
-    ChangeSet set{d.msg("changes.since." + cmp.what),
-                  d.msg("state." + std::string(sync::review_state_name(cmp.since->state))),
-                  sync::vietnam_time(sync::HybridClock::millis(cmp.since->hlc)),
-                  {}};
-    for (const auto& f : cmp.changes)
-      set.rows.push_back(
-          {f.key, field_label(d.tpl, f.key), short_value(d, f.now), short_value(d, f.then)});
-    c.sets.push_back(std::move(set));
-  }
+  for (const auto& cmp : review_changes(history, fields))
+    c.sets.push_back({d.msg("changes.since." + cmp.what),
+                      d.msg("state." + std::string(sync::review_state_name(cmp.since->state))),
+                      sync::vietnam_time(sync::HybridClock::millis(cmp.since->hlc)),
+                      rows_of(d, cmp.changes)});
   return c;
 }
 
 Changes Workspace::resubmission_changes() {
   auto& d = *impl_;
-  Changes c;
   const auto history = client::review_history(d.store, d.unit());
-  std::vector<const ReviewRecord*> submits;
-  for (const auto& r : history)
-    if (r.action == ReviewAction::submit && r.snapshot.is_object()) submits.push_back(&r);
-  if (submits.size() < 2) return c;
-  const ReviewRecord& last = *submits.back();
-  const ReviewRecord& before = *submits[submits.size() - 2];
-  c.known = true;
-  c.action = std::string(sync::review_action_name(last.action));
-  c.state = std::string(sync::review_state_name(last.state));
-  c.time = sync::vietnam_time(sync::HybridClock::millis(last.hlc));
-  std::map<std::string, nlohmann::json> now;
-  for (const auto& [k, v] : last.snapshot.items()) now[k] = v;
-  c.rows = diff_rows(d, before.snapshot, now);
-  const auto fields = report_fields(d.store, d.unit());
-  c.digest_matches = sync::report_digest(fields) == last.data_hash;
-  return c;
+  const auto cmp = resubmission_change(history);  // the one rule (client/src/review/changes)
+  if (!cmp) return {};
+  return changes_at(*cmp->until, rows_of(d, cmp->changes),
+                    sync::report_digest(report_fields(d.store, d.unit())) == cmp->until->data_hash);
 }
 
 }  // namespace tongket::client

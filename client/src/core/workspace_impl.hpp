@@ -75,6 +75,14 @@ struct Workspace::Impl {
   bool reads_only(const std::string& code);
 };
 
+// The document frame's text (t:VB.<name>, core/province.cpp) as stored and as shown: its date
+// typed "25/06/2020" (or "5/6/2020", or ISO) is stored "2020-06-25" and shown "25/06/2020"
+// (tongket/calendar_date.hpp); an impossible date throws Error naming the field. Any other
+// item's text passes unchanged.
+std::string document_stored_text(Workspace::Impl& d, const std::string& item,
+                                 const std::string& typed);
+std::string document_shown_text(const std::string& item, const std::string& stored);
+
 // "12", "45,5": a number as a Vietnamese form shows it (decimal comma). Ratios one decimal.
 // A stored value as text: a number shown, a string verbatim; empty for null.
 std::string shown_value(const nlohmann::json& value, bool one_decimal = false);

@@ -7,11 +7,23 @@ namespace tongket::client {
 
 namespace {
 
-std::vector<FieldChange> diff(const nlohmann::json& snapshot,
-                              const std::map<std::string, nlohmann::json>& now) {
-  std::map<std::string, nlohmann::json> then;
+bool fixes_data(const ReviewRecord& r) {
+  return r.action == sync::ReviewAction::submit || r.action == sync::ReviewAction::accept ||
+         r.action == sync::ReviewAction::finalise;
+}
+
+std::map<std::string, nlohmann::json> as_map(const nlohmann::json& snapshot) {
+  std::map<std::string, nlohmann::json> out;
   if (snapshot.is_object())
-    for (const auto& [k, v] : snapshot.items()) then[k] = v;
+    for (const auto& [k, v] : snapshot.items()) out[k] = v;
+  return out;
+}
+
+}  // namespace
+
+std::vector<FieldChange> field_changes(const nlohmann::json& snapshot,
+                                       const std::map<std::string, nlohmann::json>& now) {
+  const auto then = as_map(snapshot);
   std::set<std::string> keys;
   for (const auto& [k, v] : then) keys.insert(k);
   for (const auto& [k, v] : now) keys.insert(k);
@@ -24,13 +36,6 @@ std::vector<FieldChange> diff(const nlohmann::json& snapshot,
   }
   return out;
 }
-
-bool fixes_data(const ReviewRecord& r) {
-  return r.action == sync::ReviewAction::submit || r.action == sync::ReviewAction::accept ||
-         r.action == sync::ReviewAction::finalise;
-}
-
-}  // namespace
 
 std::vector<ChangeComparison> review_changes(
     const std::vector<ReviewRecord>& history,
@@ -52,13 +57,28 @@ std::vector<ChangeComparison> review_changes(
     }
   }
   std::vector<ChangeComparison> out;
-  if (previous) out.push_back({previous, "previous_submission", diff(previous->snapshot, now)});
-  if (returned) out.push_back({returned, "return", diff(returned->snapshot, now)});
+  if (previous)
+    out.push_back(
+        {previous, nullptr, "previous_submission", field_changes(previous->snapshot, now)});
+  if (returned)
+    out.push_back({returned, nullptr, "return", field_changes(returned->snapshot, now)});
   if (!out.empty()) return out;
   for (auto it = history.rbegin(); it != history.rend(); ++it)
     if (fixes_data(*it) && it->snapshot.is_object())
-      return {{&*it, std::string(sync::review_action_name(it->action)), diff(it->snapshot, now)}};
+      return {{&*it, nullptr, std::string(sync::review_action_name(it->action)),
+               field_changes(it->snapshot, now)}};
   return {};
+}
+
+std::optional<ChangeComparison> resubmission_change(const std::vector<ReviewRecord>& history) {
+  const ReviewRecord *last = nullptr, *before = nullptr;
+  for (auto it = history.rbegin(); it != history.rend() && !before; ++it) {
+    if (it->action != sync::ReviewAction::submit || !it->snapshot.is_object()) continue;
+    (last ? before : last) = &*it;
+  }
+  if (!before) return std::nullopt;
+  return ChangeComparison{before, last, "previous_submission",
+                          field_changes(before->snapshot, as_map(last->snapshot))};
 }
 
 }  // namespace tongket::client

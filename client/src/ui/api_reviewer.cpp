@@ -59,8 +59,7 @@ json unit_json(client::Workspace& ws, const std::string& code) {
           {"history", history},
           {"values", values},
           {"parts", parts},
-          {"resubmission", to_json(ws.resubmission_changes())},
-          {"since_submission", to_json(ws.changes())}};
+          {"resubmission", to_json(ws.resubmission_changes())}};
 }
 
 void decide_route(httplib::Server& server, AppState& state, const char* pattern, bool accept) {

@@ -12,6 +12,8 @@ namespace tongket {
 // "document.field.<name>" (client/src/core/messages.inc), shown by the CLI and the web app.
 struct DocumentField {
   std::string_view name;  // after "VB."
+  // A date: typed and shown day/month/year, stored ISO (tongket/calendar_date.hpp).
+  bool date = false;
 };
 
 inline constexpr std::array<DocumentField, 9> kDocumentFields{{
@@ -19,7 +21,7 @@ inline constexpr std::array<DocumentField, 9> kDocumentFields{{
     {"co_quan"},
     {"so_ky_hieu"},
     {"dia_danh"},
-    {"ngay"},
+    {"ngay", true},
     {"noi_nhan"},
     {"tham_quyen"},
     {"chuc_vu"},
@@ -28,12 +30,17 @@ inline constexpr std::array<DocumentField, 9> kDocumentFields{{
 
 inline constexpr std::string_view kDocumentFieldPrefix = "VB.";
 
-// Whether `item` (a text field's section id) is one of the frame's fields.
-inline bool is_document_field(std::string_view item) {
-  if (!item.starts_with(kDocumentFieldPrefix)) return false;
+// The frame's field `item` (a text field's section id, "VB.ngay"), or null.
+inline const DocumentField* document_field(std::string_view item) {
+  if (!item.starts_with(kDocumentFieldPrefix)) return nullptr;
   for (const auto& f : kDocumentFields)
-    if (item.substr(kDocumentFieldPrefix.size()) == f.name) return true;
-  return false;
+    if (item.substr(kDocumentFieldPrefix.size()) == f.name) return &f;
+  return nullptr;
+}
+
+// Whether `item` is one of the frame's fields.
+inline bool is_document_field(std::string_view item) {
+  return document_field(item) != nullptr;
 }
 
 }  // namespace tongket
