@@ -531,3 +531,40 @@ TEST_CASE(
   CHECK(seqs({Scope::Kind::province, "79"}) == std::vector<std::uint64_t>{2});
   CHECK(chain_problems(*s).empty());
 }
+
+TEST_CASE("field() answers the same after prefetch_fields, writes in the transaction included") {
+  FreshStore s;
+  const std::string dev = enroll_device(*s, kCommune);
+  const std::string written = "v:PL1.4:2016", unwritten = "v:PL1.4:2017";
+  std::uint64_t first = 0;
+  s->write([&](server::WriteTxn& txn) {
+    first = append_value(txn, kCommune, written, 3, dev, 1);
+    txn.record_change_set(change_set_record(dev, kCommune, 1));
+  });
+  s->write([&](server::WriteTxn& txn) {
+    const auto before = txn.field(kCommune, written);
+    REQUIRE(before);
+    txn.prefetch_fields(kCommune, {written, unwritten, "v:PL1.4:\"odd\\key,"});
+    auto state = txn.field(kCommune, written);
+    REQUIRE(state);
+    CHECK(state->value == 3);
+    CHECK(state->version == first);
+    CHECK(state->device == before->device);
+    CHECK(state->author == before->author);
+    CHECK(state->hlc == before->hlc);
+    CHECK(state->received_ms == before->received_ms);
+    CHECK_FALSE(txn.field(kCommune, unwritten));
+    CHECK(txn.current_writes_after(kCommune, unwritten, 0).empty());
+    CHECK(txn.value_at(kCommune, unwritten, 100).is_null());
+    // Written in this transaction: field() sees the new value, not the prefetched one.
+    const auto second = append_value(txn, kCommune, written, 4, dev, 2);
+    const auto third = append_value(txn, kCommune, unwritten, 5, dev, 2);
+    txn.record_change_set(change_set_record(dev, kCommune, 2));
+    CHECK(txn.field(kCommune, written)->value == 4);
+    CHECK(txn.field(kCommune, written)->version == second);
+    CHECK(txn.field(kCommune, unwritten)->version == third);
+    CHECK(txn.current_writes_after(kCommune, unwritten, 0).size() == 1);
+    CHECK(txn.value_at(kCommune, written, first) == 3);
+  });
+  CHECK(s->unit_fields(kCommune).size() == 2);
+}

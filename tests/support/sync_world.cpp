@@ -286,7 +286,13 @@ ServerData server_data(const std::filesystem::path& data_dir) {
   ServerData d;
   ReadOnlyDb db(server_db(data_dir));
   {
-    Query q(db, "SELECT unit, field, value, zvalue FROM field_values ORDER BY unit, field");
+    // Stores before schema v6 (a test's downgraded one) have no packed column.
+    Query packed(db,
+                 "SELECT count(*) FROM pragma_table_info('field_values') WHERE name = 'zvalue'");
+    REQUIRE(packed.step());
+    Query q(db, packed.int64(0)
+                    ? "SELECT unit, field, value, zvalue FROM field_values ORDER BY unit, field"
+                    : "SELECT unit, field, value, NULL FROM field_values ORDER BY unit, field");
     while (q.step()) d.values[{q.text(0), q.text(1)}] = q.stored_json(2, 3);
   }
   auto count = [&](const char* sql) {

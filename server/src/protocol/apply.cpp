@@ -110,9 +110,15 @@ void apply_op(WriteTxn& t, PullLogWriter& log, const Device& device, const sync:
   in.device = device.id;
   in.incoming = op.value;
   in.base = op.base;
-  for (auto& w : t.current_writes_after(unit, op.field, op.base))
-    in.writes_after_base.push_back({w.version, w.device, w.value});
-  in.base_value = op.base ? t.value_at(unit, op.field, op.base) : nlohmann::json();
+  // The current value is the last current write (store.hpp): when the operation's base is at
+  // or after it (the usual edit of what the device last saw), no current write follows the base
+  // and the value at the base is the current one, with no history read.
+  const bool base_is_current = state && op.base >= state->version;
+  if (state && !base_is_current)
+    for (auto& w : t.current_writes_after(unit, op.field, op.base))
+      in.writes_after_base.push_back({w.version, w.device, w.value});
+  if (op.base && state)  // with no current value there is no value at any version either
+    in.base_value = base_is_current ? state->value : t.value_at(unit, op.field, op.base);
   in.current = state ? state->value : nlohmann::json();
   sync::Decision decision = sync::decide(in);
   // A review transition is not under the conflict rules: check_review decided it.
@@ -301,6 +307,15 @@ void check_review(WriteTxn& t, HandlerContext& ctx, const Device& device, const 
     if (auto why = judge_review_op(i, cs, targets[i], device, ctx, state, data_of)) refuse(*why);
   }
 }
+// The fields the accepted operations write, asked of the store at once (store.hpp).
+void prefetch(WriteTxn& t, const sync::ChangeSet& cs, const std::vector<Target>& targets,
+              const Verdicts& verdicts) {
+  std::map<std::string, std::vector<std::string>> fields;  // by unit
+  for (std::size_t i = 0; i < cs.ops.size(); ++i)
+    if (!verdicts[i]) fields[targets[i].unit.code].push_back(cs.ops[i].field);
+  for (const auto& [unit, keys] : fields) t.prefetch_fields(unit, keys);
+}
+
 // A resolution must name a conflict of the same unit and field.
 void check_resolutions(WriteTxn& t, const sync::ChangeSet& cs, const std::vector<Target>& targets,
                        Verdicts& verdicts) {
@@ -385,6 +400,7 @@ ApplyOutcome apply_change_set(HandlerContext& ctx, const Device& device,
       // Each operation on its own: a refused one is listed with its reason and the others
       // apply. The chain advances either way, and a retry gets the same answer.
       Verdicts verdicts = static_verdicts;
+      prefetch(t, cs, targets, verdicts);
       check_resolutions(t, cs, targets, verdicts);
       check_review(t, ctx, device, cs, targets, verdicts);
       judge_result(cs, verdicts, out);

@@ -232,6 +232,13 @@ class WriteTxn {
 
   virtual std::optional<Device> device(std::string_view id) = 0;
   virtual std::optional<FieldState> field(std::string_view unit, std::string_view field) = 0;
+  // A hint: field() will be asked for these fields of `unit` in this transaction. A backend that
+  // pays a round trip per statement reads them at once; field() still answers exactly as without
+  // the hint, writes made since in this transaction included. The default does nothing.
+  virtual void prefetch_fields(std::string_view unit, const std::vector<std::string>& fields) {
+    (void)unit;
+    (void)fields;
+  }
   // Every current field of `unit` (key, value), for the review digest.
   virtual std::vector<std::pair<std::string, nlohmann::json>> unit_fields(
       std::string_view unit) = 0;

@@ -1,6 +1,7 @@
 // The PostgreSQL Store and its WriteTxn (postgresql_store.hpp has the contract).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,8 @@ class PgTxn final : public WriteTxn {
   explicit PgTxn(Conn& conn) : conn_(conn) {}
   std::optional<Device> device(std::string_view id) override;
   std::optional<FieldState> field(std::string_view unit, std::string_view field) override;
+  // One statement for all the fields; field() then answers from what it read until a write.
+  void prefetch_fields(std::string_view unit, const std::vector<std::string>& fields) override;
   std::vector<std::pair<std::string, nlohmann::json>> unit_fields(std::string_view unit) override;
   std::vector<HistoryEntry> current_writes_after(std::string_view unit, std::string_view field,
                                                  std::uint64_t after) override;
@@ -43,12 +46,16 @@ class PgTxn final : public WriteTxn {
   // nothing was written to it since: then it has no history either (every applied, merged or
   // resolving write also becomes current), so the history reads need no round trip.
   bool known_unwritten(std::string_view unit, std::string_view field) const {
-    return unwritten_ && unwritten_->first == unit && unwritten_->second == field;
+    if (unwritten_ && unwritten_->first == unit && unwritten_->second == field) return true;
+    auto it = prefetched_.find(std::pair(std::string(unit), std::string(field)));
+    return it != prefetched_.end() && !it->second;
   }
 
   Conn& conn_;
   std::optional<sync::Cursor> head_;  // read once under the write lock, then kept up here
   std::optional<std::pair<std::string, std::string>> unwritten_;
+  // prefetch_fields' answers, each dropped when its field is written in this transaction.
+  std::map<std::pair<std::string, std::string>, std::optional<FieldState>> prefetched_;
 };
 
 // Shared by the Store and its WriteTxn: one statement each, on the given connection.

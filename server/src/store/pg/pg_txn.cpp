@@ -97,7 +97,50 @@ std::optional<Device> PgTxn::device(std::string_view id) {
   return query_device(conn_, id);
 }
 
+namespace {
+
+// A PostgreSQL text[] literal: every element quoted, '"' and '\\' escaped.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+FieldState read_field_state(const Result& r, int row, int first) {
+  return FieldState{parse_json(r.text(row, first)),
+                    static_cast<std::uint64_t>(r.int64(row, first + 1)),
+                    r.text(row, first + 2),
+                    r.text(row, first + 3),
+                    static_cast<std::uint64_t>(r.int64(row, first + 4)),
+                    r.int64(row, first + 5)};
+}
+
+}  // namespace
+
+void PgTxn::prefetch_fields(std::string_view unit, const std::vector<std::string>& fields) {
+  if (fields.empty()) return;
+  auto r = conn_.run(
+      "SELECT h.value, c.version, h.device, h.author, h.hlc, h.received_ms, c.field "
+      "FROM field_current c JOIN field_history h ON h.version = c.version "
+      "WHERE c.unit = $1 AND c.field = ANY($2::text[])",
+      Params().add(unit).add(text_array(fields)));
+  for (const auto& f : fields) prefetched_[{std::string(unit), f}] = std::nullopt;
+  for (int i = 0; i < r.rows(); ++i)
+    prefetched_[{std::string(unit), r.text(i, 6)}] = read_field_state(r, i, 0);
+}
+
 std::optional<FieldState> PgTxn::field(std::string_view unit, std::string_view field) {
+  if (auto it = prefetched_.find(std::pair(std::string(unit), std::string(field)));
+      it != prefetched_.end())
+    return it->second;
   auto r = conn_.run(
       "SELECT h.value, c.version, h.device, h.author, h.hlc, h.received_ms "
       "FROM field_current c JOIN field_history h ON h.version = c.version "
@@ -107,12 +150,7 @@ std::optional<FieldState> PgTxn::field(std::string_view unit, std::string_view f
     unwritten_.emplace(std::string(unit), std::string(field));
     return std::nullopt;
   }
-  return FieldState{parse_json(r.text(0, 0)),
-                    static_cast<std::uint64_t>(r.int64(0, 1)),
-                    r.text(0, 2),
-                    r.text(0, 3),
-                    static_cast<std::uint64_t>(r.int64(0, 4)),
-                    r.int64(0, 5)};
+  return read_field_state(r, 0, 0);
 }
 
 std::vector<std::pair<std::string, nlohmann::json>> PgTxn::unit_fields(std::string_view unit) {
@@ -184,7 +222,9 @@ Store::CounterCheck PgTxn::advance_counter(std::string_view device, std::uint64_
 }
 
 void PgTxn::record_write(const HistoryEntry& w, bool becomes_current) {
-  if (known_unwritten(w.unit, w.field)) unwritten_.reset();
+  if (unwritten_ && unwritten_->first == w.unit && unwritten_->second == w.field)
+    unwritten_.reset();
+  prefetched_.erase({w.unit, w.field});
   static const std::string insert =
       "INSERT INTO field_history(version, unit, field, value, base, device, cs_seq, op_id, "
       "author, hlc, received_ms, outcome, conflict_id) "
