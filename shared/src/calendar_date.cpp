@@ -50,11 +50,23 @@ std::optional<CalendarDate> parse_calendar_date(std::string_view text) {
     d = number((*ymd)[2], 2, 2);
   }
   if (!y || !m || !d) return std::nullopt;
-  // year_month_day knows the month lengths and leap years (31/02, 29/02/2019 are refused).
-  const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(*y)},
-                                        std::chrono::month{*m}, std::chrono::day{*d}};
-  if (!ymd.ok()) return std::nullopt;
-  return CalendarDate{static_cast<int>(*y), *m, *d};
+  // 31/02 and 29/02/2019 are refused.
+  const int year = static_cast<int>(*y);
+  if (*m < 1 || *m > 12 || *d < 1 || *d > days_in_month(year, *m)) return std::nullopt;
+  return CalendarDate{year, *m, *d};
+}
+
+// <chrono>'s calendar knows the month lengths, leap years and day numbers: none hand-rolled.
+unsigned days_in_month(int year, unsigned month) {
+  using namespace std::chrono;
+  return static_cast<unsigned>((std::chrono::year{year} / std::chrono::month{month} / last).day());
+}
+
+std::int64_t days_since_1970(const CalendarDate& date) {
+  using namespace std::chrono;
+  const sys_days d{std::chrono::year{date.year} / std::chrono::month{date.month} /
+                   std::chrono::day{date.day}};
+  return d.time_since_epoch().count();
 }
 
 std::string iso_date_text(const CalendarDate& date) {

@@ -1,8 +1,8 @@
 #include "template_reader.hpp"
 
 #include <algorithm>
-#include <chrono>
 
+#include "tongket/calendar_date.hpp"
 #include "tongket/error.hpp"
 
 namespace tongket::template_detail {
@@ -177,10 +177,8 @@ std::string Reader::date(const json& obj, const std::string& path, const char* k
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4) || !digits(5, 2) ||
       !digits(8, 2))
     fail(p, "\"" + s + "\" is not an ISO date (YYYY-MM-DD)");
-  using namespace std::chrono;
-  year_month_day ymd{year{std::stoi(s.substr(0, 4))}, month{unsigned(std::stoi(s.substr(5, 2)))},
-                     day{unsigned(std::stoi(s.substr(8, 2)))}};
-  if (!ymd.ok()) fail(p, "\"" + s + "\" is not a calendar date");
+  // The shape checked above is the template's (ISO only); the calendar is the one rule.
+  if (!parse_calendar_date(s)) fail(p, "\"" + s + "\" is not a calendar date");
   return s;
 }
 

@@ -3,21 +3,13 @@
 #include <charconv>
 #include <ctime>
 
+#include "tongket/calendar_date.hpp"
+
 namespace tongket::sync {
 
 namespace {
 
 constexpr std::int64_t kVietnamOffsetMs = 7 * 3600 * 1000;
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 bool parse_int(std::string_view s, int& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -172,7 +164,10 @@ std::optional<std::uint64_t> deadline_end_ms(std::string_view iso_date) {
       !parse_int(iso_date.substr(8, 2), d))
     return std::nullopt;
   if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  const std::int64_t day = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  // Counted from the month's first day: a day past the month's end (2020-02-30) runs on into
+  // the next month, as it always has here (stored deadlines keep their meaning); the server's
+  // check_deadline_text refuses such a date when one is set.
+  const std::int64_t day = days_since_1970({y, static_cast<unsigned>(m), 1}) + (d - 1);
   if (iso_date.size() == 10)
     return static_cast<std::uint64_t>((day + 1) * 86400000 - kVietnamOffsetMs - 1);
   int hh = 0, mm = 0, ss = 0;

@@ -1,19 +1,10 @@
 #include "review/deadlines.hpp"
 
+#include "tongket/calendar_date.hpp"
 #include "tongket/error.hpp"
 #include "tongket/sync/workflow.hpp"
 
 namespace tongket::server::review {
-
-namespace {
-
-int days_in_month(int year, int month) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
-}  // namespace
 
 void check_deadline_text(std::string_view text) {
   const std::string shown(text);
@@ -25,12 +16,12 @@ void check_deadline_text(std::string_view text) {
                     ": give a date YYYY-MM-DD (end of that day) or a time YYYY-MM-DDTHH:MM:SS, "
                     "both in Vietnam time (UTC+7)");
   const int year = std::stoi(shown.substr(0, 4));
-  const int month = std::stoi(shown.substr(5, 2));
-  const int day = std::stoi(shown.substr(8, 2));
-  if (day > days_in_month(year, month))
+  const auto month = static_cast<unsigned>(std::stoi(shown.substr(5, 2)));
+  const auto day = static_cast<unsigned>(std::stoi(shown.substr(8, 2)));
+  const unsigned days = days_in_month(year, month);
+  if (day > days)
     throw Error(Errc::invalid_argument, "--date " + shown + ": " + shown.substr(0, 7) +
-                                            " has only " +
-                                            std::to_string(days_in_month(year, month)) + " days");
+                                            " has only " + std::to_string(days) + " days");
 }
 
 Deadlines::Deadlines(const ReportTemplate& tpl, const std::vector<DeadlineOverride>& overrides) {

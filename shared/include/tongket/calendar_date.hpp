@@ -2,8 +2,11 @@
 // CLI, the web app and the exports all read and write dates through these):
 // - stored: ISO "2020-06-25" (sorts, and older clients and servers read it as before);
 // - shown and typed: "25/06/2020", as Vietnamese documents write dates (day/month/year).
+// The calendar itself (month lengths, leap years, day numbers) is here too, for every module
+// that checks or counts dates (templates, deadlines).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,5 +25,12 @@ std::optional<CalendarDate> parse_calendar_date(std::string_view text);
 
 std::string iso_date_text(const CalendarDate& date);  // "2020-06-25"
 std::string vi_date_text(const CalendarDate& date);   // "25/06/2020"
+
+// The days `month` (1-12) of `year` has, leap years counted: 29 for 2020-02, 28 for 2100-02.
+unsigned days_in_month(int year, unsigned month);
+
+// Days from 1970-01-01 to `date` (negative before it) in the proleptic Gregorian calendar.
+// `date` must exist (as parse_calendar_date's do).
+std::int64_t days_since_1970(const CalendarDate& date);
 
 }  // namespace tongket
