@@ -12,6 +12,7 @@
 
 #include "counting_transport.hpp"
 #include "processes.hpp"
+#include "push_load.hpp"
 #include "raw_insert.hpp"
 #include "store_setup.hpp"
 #include "timing.hpp"
@@ -162,38 +163,12 @@ PushRun push_all(BenchEnv& env, Deployment& d, std::vector<Report>& reports,
   run.load_start = load_average();
   const double server0 = d.server_cpu(), nginx0 = d.nginx->cpu_seconds();
   const double pg0 = cluster ? cluster->cpu_seconds() : 0;
-  std::atomic<std::size_t> next{0};
-  std::mutex m;
-  std::exception_ptr failure;
-  const auto start = Clock::now();
-  std::vector<std::thread> threads;
-  for (std::size_t c = 0; c < env.clients; ++c)
-    threads.emplace_back([&] {
-      try {
-        net::TransportOptions o;
-        o.server_url = "https://127.0.0.1:" + std::to_string(d.port);
-        o.ca_file = env.certs / "ca.pem";
-        net::CurlTransport transport(o);
-        CountingTransport counting(transport);
-        std::size_t mine = 0;
-        for (std::size_t i = next++; i < reports.size(); i = next++) {
-          sync::ClientSession session(counting, *reports[i].device.replica);
-          mine += session.push().applied;
-          if (i % 1000 == 999) std::cerr << "  " << i + 1 << " reports pushed\n";
-        }
-        std::lock_guard lock(m);
-        run.latencies.insert(run.latencies.end(), counting.latencies_s.begin(),
-                             counting.latencies_s.end());
-        run.applied += mine;
-      } catch (...) {
-        std::lock_guard lock(m);
-        failure = std::current_exception();
-        next = reports.size();  // the others stop too
-      }
-    });
-  for (auto& t : threads) t.join();
-  run.wall = since(start);
-  if (failure) std::rethrow_exception(failure);
+  PushLoad load = push_concurrently(
+      env, d.port, reports.size(),
+      [&](std::size_t i) -> MemoryReplica& { return *reports[i].device.replica; });
+  run.wall = load.wall;
+  run.applied = load.applied;
+  run.latencies = std::move(load.latencies);
   run.server_cpu = d.server_cpu() - server0;
   run.nginx_cpu = d.nginx->cpu_seconds() - nginx0;
   run.pg_cpu = cluster ? cluster->cpu_seconds() - pg0 : 0;

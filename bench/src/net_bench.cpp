@@ -18,6 +18,7 @@
 #include "counting_transport.hpp"
 #include "memory_replica.hpp"
 #include "processes.hpp"
+#include "push_load.hpp"
 #include "store_setup.hpp"
 #include "tongket/client/curl_transport.hpp"
 #include "tongket/field.hpp"
@@ -183,36 +184,11 @@ void run_end_to_end(BenchEnv& env, std::size_t first_commune) {
   // the real ClientSession over its own keep-alive HTTPS connection.
   {
     const double cpu0 = server->cpu_seconds();
-    std::atomic<std::size_t> next{0};
-    std::mutex m;
-    std::vector<double> latencies;
-    std::size_t applied = 0;
-    std::exception_ptr failure;
-    auto start = Clock::now();
-    std::vector<std::thread> threads;
-    for (std::size_t c = 0; c < env.clients; ++c)
-      threads.emplace_back([&] {
-        try {
-          auto t = transport_to(env, port);
-          CountingTransport counting(*t);
-          std::size_t mine = 0;
-          for (std::size_t i = next++; i < pushes; i = next++) {
-            sync::ClientSession session(counting, *devices[i].replica);
-            auto s = session.push();
-            mine += s.applied;
-          }
-          std::lock_guard lock(m);
-          latencies.insert(latencies.end(), counting.latencies_s.begin(),
-                           counting.latencies_s.end());
-          applied += mine;
-        } catch (...) {
-          std::lock_guard lock(m);
-          failure = std::current_exception();
-        }
-      });
-    for (auto& t : threads) t.join();
-    const double s = since(start);
-    if (failure) std::rethrow_exception(failure);
+    PushLoad load = push_concurrently(
+        env, port, pushes, [&](std::size_t i) -> MemoryReplica& { return *devices[i].replica; });
+    const double s = load.wall;
+    const std::size_t applied = load.applied;
+    const std::vector<double>& latencies = load.latencies;
     const double cpu = server->cpu_seconds() - cpu0;
     const double rate = static_cast<double>(applied) / s;
     env.results.add(

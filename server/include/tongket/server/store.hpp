@@ -235,10 +235,8 @@ class WriteTxn {
   // A hint: field() will be asked for these fields of `unit` in this transaction. A backend that
   // pays a round trip per statement reads them at once; field() still answers exactly as without
   // the hint, writes made since in this transaction included. The default does nothing.
-  virtual void prefetch_fields(std::string_view unit, const std::vector<std::string>& fields) {
-    (void)unit;
-    (void)fields;
-  }
+  virtual void prefetch_fields(std::string_view /*unit*/,
+                               const std::vector<std::string>& /*fields*/) {}
   // Every current field of `unit` (key, value), for the review digest.
   virtual std::vector<std::pair<std::string, nlohmann::json>> unit_fields(
       std::string_view unit) = 0;
